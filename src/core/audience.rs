@@ -1,0 +1,85 @@
+//! Audiences and which URLs need them.
+
+/// The audience of a Nadeo token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// `NadeoServices`: the Core API (prod.trackmania.core.nadeo.online).
+    Core,
+    /// `NadeoLiveServices`: the Live and Meet APIs.
+    Live,
+}
+
+pub const CORE_HOST: &str = "prod.trackmania.core.nadeo.online";
+pub const LIVE_HOST: &str = "live-services.trackmania.nadeo.live";
+pub const MEET_HOST: &str = "meet.trackmania.nadeo.club";
+
+impl Audience {
+    /// The name Nadeo uses, as sent in a login body.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Audience::Core => "NadeoServices",
+            Audience::Live => "NadeoLiveServices",
+        }
+    }
+
+    /// Parses an audience name; the deprecated `NadeoClubServices` is an alias of
+    /// `NadeoLiveServices` (never sent). Exact, case-sensitive names only.
+    pub fn parse(name: &str) -> Option<Audience> {
+        match name {
+            "NadeoServices" => Some(Audience::Core),
+            "NadeoLiveServices" | "NadeoClubServices" => Some(Audience::Live),
+            _ => None,
+        }
+    }
+}
+
+/// The audience a URL needs, from its parts as the WHATWG URL parser gives them
+/// (`protocol` with its colon, `hostname` lowercased, `port` empty for the default).
+/// Only `https:` on the default port and the exact hosts count: a look-alike host, a
+/// subdomain, a trailing dot, another port or plain `http:` get `None`, so no token is ever
+/// sent there.
+pub fn for_url_parts(protocol: &str, hostname: &str, port: &str) -> Option<Audience> {
+    if protocol != "https:" || !port.is_empty() {
+        return None;
+    }
+    match hostname {
+        CORE_HOST => Some(Audience::Core),
+        LIVE_HOST | MEET_HOST => Some(Audience::Live),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_match_exactly() {
+        assert_eq!(for_url_parts("https:", CORE_HOST, ""), Some(Audience::Core));
+        assert_eq!(for_url_parts("https:", LIVE_HOST, ""), Some(Audience::Live));
+        assert_eq!(for_url_parts("https:", MEET_HOST, ""), Some(Audience::Live));
+        for (proto, host, port) in [
+            ("http:", CORE_HOST, ""),
+            ("https:", CORE_HOST, "8443"),
+            ("https:", "prod.trackmania.core.nadeo.online.evil.example", ""),
+            ("https:", "evil.prod.trackmania.core.nadeo.online", ""),
+            ("https:", "prod.trackmania.core.nadeo.online.", ""),
+            ("https:", "trackmania.nadeo.live", ""),
+            ("https:", "api.trackmania.com", ""),
+            ("wss:", LIVE_HOST, ""),
+            ("https:", "", ""),
+        ] {
+            assert_eq!(for_url_parts(proto, host, port), None, "{proto}//{host}:{port}");
+        }
+    }
+
+    #[test]
+    fn audience_names() {
+        assert_eq!(Audience::parse("NadeoServices"), Some(Audience::Core));
+        assert_eq!(Audience::parse("NadeoLiveServices"), Some(Audience::Live));
+        assert_eq!(Audience::parse("NadeoClubServices"), Some(Audience::Live));
+        assert_eq!(Audience::parse("nadeoservices"), None);
+        assert_eq!(Audience::parse(""), None);
+        assert_eq!(Audience::Live.as_str(), "NadeoLiveServices");
+    }
+}

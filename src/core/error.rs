@@ -1,0 +1,93 @@
+//! The error codes of the package (one `NadeoAuthError` class in JS, one [`Code`] here).
+
+/// A stable error code. The string forms are part of the public contract (API.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    InvalidArgument,
+    TokenMalformed,
+    TokenBase64,
+    TokenJson,
+    TokenClaims,
+    Network,
+    Timeout,
+    Aborted,
+    Http,
+    Unauthorized,
+    RateLimited,
+    BadResponse,
+    RefreshExpired,
+    OAuthStateMissing,
+    OAuthStateMismatch,
+    OAuthDenied,
+    OAuthCodeMissing,
+    OAuthDuplicateParam,
+}
+
+impl Code {
+    /// The code as JS sees it, e.g. `"TOKEN_BASE64"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidArgument => "INVALID_ARGUMENT",
+            Code::TokenMalformed => "TOKEN_MALFORMED",
+            Code::TokenBase64 => "TOKEN_BASE64",
+            Code::TokenJson => "TOKEN_JSON",
+            Code::TokenClaims => "TOKEN_CLAIMS",
+            Code::Network => "NETWORK",
+            Code::Timeout => "TIMEOUT",
+            Code::Aborted => "ABORTED",
+            Code::Http => "HTTP",
+            Code::Unauthorized => "UNAUTHORIZED",
+            Code::RateLimited => "RATE_LIMITED",
+            Code::BadResponse => "BAD_RESPONSE",
+            Code::RefreshExpired => "REFRESH_EXPIRED",
+            Code::OAuthStateMissing => "OAUTH_STATE_MISSING",
+            Code::OAuthStateMismatch => "OAUTH_STATE_MISMATCH",
+            Code::OAuthDenied => "OAUTH_DENIED",
+            Code::OAuthCodeMissing => "OAUTH_CODE_MISSING",
+            Code::OAuthDuplicateParam => "OAUTH_DUPLICATE_PARAM",
+        }
+    }
+
+    /// Every code, in documentation order.
+    pub const ALL: [Code; 18] = [
+        Code::InvalidArgument,
+        Code::TokenMalformed,
+        Code::TokenBase64,
+        Code::TokenJson,
+        Code::TokenClaims,
+        Code::Network,
+        Code::Timeout,
+        Code::Aborted,
+        Code::Http,
+        Code::Unauthorized,
+        Code::RateLimited,
+        Code::BadResponse,
+        Code::RefreshExpired,
+        Code::OAuthStateMissing,
+        Code::OAuthStateMismatch,
+        Code::OAuthDenied,
+        Code::OAuthCodeMissing,
+        Code::OAuthDuplicateParam,
+    ];
+}
+
+/// A failure of the core. Messages are static text: they can never carry a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub code: Code,
+    pub message: &'static str,
+}
+
+impl Error {
+    pub const fn new(code: Code, message: &'static str) -> Self {
+        Error { code, message }
+    }
+}
+
+impl ::core::fmt::Display for Error {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.code.as_str())?;
+        f.write_str(": ")?;
+        f.write_str(self.message)
+    }
+}

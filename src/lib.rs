@@ -1,0 +1,19 @@
+//! nadeo-auth: authentication for the Trackmania web services.
+//!
+//! The crate has two layers:
+//! - [`core`]: pure logic (`no_std` + `alloc`): token decoding, times, header building, URL
+//!   policy. It performs no I/O and never panics on any input.
+//! - `wasm` (default feature): thin wasm-bindgen bindings that expose the core to JavaScript
+//!   and call `fetch`/`setTimeout` from the global object.
+//!
+//! `cargo build --no-default-features` builds the core alone as `no_std`.
+#![cfg_attr(not(any(feature = "wasm", test)), no_std)]
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+extern crate alloc;
+
+pub mod core;
+
+#[cfg(feature = "wasm")]
+mod wasm;
