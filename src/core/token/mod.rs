@@ -53,15 +53,76 @@ fn segment_text(segment: &str) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|_| E_JSON)
 }
 
+/// Exact powers of ten representable in an f64 (10^0 to 10^22).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Converts a JSON number (already validated) exactly, when that is cheap: a decimal mantissa
+/// of at most 2^53 scaled by 10^-22..10^22 is one correctly rounded IEEE operation (Clinger's
+/// fast path), which covers every time claim ever seen. `None` means "use the slow path".
+pub fn fast_number(text: &[u8]) -> Option<f64> {
+    let (neg, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut exp10: i64 = 0;
+    let mut i = 0;
+    let mut in_fraction = false;
+    while let Some(&b) = text.get(i) {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                if in_fraction {
+                    exp10 -= 1;
+                }
+            }
+            b'.' => in_fraction = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    if let Some(b'e' | b'E') = text.get(i) {
+        let exp_text = &text[i + 1..];
+        let (sign, digits) = match exp_text.split_first() {
+            Some((b'-', d)) => (-1, d),
+            Some((b'+', d)) => (1, d),
+            _ => (1, exp_text),
+        };
+        if digits.len() > 6 {
+            return None;
+        }
+        let mut e: i64 = 0;
+        for &d in digits {
+            e = e * 10 + i64::from(d.wrapping_sub(b'0'));
+        }
+        exp10 += sign * e;
+    }
+    let v = if mantissa == 0 {
+        0.0
+    } else if mantissa > 1 << 53 {
+        return None;
+    } else if (0..=22).contains(&exp10) {
+        mantissa as f64 * POW10[exp10 as usize]
+    } else if (-22..0).contains(&exp10) {
+        mantissa as f64 / POW10[(-exp10) as usize]
+    } else {
+        return None;
+    };
+    Some(if neg { -v } else { v })
+}
+
 /// Reads a time claim: a finite JSON number.
-fn time_claim(m: &Member<'_>) -> Result<f64, Error> {
+fn time_claim(m: &Member<'_>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Error> {
     if m.kind != Kind::Number {
         return Err(E_TIME_CLAIM);
     }
-    let v: f64 = ::core::str::from_utf8(m.value)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or(E_TIME_CLAIM)?;
+    let v = match fast_number(m.value) {
+        Some(v) => v,
+        None => ::core::str::from_utf8(m.value).ok().and_then(slow).ok_or(E_TIME_CLAIM)?,
+    };
     if v.is_finite() {
         Ok(v)
     } else {
@@ -72,7 +133,11 @@ fn time_claim(m: &Member<'_>) -> Result<f64, Error> {
 /// Decodes a JWT strictly: exactly three segments, a non-empty header and payload, every
 /// segment base64url, header and payload UTF-8 JSON objects, `iat`/`rat`/`exp` finite numbers
 /// where present (the last one wins when a claim is repeated, as with `JSON.parse`).
-pub fn decode(token: &str) -> Result<Decoded, Error> {
+///
+/// `slow_number` converts the rare time claim that [`fast_number`] does not (huge mantissas or
+/// exponents): the wasm build hands that to JS `Number()` rather than carry Rust's float
+/// parser and its tables; native callers pass `|s| s.parse().ok()`.
+pub fn decode_with(token: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Decoded, Error> {
     let [h, p, s] = segments(token)?;
     if h.is_empty() {
         return Err(E_EMPTY_HEADER);
@@ -86,12 +151,17 @@ pub fn decode(token: &str) -> Result<Decoded, Error> {
     if json::scan(&header, |_| Ok::<(), Error>(()))? != Kind::Object {
         return Err(E_HEADER_OBJECT);
     }
-    let times = payload_times(&payload)?;
+    let times = payload_times(&payload, slow_number)?;
     Ok(Decoded { header, payload, times })
 }
 
+/// [`decode_with`] with Rust's own float parser for the slow path.
+pub fn decode(token: &str) -> Result<Decoded, Error> {
+    decode_with(token, &|s| s.parse().ok())
+}
+
 /// Validates a payload's JSON text and reads its time claims.
-pub fn payload_times(payload: &str) -> Result<Times, Error> {
+pub fn payload_times(payload: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Times, Error> {
     let mut times = Times::default();
     let kind = json::scan(payload, |m| {
         let slot = if m.key_is("iat") {
@@ -103,7 +173,7 @@ pub fn payload_times(payload: &str) -> Result<Times, Error> {
         } else {
             return Ok(());
         };
-        *slot = Some(time_claim(&m)?);
+        *slot = Some(time_claim(&m, slow_number)?);
         Ok::<(), Error>(())
     })?;
     if kind != Kind::Object {

@@ -200,3 +200,48 @@ fn property_mutated_real_tokens_never_panic() {
         }
     }
 }
+
+#[test]
+fn fast_number_is_exact_or_declines() {
+    let mut rng = Rng(5);
+    let mut texts: Vec<String> = [
+        "0", "-0", "1735398583", "1735398583.5", "1.5e3", "-3e2", "12E-2", "0.1", "0.000001",
+        "9007199254740992", "9007199254740993", "1e22", "1e23", "1e-22", "1e-23", "123456789012345678901",
+        "1e999", "1e-999", "4.0e+0", "0e5", "1.7976931348623157e308",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for _ in 0..20_000 {
+        let int = rng.next() % 10_000_000_000;
+        let frac = rng.below(1000);
+        let exp = rng.below(50) as i64 - 25;
+        texts.push(format!("{int}"));
+        texts.push(format!("{int}.{frac:03}"));
+        texts.push(format!("{int}e{exp}"));
+        texts.push(format!("-{int}.{frac}E{exp}"));
+    }
+    for t in texts {
+        let want: f64 = t.parse().unwrap();
+        if let Some(got) = fast_number(t.as_bytes()) {
+            assert_eq!(got.to_bits(), want.to_bits(), "{t}");
+        }
+    }
+    assert_eq!(fast_number(b"1735398583"), Some(1735398583.0));
+    assert_eq!(fast_number(b"1735398583.25"), Some(1735398583.25));
+    assert_eq!(fast_number(b"1e999"), None);
+}
+
+#[test]
+fn slow_numbers_go_to_the_fallback() {
+    let t = tok(HEADER, r#"{"exp":123456789012345678901,"iat":1e999}"#);
+    let calls = core::cell::Cell::new(0);
+    let r = decode_with(&t, &|s| {
+        calls.set(calls.get() + 1);
+        s.parse().ok()
+    });
+    assert_eq!(r.unwrap_err().code, Code::TokenClaims, "1e999 is not finite");
+    assert_eq!(calls.get(), 2);
+    let t = tok(HEADER, r#"{"exp":123456789012345678901}"#);
+    assert_eq!(decode(&t).unwrap().times.exp, Some(123456789012345678901.0));
+}

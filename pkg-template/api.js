@@ -1,0 +1,10 @@
+// The public API of nadeo-auth, shared by every entry point (node.js, browser.js,
+// workerd.js), which initialise the WebAssembly module before anything here is called.
+export {
+  decodeToken,
+  tokenTimes,
+  nadeoAuthorization,
+  bearerAuthorization,
+  audienceForUrl,
+} from "./nadeo_auth.js";
+export { NadeoAuthError } from "__GLUE__";

@@ -1,0 +1,113 @@
+// Type declarations of nadeo-auth, written by hand to match the API contract (API.md).
+// Every entry point (node, browser, workerd) exports exactly these names.
+
+// ---------------------------------------------------------------- errors
+
+/** Every error code of the package. The README's table explains each. */
+export type ErrorCode =
+  | "INVALID_ARGUMENT"
+  | "TOKEN_MALFORMED"
+  | "TOKEN_BASE64"
+  | "TOKEN_JSON"
+  | "TOKEN_CLAIMS"
+  | "NETWORK"
+  | "TIMEOUT"
+  | "ABORTED"
+  | "HTTP"
+  | "UNAUTHORIZED"
+  | "RATE_LIMITED"
+  | "BAD_RESPONSE"
+  | "REFRESH_EXPIRED"
+  | "OAUTH_STATE_MISSING"
+  | "OAUTH_STATE_MISMATCH"
+  | "OAUTH_DENIED"
+  | "OAUTH_CODE_MISSING"
+  | "OAUTH_DUPLICATE_PARAM";
+
+export interface NadeoAuthErrorOptions {
+  status?: number;
+  body?: unknown;
+  retryAfter?: number;
+  cause?: unknown;
+}
+
+/** Every failure of the package is a NadeoAuthError (instanceof works). No message, property
+ *  or cause ever holds a password, client secret, token or Authorization header value. */
+export class NadeoAuthError extends Error {
+  constructor(code: ErrorCode, message: string, options?: NadeoAuthErrorOptions);
+  readonly name: "NadeoAuthError";
+  readonly code: ErrorCode;
+  /** HTTP status, where a response came back. */
+  readonly status?: number;
+  /** The server's error body, parsed where it was JSON; else the text. */
+  readonly body?: unknown;
+  /** Seconds to wait, from Retry-After, on 429 and 503. */
+  readonly retryAfter?: number;
+  /** The underlying error (a fetch TypeError, an AbortSignal reason). */
+  readonly cause?: unknown;
+}
+
+// ---------------------------------------------------------------- tokens (sync, pure)
+
+export type Audience = "NadeoServices" | "NadeoLiveServices";
+
+export interface NadeoClaims {
+  jti: string;
+  iss: string;
+  iat: number;
+  rat: number;
+  exp: number;
+  aud: string;
+  usg: string;
+  sid: string;
+  sat: number;
+  sub: string;
+  aun: string;
+  rtk: boolean;
+  pce: boolean;
+  ubiservices_uid?: string;
+  refresh_aud?: string;
+  limit_type?: string;
+  /** Unknown claims are kept as they came. */
+  [claim: string]: unknown;
+}
+
+export interface TokenHeader {
+  alg?: string;
+  [k: string]: unknown;
+}
+
+/** Decodes without verifying the signature. Strict: exactly 3 segments, base64url, UTF-8, a
+ *  JSON object payload. Works on any JWT (OAuth tokens too). Throws NadeoAuthError TOKEN_*
+ *  (INVALID_ARGUMENT when `token` is not a string). */
+export function decodeToken<C = NadeoClaims>(token: string): { header: TokenHeader; payload: C };
+
+export interface TokenTimes {
+  /** iat, seconds since the epoch. */
+  issuedAt: number | null;
+  /** rat, or null when the token has none. */
+  refreshableAt: number | null;
+  /** exp, or null when the token has none. */
+  expiresAt: number | null;
+  /** now + leeway >= exp (false when there is no exp). */
+  expired: boolean;
+  /** now >= rat (true when there is no rat). */
+  refreshable: boolean;
+  /** exp - now in seconds, clamped at 0 (Infinity when there is no exp). */
+  expiresIn: number;
+  /** rat - now in seconds, clamped at 0 (0 when there is no rat). */
+  refreshableIn: number;
+}
+
+/** now: seconds since the epoch (default: the clock); leeway: seconds (default 0). */
+export function tokenTimes(
+  token: string | { iat?: number; rat?: number; exp?: number },
+  options?: { now?: number; leeway?: number },
+): TokenTimes;
+
+/** "nadeo_v1 t=<accessToken>". Throws INVALID_ARGUMENT on an empty token. */
+export function nadeoAuthorization(accessToken: string): string;
+/** "Bearer <accessToken>". Throws INVALID_ARGUMENT on an empty token. */
+export function bearerAuthorization(accessToken: string): string;
+/** The audience a game-API URL needs, or null for a host that is not a Nadeo game API. */
+export function audienceForUrl(url: string | URL): Audience | null;

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Assembles the npm package in pkg/ from wasm-pack's output (build/wasm-pack) and
+// pkg-template/. Run by `make pkg` after wasm-pack; takes no arguments.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const built = join(root, "build/wasm-pack");
+const template = join(root, "pkg-template");
+const out = join(root, "pkg");
+
+for (const f of ["nadeo_auth.js", "nadeo_auth_bg.wasm"]) {
+  if (!existsSync(join(built, f))) throw new Error(`missing ${f} in build/wasm-pack: run wasm-pack first`);
+}
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+cpSync(join(built, "nadeo_auth.js"), join(out, "nadeo_auth.js"));
+cpSync(join(built, "nadeo_auth_bg.wasm"), join(out, "nadeo_auth_bg.wasm"));
+cpSync(join(built, "snippets"), join(out, "snippets"), { recursive: true });
+
+// The glue snippet lives under a hashed folder: point api.js at it.
+const snippetDirs = readdirSync(join(out, "snippets"));
+if (snippetDirs.length !== 1) throw new Error(`expected one snippet folder, found ${snippetDirs.join(", ")}`);
+const glue = `./snippets/${snippetDirs[0]}/js/glue.js`;
+if (!existsSync(join(out, glue))) throw new Error(`missing ${glue}`);
+
+for (const f of readdirSync(template)) {
+  let text = readFileSync(join(template, f), "utf8");
+  if (f === "api.js") text = text.replace("__GLUE__", glue);
+  if (f === "package.json") {
+    const pkg = JSON.parse(text);
+    const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+    pkg.version = /^version\s*=\s*"([^"]+)"/m.exec(cargo)[1];
+    text = JSON.stringify(pkg, null, 2) + "\n";
+  }
+  writeFileSync(join(out, f), text);
+}
+cpSync(join(root, "README.md"), join(out, "README.md"));
+console.log(`pkg/ assembled (nadeo-auth, glue at ${glue})`);

@@ -1,0 +1,68 @@
+//! Imports from `js/glue.js` and helpers to read JS arguments.
+
+use wasm_bindgen::prelude::*;
+
+use crate::core::{Code, Error};
+
+#[wasm_bindgen(module = "/js/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = newError)]
+    fn new_error(code: &str, message: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = makeTimes)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn make_times(
+        issued_at: Option<f64>,
+        refreshable_at: Option<f64>,
+        expires_at: Option<f64>,
+        expired: bool,
+        refreshable: bool,
+        expires_in: f64,
+        refreshable_in: f64,
+    ) -> JsValue;
+
+    #[wasm_bindgen(js_name = hrefOf)]
+    pub(crate) fn href_of(value: &JsValue) -> Option<String>;
+
+    /// `[protocol, hostname, port]`, or undefined when `href` is not an absolute URL.
+    #[wasm_bindgen(js_name = urlParts)]
+    pub(crate) fn url_parts(href: &str) -> Option<Vec<String>>;
+}
+
+/// A core error as a JS `NadeoAuthError`.
+pub(crate) fn to_js(e: Error) -> JsValue {
+    new_error(e.code.as_str(), e.message)
+}
+
+pub(crate) fn invalid(message: &'static str) -> JsValue {
+    to_js(Error::new(Code::InvalidArgument, message))
+}
+
+/// A string argument, or `INVALID_ARGUMENT` with `message`.
+pub(crate) fn string_arg(value: &JsValue, message: &'static str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| invalid(message))
+}
+
+/// `options[key]` when `options` is an object, `None` when it or the member is undefined;
+/// `INVALID_ARGUMENT` when `options` is neither undefined/null nor an object.
+pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).map_err(|_| invalid("options could not be read"))?;
+    Ok(if v.is_undefined() { None } else { Some(v) })
+}
+
+/// A finite number option, or `INVALID_ARGUMENT` with `message`.
+pub(crate) fn number_option(options: &JsValue, key: &str, message: &'static str) -> Result<Option<f64>, JsValue> {
+    match option(options, key)? {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.is_finite() => Ok(Some(n)),
+            _ => Err(invalid(message)),
+        },
+    }
+}

@@ -1,0 +1,5 @@
+//! wasm-bindgen bindings: argument checking at the JS boundary, then the core.
+//! Every export returns `Result<_, JsValue>` whose error is a `NadeoAuthError`.
+
+mod glue;
+mod token;
