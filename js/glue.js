@@ -26,6 +26,10 @@ Object.defineProperty(NadeoAuthError.prototype, "name", {
   configurable: true,
 });
 
+export function isNadeoAuthError(value) {
+  return value instanceof NadeoAuthError;
+}
+
 export function newError(code, message) {
   return new NadeoAuthError(code, message);
 }

@@ -41,7 +41,7 @@ fn strip_padding(input: &[u8]) -> Result<&[u8], DecodeError> {
         return Ok(input);
     }
     // Padded input must be a whole number of quanta, with 1 or 2 pad characters.
-    if pad > 2 || input.len() % 4 != 0 {
+    if pad > 2 || !input.len().is_multiple_of(4) {
         return Err(DecodeError::InvalidByte);
     }
     let data = &input[..input.len() - pad];
@@ -227,7 +227,7 @@ mod tests {
             let ours = decode(&s).ok();
             // The crate's "indifferent" mode also takes short padding ("xA="); RFC 4648 padding
             // fills the last quantum, so we refuse that.
-            let padded_right = !s.contains(&b'=') || s.len() % 4 == 0;
+            let padded_right = !s.contains(&b'=') || s.len().is_multiple_of(4);
             let theirs = ORACLE.decode(&s).ok().filter(|_| padded_right);
             assert_eq!(ours, theirs, "input {:?}", String::from_utf8_lossy(&s));
             assert_eq!(validate(&s).is_ok(), ours.is_some(), "validate {:?}", String::from_utf8_lossy(&s));

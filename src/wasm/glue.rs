@@ -9,6 +9,10 @@ extern "C" {
     #[wasm_bindgen(js_name = newError)]
     fn new_error(code: &str, message: &str) -> JsValue;
 
+    /// `value instanceof NadeoAuthError` (for tests of the bindings).
+    #[wasm_bindgen(js_name = isNadeoAuthError)]
+    pub fn is_nadeo_auth_error(value: &JsValue) -> bool;
+
     #[wasm_bindgen(js_name = makeTimes)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn make_times(

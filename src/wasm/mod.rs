@@ -1,5 +1,5 @@
 //! wasm-bindgen bindings: argument checking at the JS boundary, then the core.
 //! Every export returns `Result<_, JsValue>` whose error is a `NadeoAuthError`.
 
-mod glue;
-mod token;
+pub mod glue;
+pub mod token;

@@ -11,7 +11,7 @@ fn b64(s: &[u8]) -> String {
 
 fn pad(s: &str) -> String {
     let mut s = s.to_string();
-    while s.len() % 4 != 0 {
+    while !s.len().is_multiple_of(4) {
         s.push('=');
     }
     s
