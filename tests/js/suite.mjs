@@ -1,0 +1,252 @@
+// The package's behaviour as a user sees it, one suite for every runtime: Node (node --test),
+// workerd (a Worker run by Miniflare) and Chromium (Playwright). Each test gets the package's
+// module namespace, imported by name ("nadeo-auth") by the runner.
+import { deepEqual, equal, ok, throwsCode } from "./assert.mjs";
+
+const enc = new TextEncoder();
+function b64url(text) {
+  const bytes = typeof text === "string" ? enc.encode(text) : text;
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+const SIG = b64url("signature");
+const tok = (header, payload) =>
+  `${b64url(typeof header === "string" ? header : JSON.stringify(header))}.${b64url(typeof payload === "string" ? payload : JSON.stringify(payload))}.${SIG}`;
+
+const HEADER = { alg: "HS256", env: "trackmania-prod", ver: "1" };
+const ACCESS = {
+  jti: "0bd5ec6a-7b3b-4e1b-9a45-0a5c2c8e9f10",
+  iss: "NadeoServices",
+  iat: 1735394983,
+  rat: 1735396783,
+  exp: 1735398583,
+  aud: "NadeoLiveServices",
+  usg: "Client",
+  sid: "1c4b2a85-8f1e-4a43-9f2f-77e8a1f3f0aa",
+  sat: 1735394983,
+  sub: "5b4d42f4-c2de-407d-b367-cbff3fe817bc",
+  aun: "tooInfinite",
+  rtk: false,
+  pce: false,
+  ubiservices_uid: "a59df3e8-6bff-48a2-98b6-801abf2a298e",
+};
+const REFRESH = { ...ACCESS, aud: "NadeoServices", rtk: true, refresh_aud: "NadeoLiveServices", limit_type: "none", exp: ACCESS.iat + 86400 };
+delete REFRESH.rat;
+
+/** A marker that must never show up in an error: a token's content is a secret. */
+const SECRET = "s3cr3t-marker";
+
+function stillWorks(lib) {
+  equal(lib.decodeToken(tok(HEADER, ACCESS)).payload.aun, "tooInfinite", "the module works after an error");
+}
+
+export const tests = [
+  ["exports the API of API.md (tokens)", (lib) => {
+    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl"]) {
+      equal(typeof lib[name], "function", name);
+    }
+    equal(typeof lib.NadeoAuthError, "function", "NadeoAuthError");
+    ok(!("default" in lib) && !("initSync" in lib), "no init function leaks out");
+  }],
+
+  ["NadeoAuthError is a real Error class", (lib) => {
+    const cause = new TypeError("boom");
+    const e = new lib.NadeoAuthError("HTTP", "the server said no", { status: 500, body: { code: "C-AA-00-03" }, retryAfter: 3, cause });
+    ok(e instanceof lib.NadeoAuthError && e instanceof Error);
+    equal(e.name, "NadeoAuthError");
+    equal(e.code, "HTTP");
+    equal(e.status, 500);
+    deepEqual(e.body, { code: "C-AA-00-03" });
+    equal(e.retryAfter, 3);
+    equal(e.cause, cause);
+    equal(String(e), "NadeoAuthError: the server said no");
+    ok(typeof e.stack === "string");
+    const bare = new lib.NadeoAuthError("NETWORK", "m");
+    ok(!("status" in bare) && !("body" in bare) && !("retryAfter" in bare) && !("cause" in bare), "absent fields are absent");
+  }],
+
+  ["decodeToken decodes a Nadeo access token", (lib) => {
+    const { header, payload } = lib.decodeToken(tok(HEADER, ACCESS));
+    deepEqual(header, HEADER);
+    deepEqual(payload, ACCESS);
+  }],
+
+  ["decodeToken decodes a refresh token and an OAuth token", (lib) => {
+    deepEqual(lib.decodeToken(tok(HEADER, REFRESH)).payload, REFRESH);
+    const oauth = { jti: "x", aud: "client", iat: 1, nbf: 1, exp: 3601, sub: "acc", scopes: ["clubs", "read_favorite"] };
+    deepEqual(lib.decodeToken(tok({ typ: "JWT", alg: "RS256" }, oauth)).payload, oauth);
+  }],
+
+  ["decodeToken keeps unknown claims as they came", (lib) => {
+    const payload = { ...ACCESS, newClaim: { nested: [1, "two", null, { x: true }] }, unicode: "été 🏎️", big: 12345678901234567890, "__proto__x": 1 };
+    deepEqual(lib.decodeToken(tok(HEADER, payload)).payload, JSON.parse(JSON.stringify(payload)));
+    const proto = lib.decodeToken(tok(HEADER, '{"__proto__":{"polluted":true}}')).payload;
+    equal({}.polluted, undefined, "no prototype pollution");
+    ok(Object.prototype.hasOwnProperty.call(proto, "__proto__"), "__proto__ kept as an own claim");
+  }],
+
+  ["decodeToken tolerates padding but not standard base64", (lib) => {
+    const pad = (s) => s + "=".repeat((4 - (s.length % 4)) % 4);
+    const [h, p, s] = tok(HEADER, ACCESS).split(".");
+    equal(lib.decodeToken(`${pad(h)}.${pad(p)}.${pad(s)}`).payload.exp, ACCESS.exp);
+    const bytes = enc.encode(JSON.stringify({ a: "\u00fb\u00ff\u00fe~~~?>>>" }));
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    const std = btoa(bin).replace(/=+$/, "");
+    ok(/[+/]/.test(std), "the sample has + or /");
+    throwsCode(lib, () => lib.decodeToken(`${h}.${std}.${s}`), "TOKEN_BASE64");
+    throwsCode(lib, () => lib.decodeToken(`${h}=.${p}.${s}`), "TOKEN_BASE64", "wrong amount of padding");
+  }],
+
+  ["decodeToken refuses malformed tokens with the right code", (lib) => {
+    const h = b64url(JSON.stringify(HEADER));
+    const cases = [
+      ["", "TOKEN_MALFORMED"],
+      ["abc", "TOKEN_MALFORMED"],
+      [`${h}.${b64url("{}")}`, "TOKEN_MALFORMED"],
+      [`${h}.${b64url("{}")}.${SIG}.${SIG}`, "TOKEN_MALFORMED"],
+      [`${h}.${b64url("{}")}.${SIG}.${SIG}.${SIG}`, "TOKEN_MALFORMED"],
+      [`${h}..${SIG}`, "TOKEN_MALFORMED"],
+      [`${h}.e30!.${SIG}`, "TOKEN_BASE64"],
+      [`${h}.e30.${SIG}+`, "TOKEN_BASE64"],
+      [`${h}.${b64url(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]))}.${SIG}`, "TOKEN_JSON"],
+      [tok(HEADER, "{not json"), "TOKEN_JSON"],
+      [tok(HEADER, "null"), "TOKEN_CLAIMS"],
+      [tok(HEADER, "[1,2]"), "TOKEN_CLAIMS"],
+      [tok(HEADER, "1735398583"), "TOKEN_CLAIMS"],
+      [tok(HEADER, '"a string"'), "TOKEN_CLAIMS"],
+      [tok(HEADER, { ...ACCESS, exp: "1735398583" }), "TOKEN_CLAIMS"],
+      [tok(HEADER, { ...ACCESS, iat: null }), "TOKEN_CLAIMS"],
+      [tok(HEADER, { ...ACCESS, rat: [1] }), "TOKEN_CLAIMS"],
+    ];
+    for (const [t, code] of cases) {
+      throwsCode(lib, () => lib.decodeToken(t), code, `${code} for ${t.slice(0, 40)}`);
+      stillWorks(lib);
+    }
+  }],
+
+  ["decodeToken gives INVALID_ARGUMENT for non-strings", (lib) => {
+    for (const v of [undefined, null, 0, 42, true, {}, [], Symbol("s"), 10n, () => 1, new String("a.b.c")]) {
+      throwsCode(lib, () => lib.decodeToken(v), "INVALID_ARGUMENT", String(typeof v));
+      stillWorks(lib);
+    }
+  }],
+
+  ["decodeToken survives hostile strings", (lib) => {
+    const mb = "A".repeat(1 << 20);
+    throwsCode(lib, () => lib.decodeToken(mb), "TOKEN_MALFORMED");
+    throwsCode(lib, () => lib.decodeToken(`${mb}.${mb}.${mb}`), "TOKEN_JSON");
+    throwsCode(lib, () => lib.decodeToken("\ud800.\udc00.x"), "TOKEN_BASE64");
+    throwsCode(lib, () => lib.decodeToken(`${b64url("{}")}.e30.\udfff`), "TOKEN_BASE64");
+    let binary = "";
+    for (let i = 0; i < 256; i++) binary += String.fromCharCode(i);
+    throwsCode(lib, () => lib.decodeToken(binary), "TOKEN_MALFORMED");
+    const noDots = binary.replace(".", "");
+    throwsCode(lib, () => lib.decodeToken(noDots + "." + noDots + "." + noDots), "TOKEN_BASE64");
+    const big = { ...ACCESS, blob: "x".repeat(1 << 20) };
+    equal(lib.decodeToken(tok(HEADER, big)).payload.blob.length, 1 << 20, "a 1 MB payload decodes");
+    stillWorks(lib);
+  }],
+
+  ["errors never carry the token", (lib) => {
+    const payload = `{"exp":"${SECRET}"}`;
+    for (const t of [tok(HEADER, payload), `${SECRET}.${SECRET}`, `${b64url("{}")}.${b64url(`{${SECRET}`)}.${SIG}`]) {
+      let err;
+      try {
+        lib.decodeToken(t);
+      } catch (e) {
+        err = e;
+      }
+      ok(err instanceof lib.NadeoAuthError, "threw");
+      const seen = [err.message, String(err), err.stack ?? "", JSON.stringify(err), JSON.stringify(err.body ?? null)].join("\n");
+      ok(!seen.includes(SECRET) && !seen.includes(b64url(payload)), "no token content in the error");
+    }
+  }],
+
+  ["tokenTimes reads iat, rat and exp", (lib) => {
+    const t = tok(HEADER, ACCESS);
+    deepEqual(lib.tokenTimes(t, { now: ACCESS.iat + 100 }), {
+      issuedAt: ACCESS.iat,
+      refreshableAt: ACCESS.rat,
+      expiresAt: ACCESS.exp,
+      expired: false,
+      refreshable: false,
+      expiresIn: 3500,
+      refreshableIn: 1700,
+    });
+    const atRat = lib.tokenTimes(t, { now: ACCESS.rat });
+    ok(atRat.refreshable && !atRat.expired);
+    equal(atRat.refreshableIn, 0);
+    ok(lib.tokenTimes(t, { now: ACCESS.exp }).expired, "expired at exp");
+    ok(lib.tokenTimes(t, { now: ACCESS.exp - 30, leeway: 30 }).expired, "leeway");
+    ok(!lib.tokenTimes(t, { now: ACCESS.exp - 31, leeway: 30 }).expired);
+    const late = lib.tokenTimes(t, { now: ACCESS.exp + 999 });
+    equal(late.expiresIn, 0);
+    equal(late.refreshableIn, 0);
+    // Default clock: that token is from 2024.
+    ok(lib.tokenTimes(t).expired);
+  }],
+
+  ["tokenTimes takes claims objects and tokens without times", (lib) => {
+    deepEqual(lib.tokenTimes({ exp: 200 }, { now: 100 }), {
+      issuedAt: null, refreshableAt: null, expiresAt: 200, expired: false, refreshable: true, expiresIn: 100, refreshableIn: 0,
+    });
+    const none = lib.tokenTimes(tok(HEADER, { sub: "x" }), { now: 5 });
+    equal(none.expiresAt, null);
+    equal(none.expired, false);
+    equal(none.refreshable, true);
+    equal(none.expiresIn, Infinity);
+    const payload = lib.decodeToken(tok(HEADER, ACCESS)).payload;
+    equal(lib.tokenTimes(payload, { now: ACCESS.iat }).expiresIn, 3600, "decodeToken's payload fits");
+  }],
+
+  ["tokenTimes refuses bad input", (lib) => {
+    throwsCode(lib, () => lib.tokenTimes({ exp: "soon" }), "TOKEN_CLAIMS");
+    throwsCode(lib, () => lib.tokenTimes({ iat: NaN }), "TOKEN_CLAIMS");
+    throwsCode(lib, () => lib.tokenTimes("a.b"), "TOKEN_MALFORMED");
+    throwsCode(lib, () => lib.tokenTimes(tok(HEADER, "[]")), "TOKEN_CLAIMS");
+    throwsCode(lib, () => lib.tokenTimes(42), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.tokenTimes(undefined), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.tokenTimes({}, { now: "later" }), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.tokenTimes({}, { leeway: Infinity }), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.tokenTimes({}, 7), "INVALID_ARGUMENT");
+    stillWorks(lib);
+  }],
+
+  ["nadeoAuthorization and bearerAuthorization", (lib) => {
+    const t = tok(HEADER, ACCESS);
+    equal(lib.nadeoAuthorization(t), `nadeo_v1 t=${t}`);
+    equal(lib.bearerAuthorization(t), `Bearer ${t}`);
+    for (const bad of ["", " ", "a\r\nX-Injected: 1", undefined, null, 5]) {
+      const e = throwsCode(lib, () => lib.nadeoAuthorization(bad), "INVALID_ARGUMENT");
+      ok(!String(e.message).includes("X-Injected"));
+      throwsCode(lib, () => lib.bearerAuthorization(bad), "INVALID_ARGUMENT");
+    }
+  }],
+
+  ["audienceForUrl matches the game API hosts exactly", (lib) => {
+    equal(lib.audienceForUrl("https://prod.trackmania.core.nadeo.online/accounts/displayNames"), "NadeoServices");
+    equal(lib.audienceForUrl("https://live-services.trackmania.nadeo.live/api/token/campaign/official"), "NadeoLiveServices");
+    equal(lib.audienceForUrl("https://meet.trackmania.nadeo.club/api/cup-of-the-day/current"), "NadeoLiveServices");
+    equal(lib.audienceForUrl(new URL("https://meet.trackmania.nadeo.club/x?y=1#z")), "NadeoLiveServices");
+    equal(lib.audienceForUrl("https://PROD.trackmania.core.nadeo.online"), "NadeoServices", "hosts are case-insensitive");
+    for (const u of [
+      "https://prod.trackmania.core.nadeo.online.evil.example/",
+      "https://evil.example/?https://prod.trackmania.core.nadeo.online/",
+      "https://prod.trackmania.core.nadeo.online@evil.example/",
+      "https://xprod.trackmania.core.nadeo.online/",
+      "http://prod.trackmania.core.nadeo.online/",
+      "https://prod.trackmania.core.nadeo.online:8443/",
+      "https://api.trackmania.com/api/display-names",
+      "/api/relative",
+      "",
+      "not a url",
+    ]) {
+      equal(lib.audienceForUrl(u), null, u);
+    }
+    for (const bad of [undefined, null, 1, {}, { href: "https://prod.trackmania.core.nadeo.online/" }]) {
+      throwsCode(lib, () => lib.audienceForUrl(bad), "INVALID_ARGUMENT");
+    }
+  }],
+];

@@ -1,0 +1,77 @@
+// Compiled by `make test` with `tsc --strict --noEmit` against the packed package: the typings
+// must accept every documented use and refuse misuse (each @ts-expect-error must be an error).
+import {
+  NadeoAuthError,
+  audienceForUrl,
+  bearerAuthorization,
+  decodeToken,
+  nadeoAuthorization,
+  tokenTimes,
+  type Audience,
+  type ErrorCode,
+  type NadeoClaims,
+  type TokenTimes,
+} from "nadeo-auth";
+
+const token: string = "a.b.c";
+
+// decodeToken: Nadeo claims by default, any claims type on request.
+const { header, payload } = decodeToken(token);
+const alg: string | undefined = header.alg;
+const exp: number = payload.exp;
+const rtk: boolean = payload.rtk;
+const uid: string | undefined = payload.ubiservices_uid;
+const unknownClaim: unknown = payload["someFutureClaim"];
+const claims: NadeoClaims = payload;
+interface OAuthClaims { sub: string; scopes: string[]; exp: number }
+const oauth = decodeToken<OAuthClaims>(token).payload;
+const scopes: string[] = oauth.scopes;
+
+// tokenTimes: tokens, claims objects, options.
+const t1: TokenTimes = tokenTimes(token);
+const t2: TokenTimes = tokenTimes(payload, { now: 1, leeway: 30 });
+const t3 = tokenTimes({ exp: 5 });
+const expiresAt: number | null = t1.expiresAt;
+const expired: boolean = t2.expired;
+const inSeconds: number = t3.expiresIn;
+
+const h1: string = nadeoAuthorization(token);
+const h2: string = bearerAuthorization(token);
+const aud: Audience | null = audienceForUrl("https://prod.trackmania.core.nadeo.online/");
+const aud2: Audience | null = audienceForUrl(new URL("https://meet.trackmania.nadeo.club/"));
+
+// Errors: a class with a code union.
+try {
+  decodeToken(token);
+} catch (e) {
+  if (e instanceof NadeoAuthError) {
+    const code: ErrorCode = e.code;
+    const status: number | undefined = e.status;
+    const body: unknown = e.body;
+    const retry: number | undefined = e.retryAfter;
+    const name: "NadeoAuthError" = e.name;
+    const isError: Error = e;
+    if (e.code === "TOKEN_BASE64") console.log(code, status, body, retry, name, isError);
+  }
+}
+const made = new NadeoAuthError("HTTP", "m", { status: 500 });
+
+// Misuse the typings refuse.
+// @ts-expect-error a token is a string
+decodeToken(42);
+// @ts-expect-error not an error code
+const badCode: ErrorCode = "NOPE";
+// @ts-expect-error no such option
+tokenTimes(token, { clock: 1 });
+// @ts-expect-error times are numbers
+tokenTimes({ exp: "soon" });
+// @ts-expect-error audienceForUrl can be null
+const notNull: Audience = audienceForUrl("x");
+// @ts-expect-error not an audience
+const badAud: Audience = "NadeoClubServices";
+// @ts-expect-error code is read-only
+made.code = "HTTP";
+// @ts-expect-error expiresAt may be null
+const n: number = t1.expiresAt;
+
+export { alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
