@@ -1,0 +1,53 @@
+# nadeo-auth. `make test` is the whole test suite; `make demo` the playground; `make pkg` the
+# npm package in pkg/; `make bench` the benchmarks. Each runs scripts/setup.sh first, which
+# installs what is missing (and is instant when nothing is).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR := never
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+.PHONY: all setup pkg test test-rust test-wasm test-js size bench demo clean
+
+all: pkg
+
+setup:
+	@scripts/setup.sh
+
+pkg: setup
+	wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
+	  --out-name nadeo_auth --no-typescript --no-pack
+	node scripts/build-pkg.mjs
+
+test: setup test-rust pkg test-wasm size test-js
+	@echo "make test: all suites passed"
+
+# The pure core, natively: unit and property tests, no_std build, lints.
+test-rust:
+	cargo test --no-default-features
+	cargo build --no-default-features
+	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
+
+# The bindings in real JS engines: Node, then headless Chromium (webdriver.json).
+test-wasm:
+	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm
+	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test wasm
+
+size:
+	node scripts/size.mjs --check
+
+# The packed package, installed by name: typings, then Node, workerd and Chromium.
+test-js:
+	scripts/test-js.sh
+
+bench: pkg
+	scripts/bench.sh
+
+demo: pkg
+	node scripts/demo.mjs
+
+clean:
+	rm -rf build pkg target/wasm32-unknown-unknown

@@ -1,0 +1,109 @@
+// make bench: decoding throughput of nadeo-auth's decodeToken against jwt-decode and jose's
+// decodeJwt on the same Nadeo-shaped tokens, in one run; and the size of each package.
+// A benchmark reports; it never fails.
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { pathToFileURL } from "node:url";
+
+const root = new URL("..", import.meta.url).pathname;
+const tools = join(root, "tools");
+const require = createRequire(join(tools, "package.json"));
+const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
+
+const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
+const { jwtDecode } = await load("jwt-decode");
+const { decodeJwt } = await load("jose");
+
+// 256 distinct tokens shaped like Nadeo's (header, claim set, sizes).
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+const uuid = (i) => `${(0x10000000 + i).toString(16)}-7b3b-4e1b-9a45-${(0x100000000000 + i * 7919).toString(16)}`;
+const tokens = [];
+for (let i = 0; i < 256; i++) {
+  const iat = 1735394983 + i * 37;
+  tokens.push(
+    `${b64({ alg: "HS256", env: "trackmania-prod", ver: "1" })}.${b64({
+      jti: uuid(i), iss: "NadeoServices", iat, rat: iat + 1800, exp: iat + 3600,
+      aud: i % 2 ? "NadeoLiveServices" : "NadeoServices", usg: "Client", sid: uuid(i + 1000), sat: iat,
+      sub: uuid(i + 2000), aun: `player_${i}`, rtk: false, pce: false, ubiservices_uid: uuid(i + 3000),
+    })}.${Buffer.alloc(32, i).toString("base64url")}`,
+  );
+}
+
+const candidates = [
+  ["nadeo-auth decodeToken (header + payload)", (t) => lib.decodeToken(t)],
+  ["nadeo-auth tokenTimes", (t) => lib.tokenTimes(t, { now: 1735396000 })],
+  ["jwt-decode jwtDecode (payload)", (t) => jwtDecode(t)],
+  ["jwt-decode jwtDecode (header + payload)", (t) => [jwtDecode(t, { header: true }), jwtDecode(t)]],
+  ["jose decodeJwt (payload)", (t) => decodeJwt(t)],
+];
+
+// Same answers first: a benchmark of wrong results is worthless.
+for (const t of tokens.slice(0, 4)) {
+  const ours = JSON.stringify(lib.decodeToken(t).payload);
+  if (ours !== JSON.stringify(jwtDecode(t)) || ours !== JSON.stringify(decodeJwt(t))) throw new Error("decoders disagree");
+}
+
+function opsPerSecond(fn, ms) {
+  let n = 0;
+  let sink = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    for (let i = 0; i < 256; i++) sink += fn(tokens[i]) ? 1 : 0;
+    n += 256;
+  }
+  const took = ms + (performance.now() - end);
+  if (sink < 0) console.log(sink);
+  return (n / took) * 1000;
+}
+
+const ROUNDS = 7;
+const results = new Map(candidates.map(([name]) => [name, []]));
+for (const [, fn] of candidates) opsPerSecond(fn, 300); // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  for (const [name, fn] of candidates) results.get(name).push(opsPerSecond(fn, 250));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const base = median(results.get(candidates[0][0]));
+console.log(`\ndecoding throughput (Node ${process.version}, median of ${ROUNDS} rounds, ${tokens[0].length}-char tokens)`);
+console.log("| decoder | ops/s | nadeo-auth decodeToken vs it |");
+console.log("| --- | ---: | ---: |");
+for (const [name] of candidates) {
+  const ops = median(results.get(name));
+  console.log(`| ${name} | ${Math.round(ops).toLocaleString("en")} | ${(base / ops).toFixed(2)}x |`);
+}
+
+// Sizes: our package as shipped, and each baseline bundled and minified by esbuild.
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const dir = mkdtempSync(join(tmpdir(), "nadeo-auth-bench-"));
+function bundle(name, source) {
+  const entry = join(dir, `${name}.mjs`);
+  writeFileSync(entry, source);
+  const out = join(dir, `${name}.out.js`);
+  execFileSync(join(tools, "node_modules/.bin/esbuild"), [entry, "--bundle", "--minify", "--format=esm", "--platform=browser", "--log-level=warning", `--outfile=${out}`], {
+    cwd: tools,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, NODE_PATH: join(tools, "node_modules") },
+  });
+  return readFileSync(out);
+}
+const resolveDir = (p) => JSON.stringify(require.resolve(p));
+const ours = {
+  wasm: readFileSync(join(root, "pkg/nadeo_auth_bg.wasm")),
+  js: bundle("ours", `export * from ${JSON.stringify(join(root, "pkg/browser.js"))};`),
+};
+const rows = [
+  ["nadeo-auth (wasm + JS, bundled)", ours.wasm.length + ours.js.length, gz(ours.wasm) + gz(ours.js)],
+  ["  of which .wasm", ours.wasm.length, gz(ours.wasm)],
+  ["jwt-decode (whole)", ...((b) => [b.length, gz(b)])(bundle("jwtdecode", `export * from ${resolveDir("jwt-decode")};`))],
+  ["jose (decodeJwt only, tree-shaken)", ...((b) => [b.length, gz(b)])(bundle("josedecode", `export { decodeJwt } from ${resolveDir("jose")};`))],
+  ["jose (whole)", ...((b) => [b.length, gz(b)])(bundle("jose", `export * from ${resolveDir("jose")};`))],
+];
+console.log("\npackage size (minified; gzip -9)");
+console.log("| package | raw | gzip |");
+console.log("| --- | ---: | ---: |");
+for (const [name, raw, g] of rows) console.log(`| ${name} | ${kb(raw)} | ${kb(g)} |`);

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# make bench: prints the benchmark tables. Reports only; never fails the build on a number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node bench/decode.mjs

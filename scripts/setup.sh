@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One idempotent setup for make test / make demo / make pkg / make bench: installs what the
+# build and the tests need, and does nothing (in well under a second) when all is there.
+#   - the wasm32-unknown-unknown target (rustup)
+#   - wasm-bindgen-cli at exactly the version of wasm-bindgen in Cargo.lock, and wasm-pack
+#   - the pinned npm tools in tools/ (binaryen's wasm-opt, miniflare, wrangler,
+#     playwright-core, typescript, and the bench baselines jose and jwt-decode)
+#   - Debian's chromium and chromium-driver
+# Everything comes from the package registries (crates.io, npm, Debian); nothing else is
+# downloaded, now or at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_PACK_VERSION=0.15.1
+say() { printf 'setup: %s\n' "$*"; }
+
+# 1. Rust target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli, pinned to Cargo.lock's wasm-bindgen.
+want_wb=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$want_wb" ] || { echo "setup: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+have_wb=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+have_runner=$(command -v wasm-bindgen-test-runner || true)
+if [ "$have_wb" != "$want_wb" ] || [ -z "$have_runner" ]; then
+  say "installing wasm-bindgen-cli $want_wb (about 2 minutes)"
+  cargo install wasm-bindgen-cli --version "$want_wb" --force
+fi
+
+# 3. wasm-pack.
+have_wp=$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have_wp" != "$WASM_PACK_VERSION" ]; then
+  say "installing wasm-pack $WASM_PACK_VERSION"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --force
+fi
+
+# 4. npm tools, exactly as tools/package-lock.json pins them (no install scripts needed).
+stamp=tools/node_modules/.nadeo-auth-setup
+lock_sum=$( (cat tools/package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  say "installing the npm tools (npm ci in tools/)"
+  (cd tools && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "$lock_sum" > "$stamp"
+fi
+
+# 5. Chromium and ChromeDriver for the browser tests.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing Debian's chromium and chromium-driver"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
