@@ -319,6 +319,61 @@ pub fn validate(text: &[u8]) -> Result<Kind, SyntaxError> {
     scan(text, |_| Ok::<(), SyntaxError>(()))
 }
 
+/// Decodes the body of a JSON string (as [`Member::value`] gives it, quotes included) into
+/// Rust text. `None` when it is not a string, or holds a lone surrogate escape (which no
+/// token, login or name has).
+pub fn string_value(raw: &[u8]) -> Option<alloc::string::String> {
+    let body = raw.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let text = ::core::str::from_utf8(body).ok()?;
+    if !text.contains('\\') {
+        return Some(text.into());
+    }
+    let mut out = alloc::string::String::with_capacity(text.len());
+    let mut chars = text.chars();
+    let hex4 = |chars: &mut ::core::str::Chars<'_>| -> Option<u32> {
+        let mut v = 0;
+        for _ in 0..4 {
+            v = v * 16 + chars.next()?.to_digit(16)?;
+        }
+        Some(v)
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let decoded = match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let hi = hex4(&mut chars)?;
+                let code = if (0xd800..0xdc00).contains(&hi) {
+                    if chars.next()? != '\\' || chars.next()? != 'u' {
+                        return None;
+                    }
+                    let lo = hex4(&mut chars)?;
+                    if !(0xdc00..0xe000).contains(&lo) {
+                        return None;
+                    }
+                    0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
+                } else {
+                    hi
+                };
+                char::from_u32(code)?
+            }
+            _ => return None,
+        };
+        out.push(decoded);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +448,17 @@ mod tests {
         assert!(!m(b"exp\\u0000").key_is("exp"));
         assert!(!m(b"ex").key_is("exp"));
         assert!(m(b"a\\\"b").key_is("a\"b"));
+    }
+
+    #[test]
+    fn string_values() {
+        assert_eq!(string_value(br#""abc""#).as_deref(), Some("abc"));
+        assert_eq!(string_value(br#""a\"b\\c\/d\n""#).as_deref(), Some("a\"b\\c/d\n"));
+        assert_eq!(string_value(br#""\u00e9\ud83c\udfce""#).as_deref(), Some("\u{e9}\u{1F3CE}"));
+        assert_eq!(string_value(br#""\ud800""#), None);
+        assert_eq!(string_value(br#""\udc00x""#), None);
+        assert_eq!(string_value(b"12"), None);
+        assert_eq!(string_value(br#""\q""#), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod base64url;
 pub mod error;
 pub mod header;
 pub mod json;
+pub mod nadeo;
 pub mod token;
 
 pub use error::{Code, Error};

@@ -1,0 +1,262 @@
+//! The Nadeo authentication protocol as plain data: the requests to build, the answers to
+//! check, and when a held token pair needs a refresh or a new login. No I/O.
+
+use alloc::string::String;
+
+use super::audience::Audience;
+use super::base64url;
+use super::error::{Code, Error};
+use super::json::{self, Kind};
+use super::token::{self, Times};
+
+pub const DEFAULT_CORE_URL: &str = "https://prod.trackmania.core.nadeo.online";
+pub const DEFAULT_LIVE_URL: &str = "https://live-services.trackmania.nadeo.live";
+pub const DEFAULT_MEET_URL: &str = "https://meet.trackmania.nadeo.club";
+pub const BASIC_PATH: &str = "/v2/authentication/token/basic";
+pub const UBI_PATH: &str = "/v2/authentication/token/ubiservices";
+pub const REFRESH_PATH: &str = "/v2/authentication/token/refresh";
+
+/// Seconds before `exp` at which a token counts as expired already (clock skew, transit).
+pub const EXPIRY_SKEW: f64 = 10.0;
+
+const E_UA: Error = Error::new(Code::InvalidArgument, "userAgent is required: name your project and a contact");
+const E_UA_CHARS: Error = Error::new(Code::InvalidArgument, "userAgent has characters that cannot stand in an HTTP header");
+const E_LOGIN: Error = Error::new(Code::InvalidArgument, "login must be a non-empty string without ':'");
+const E_PASSWORD: Error = Error::new(Code::InvalidArgument, "password must be a non-empty string");
+const E_BASE: Error = Error::new(Code::InvalidArgument, "a base URL must be an absolute http(s) URL without query or fragment");
+const E_BAD_TOKENS: Error = Error::new(Code::BadResponse, "the auth service answered 2xx without a usable accessToken and refreshToken");
+
+/// An HTTP request to send: always a POST with `redirect: "manual"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub url: String,
+    pub authorization: String,
+    pub user_agent: String,
+    /// A JSON body (sent with `Content-Type: application/json`), or none.
+    pub json_body: Option<String>,
+}
+
+/// A token pair, as the auth service answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access: Times,
+    pub refresh: Times,
+}
+
+/// Checks a User-Agent: non-empty, printable, no line breaks.
+pub fn user_agent(ua: &str) -> Result<String, Error> {
+    let ua = ua.trim();
+    if ua.is_empty() {
+        return Err(E_UA);
+    }
+    if ua.chars().any(char::is_control) {
+        return Err(E_UA_CHARS);
+    }
+    Ok(ua.into())
+}
+
+/// A base URL without trailing slashes; `http:` is allowed for local stand-ins and proxies.
+pub fn base_url(url: &str) -> Result<&str, Error> {
+    let trimmed = url.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or(E_BASE)?;
+    if rest.is_empty() || rest.contains(['?', '#']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(E_BASE);
+    }
+    Ok(trimmed)
+}
+
+fn join(base: &str, path: &str) -> String {
+    let mut url = String::with_capacity(base.len() + path.len());
+    url.push_str(base);
+    url.push_str(path);
+    url
+}
+
+fn audience_body(audience: Audience) -> String {
+    let mut s = String::with_capacity(40);
+    s.push_str("{\"audience\":\"");
+    s.push_str(audience.as_str());
+    s.push_str("\"}");
+    s
+}
+
+/// The service-account / dedicated-server login: HTTP Basic over the UTF-8 bytes of
+/// `login:password`, standard base64 with padding.
+pub fn login_basic(core_url: &str, login: &str, password: &str, audience: Audience, ua: &str) -> Result<Request, Error> {
+    if login.is_empty() || login.contains(':') {
+        return Err(E_LOGIN);
+    }
+    if password.is_empty() {
+        return Err(E_PASSWORD);
+    }
+    let ua = user_agent(ua)?;
+    let url = join(base_url(core_url)?, BASIC_PATH);
+    let mut credentials = String::with_capacity(login.len() + password.len() + 1);
+    credentials.push_str(login);
+    credentials.push(':');
+    credentials.push_str(password);
+    let mut authorization = String::from("Basic ");
+    base64url::encode_standard(credentials.as_bytes(), &mut authorization);
+    Ok(Request { url, authorization, user_agent: ua, json_body: Some(audience_body(audience)) })
+}
+
+/// The legacy exchange of a Ubisoft ticket obtained elsewhere.
+pub fn login_ubi_ticket(core_url: &str, ticket: &str, audience: Audience, ua: &str) -> Result<Request, Error> {
+    let ua = user_agent(ua)?;
+    let url = join(base_url(core_url)?, UBI_PATH);
+    let authorization = scheme_value("ubi_v1 t=", ticket)?;
+    Ok(Request { url, authorization, user_agent: ua, json_body: Some(audience_body(audience)) })
+}
+
+/// A refresh with `nadeo_v1 t=<refreshToken>`, no body.
+pub fn refresh(core_url: &str, refresh_token: &str, ua: &str) -> Result<Request, Error> {
+    let ua = user_agent(ua)?;
+    let url = join(base_url(core_url)?, REFRESH_PATH);
+    let authorization = super::header::nadeo(refresh_token)?;
+    Ok(Request { url, authorization, user_agent: ua, json_body: None })
+}
+
+fn scheme_value(prefix: &str, credential: &str) -> Result<String, Error> {
+    // Same checks as the other header values: non-empty visible ASCII.
+    let checked = super::header::bearer(credential)?;
+    let mut s = String::from(prefix);
+    s.push_str(&checked["Bearer ".len()..]);
+    Ok(s)
+}
+
+/// How a non-2xx (or unusable) answer maps to an error code.
+pub fn status_code(status: u16) -> (Code, &'static str) {
+    match status {
+        300..=399 => (Code::BadResponse, "the auth service answered with a redirect"),
+        401 | 403 => (Code::Unauthorized, "the auth service refused the credentials or token"),
+        429 => (Code::RateLimited, "the auth service is rate limiting: wait before calling again"),
+        _ => (Code::Http, "the auth service answered with an error status"),
+    }
+}
+
+/// `Retry-After` as delta-seconds (the form Nadeo and Cloudflare send). HTTP dates are
+/// ignored.
+pub fn retry_after(value: &str) -> Option<f64> {
+    let v = value.trim();
+    if v.is_empty() || v.len() > 9 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse::<u32>().ok().map(f64::from)
+}
+
+/// Reads `{"accessToken":"…","refreshToken":"…"}` from a 2xx answer. Both must be JWTs that
+/// decode; a missing refresh token falls back to `previous_refresh` (a refresh answer that
+/// lacks one keeps the old).
+pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<Tokens, Error> {
+    let mut access: Option<String> = None;
+    let mut refresh: Option<String> = None;
+    let kind = json::scan(body, |m| {
+        if m.key_is("accessToken") {
+            access = json::string_value(m.value);
+        } else if m.key_is("refreshToken") {
+            refresh = json::string_value(m.value);
+        }
+        Ok::<(), json::SyntaxError>(())
+    })
+    .map_err(|_| E_BAD_TOKENS)?;
+    if kind != Kind::Object {
+        return Err(E_BAD_TOKENS);
+    }
+    let access_token = access.filter(|s| !s.is_empty()).ok_or(E_BAD_TOKENS)?;
+    let refresh_token = match refresh.filter(|s| !s.is_empty()) {
+        Some(r) => r,
+        None => previous_refresh.ok_or(E_BAD_TOKENS)?.into(),
+    };
+    pair(access_token, refresh_token, slow).map_err(|_| E_BAD_TOKENS)
+}
+
+/// A pair of raw tokens with their times (both must decode and fit in a header).
+pub fn pair(access_token: String, refresh_token: String, slow: &dyn Fn(&str) -> Option<f64>) -> Result<Tokens, Error> {
+    super::header::nadeo(&access_token)?;
+    super::header::nadeo(&refresh_token)?;
+    let access = token::decode_with(&access_token, slow)?.times;
+    let refresh = token::decode_with(&refresh_token, slow)?.times;
+    Ok(Tokens { access_token, refresh_token, access, refresh })
+}
+
+/// What a held pair needs at `now` (seconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// The access token serves as it is.
+    Fresh,
+    /// Due (within `margin` of exp and past rat) or expired, and the refresh token lives.
+    Refresh,
+    /// Nothing held, or the refresh token is dead (24 h): log in with the credentials.
+    Login,
+}
+
+/// Whether the access token can no longer be sent.
+pub fn expired(access: &Times, now: f64) -> bool {
+    access.exp.is_some_and(|exp| now >= exp - EXPIRY_SKEW)
+}
+
+/// The time (seconds) at which a token is due for renewal: `margin` before exp, made earlier
+/// by `jitter`, never before rat. `None` when the token has no exp.
+pub fn due_at(access: &Times, margin: f64, jitter: f64) -> Option<f64> {
+    let exp = access.exp?;
+    let at = exp - margin.max(0.0) - jitter.max(0.0);
+    Some(match access.rat {
+        Some(rat) if rat > at => rat,
+        _ => at,
+    })
+}
+
+pub fn assess(pair: Option<&Tokens>, now: f64, margin: f64) -> Need {
+    let Some(p) = pair else { return Need::Login };
+    let due = due_at(&p.access, margin, 0.0).is_some_and(|at| now >= at);
+    if !due && !expired(&p.access, now) {
+        return Need::Fresh;
+    }
+    if p.refresh.exp.is_some_and(|exp| now >= exp - EXPIRY_SKEW) {
+        Need::Login
+    } else {
+        Need::Refresh
+    }
+}
+
+/// The store's value for a pair: `{"v":1,"accessToken":"…","refreshToken":"…"}`. Tokens are
+/// header-safe visible ASCII without quotes or backslashes (checked by [`pair`]).
+pub fn store_value(p: &Tokens) -> String {
+    let mut s = String::with_capacity(p.access_token.len() + p.refresh_token.len() + 48);
+    s.push_str("{\"v\":1,\"accessToken\":\"");
+    s.push_str(&p.access_token);
+    s.push_str("\",\"refreshToken\":\"");
+    s.push_str(&p.refresh_token);
+    s.push_str("\"}");
+    s
+}
+
+/// A pair read back from a store, or `None` for anything unusable (garbage degrades to a
+/// login, never to an error).
+pub fn from_store(value: &str, slow: &dyn Fn(&str) -> Option<f64>) -> Option<Tokens> {
+    tokens_from_body(value, None, slow).ok()
+}
+
+/// The store key of a login's pair for an audience. Never holds the password.
+pub fn store_key(login: &str, audience: Audience) -> String {
+    let mut k = String::from("nadeo-auth:v1:");
+    k.push_str(audience.as_str());
+    k.push(':');
+    k.push_str(login);
+    k
+}
+
+/// Seconds a stored pair stays useful: until the refresh token dies, at least 60 (Cloudflare
+/// KV's minimum TTL).
+pub fn store_ttl(p: &Tokens, now: f64) -> f64 {
+    let until = p.refresh.exp.or(p.access.exp).unwrap_or(now + 3600.0);
+    (((until - now) as i64) as f64).max(60.0)
+}
+
+#[cfg(test)]
+mod tests;
