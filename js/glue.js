@@ -63,3 +63,84 @@ export function urlParts(href) {
   }
   return [u.protocol, u.hostname, u.port];
 }
+
+/** A NadeoAuthError for a non-2xx answer: the body parsed where it is JSON (a Core object, a
+ *  Live/Meet string array, an OAuth object), else the text. */
+export function httpError(code, message, status, text, retryAfter) {
+  let body = text;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return new NadeoAuthError(code, message, { status, body, retryAfter });
+}
+
+export function makeTokens(accessToken, refreshToken) {
+  return { accessToken, refreshToken };
+}
+
+/** The fetch to use: options.fetch, or the global one. Undefined when neither is a function. */
+export function fetchOf(custom) {
+  if (custom !== undefined && custom !== null) return typeof custom === "function" ? custom : undefined;
+  return typeof globalThis.fetch === "function" ? globalThis.fetch : undefined;
+}
+
+function abortError(signal) {
+  return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
+}
+
+/**
+ * One HTTP call with a timeout and the caller's AbortSignal, redirects not followed.
+ * `headers` is a flat [name, value, name, value, …] array. Resolves to
+ * [status, retryAfterHeader | null, bodyText]; rejects with NETWORK, TIMEOUT or ABORTED.
+ * The fetch function is called as a plain function (no `this`).
+ */
+export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, signal) {
+  if (signal?.aborted) throw abortError(signal);
+  const init = { method, headers: [], redirect: "manual" };
+  for (let i = 0; i + 1 < headers.length; i += 2) init.headers.push([headers[i], headers[i + 1]]);
+  if (body !== undefined) init.body = body;
+  const controller = typeof AbortController === "function" ? new AbortController() : undefined;
+  if (controller) init.signal = controller.signal;
+  let timer;
+  let onAbort;
+  const stop = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller?.abort();
+      reject(new NadeoAuthError("TIMEOUT", "no answer within timeoutMs"));
+    }, timeoutMs);
+    if (signal) {
+      onAbort = () => {
+        controller?.abort();
+        reject(abortError(signal));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+  });
+  const call = (async () => {
+    let res;
+    try {
+      res = await fetchFn(url, init);
+    } catch (e) {
+      throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
+    }
+    let text;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw new NadeoAuthError("NETWORK", "the answer could not be read", { cause: e });
+    }
+    return [res.status, res.headers.get("retry-after"), text];
+  })();
+  try {
+    return await Promise.race([call, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+    call.catch(() => {});
+    stop.catch(() => {});
+  }
+}

@@ -6,5 +6,8 @@ export {
   nadeoAuthorization,
   bearerAuthorization,
   audienceForUrl,
+  loginBasic,
+  refreshTokens,
+  loginUbiTicket,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";

@@ -111,3 +111,36 @@ export function nadeoAuthorization(accessToken: string): string;
 export function bearerAuthorization(accessToken: string): string;
 /** The audience a game-API URL needs, or null for a host that is not a Nadeo game API. */
 export function audienceForUrl(url: string | URL): Audience | null;
+
+// ---------------------------------------------------------------- network options
+
+/** Options of every call that goes to the network. */
+export interface RequestOptions {
+  /** Defaults to globalThis.fetch; always called as a plain function. */
+  fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  signal?: AbortSignal;
+  /** Default 30000. */
+  timeoutMs?: number;
+}
+
+// ---------------------------------------------------------------- Nadeo: one-shot calls
+
+export interface NadeoTokens {
+  accessToken: string;
+  refreshToken: string;
+}
+export interface NadeoCallOptions extends RequestOptions {
+  /** Required: project and contact, e.g. "My leaderboard / @me / me@example.com". */
+  userAgent: string;
+  /** Default "https://prod.trackmania.core.nadeo.online". */
+  coreUrl?: string;
+}
+/** Service account or dedicated server account login (/v2/authentication/token/basic).
+ *  audience defaults to "NadeoLiveServices"; "NadeoClubServices" is sent as "NadeoLiveServices". */
+export function loginBasic(
+  options: NadeoCallOptions & { login: string; password: string; audience?: Audience | "NadeoClubServices" },
+): Promise<NadeoTokens>;
+/** /v2/authentication/token/refresh with "nadeo_v1 t=<refreshToken>". */
+export function refreshTokens(options: NadeoCallOptions & { refreshToken: string }): Promise<NadeoTokens>;
+/** Legacy: exchange a Ubisoft ticket obtained elsewhere (/v2/authentication/token/ubiservices). */
+export function loginUbiTicket(options: NadeoCallOptions & { ticket: string; audience?: Audience }): Promise<NadeoTokens>;

@@ -13,6 +13,7 @@ e2e=build/e2e
 rm -rf "$e2e"
 mkdir -p "$e2e"
 cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts "$e2e/"
+cp tests/mock/nadeo.mjs "$e2e/mock-nadeo.mjs"
 printf '{ "name": "nadeo-auth-e2e", "private": true, "type": "module" }\n' > "$e2e/package.json"
 (cd "$e2e" && npm install --offline --no-audit --no-fund --ignore-scripts --loglevel=error "../$tarball" >/dev/null)
 echo "installed $tarball into $e2e"
@@ -25,4 +26,4 @@ echo "typings: ok"
 
 echo "== JS suite: Node, workerd, Chromium"
 cd "$e2e"
-node --test --test-concurrency=1 node.test.mjs workerd.test.mjs chromium.test.mjs
+node --test --test-concurrency=1 node.test.mjs node-nadeo.test.mjs workerd.test.mjs chromium.test.mjs

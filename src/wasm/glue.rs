@@ -28,6 +28,27 @@ extern "C" {
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
 
+    #[wasm_bindgen(js_name = httpError)]
+    pub(crate) fn http_error(code: &str, message: &str, status: u16, text: &str, retry_after: Option<f64>) -> JsValue;
+
+    #[wasm_bindgen(js_name = makeTokens)]
+    pub(crate) fn make_tokens(access_token: &str, refresh_token: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = fetchOf)]
+    pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
+
+    /// Resolves to `[status, retryAfter | null, text]`; rejects with a NadeoAuthError.
+    #[wasm_bindgen(js_name = httpCall)]
+    pub(crate) fn http_call(
+        fetch: &JsValue,
+        method: &str,
+        url: &str,
+        headers: Vec<String>,
+        body: Option<String>,
+        timeout_ms: f64,
+        signal: &JsValue,
+    ) -> js_sys::Promise;
+
     /// `[protocol, hostname, port]`, or undefined when `href` is not an absolute URL.
     #[wasm_bindgen(js_name = urlParts)]
     pub(crate) fn url_parts(href: &str) -> Option<Vec<String>>;
@@ -69,4 +90,22 @@ pub(crate) fn number_option(options: &JsValue, key: &str, message: &'static str)
             _ => Err(invalid(message)),
         },
     }
+}
+
+/// A string option: `None` when absent, `INVALID_ARGUMENT` with `message` when not a string.
+pub(crate) fn string_option(options: &JsValue, key: &str, message: &'static str) -> Result<Option<String>, JsValue> {
+    match option(options, key)? {
+        None => Ok(None),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| invalid(message)),
+    }
+}
+
+/// A required string option.
+pub(crate) fn required_string(options: &JsValue, key: &str, message: &'static str) -> Result<String, JsValue> {
+    string_option(options, key, message)?.ok_or_else(|| invalid(message))
+}
+
+/// The slow path of time-claim numbers: JS's own parser (the wasm carries no float parser).
+pub(crate) fn js_number(text: &str) -> Option<f64> {
+    Some(js_sys::parse_float(text))
 }

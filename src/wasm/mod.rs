@@ -2,4 +2,6 @@
 //! Every export returns `Result<_, JsValue>` whose error is a `NadeoAuthError`.
 
 pub mod glue;
+pub mod http;
+pub mod nadeo;
 pub mod token;

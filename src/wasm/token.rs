@@ -2,15 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{href_of, invalid, make_times, number_option, string_arg, to_js, url_parts};
+use super::glue::{href_of, invalid, js_number, make_times, number_option, string_arg, to_js, url_parts};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, Times};
 use crate::core::{header, Code, Error};
-
-/// The slow path of time-claim numbers: JS's own parser (the wasm carries no float parser).
-fn js_number(text: &str) -> Option<f64> {
-    Some(js_sys::parse_float(text))
-}
 
 fn decode(token: &str) -> Result<token::Decoded, JsValue> {
     token::decode_with(token, &js_number).map_err(to_js)

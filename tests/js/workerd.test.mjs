@@ -5,10 +5,13 @@ import { after, before, test } from "node:test";
 import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { tests } from "./suite.mjs";
+import { tests as nadeoTests } from "./nadeo-suite.mjs";
+import { startNadeoMock } from "./mock-nadeo.mjs";
 import { tool, toolBin } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 let mf;
+let mockServer;
 
 before(async () => {
   writeFileSync(
@@ -23,7 +26,9 @@ before(async () => {
   const files = readdirSync(`${here}dist`);
   if (!files.some((f) => f.endsWith(".wasm"))) throw new Error(`wrangler did not emit the .wasm: ${files}`);
   const { Miniflare } = await tool("miniflare");
+  mockServer = await startNadeoMock();
   mf = new Miniflare({
+    bindings: { MOCK_ORIGIN: mockServer.origin },
     modules: true,
     scriptPath: `${here}dist/worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
@@ -35,11 +40,20 @@ before(async () => {
 
 after(async () => {
   await mf?.dispose();
+  await mockServer?.close();
 });
 
 for (const [name] of tests) {
   test(`workerd: ${name}`, async () => {
     const res = await mf.dispatchFetch(`http://suite/run?test=${encodeURIComponent(name)}`);
+    const out = await res.json();
+    if (!out.ok) throw new Error(out.error);
+  });
+}
+
+for (const [name] of nadeoTests) {
+  test(`workerd: ${name}`, async () => {
+    const res = await mf.dispatchFetch(`http://suite/run?suite=nadeo&test=${encodeURIComponent(name)}`);
     const out = await res.json();
     if (!out.ok) throw new Error(out.error);
   });

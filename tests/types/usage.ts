@@ -7,6 +7,10 @@ import {
   decodeToken,
   nadeoAuthorization,
   tokenTimes,
+  loginBasic,
+  refreshTokens,
+  loginUbiTicket,
+  type NadeoTokens,
   type Audience,
   type ErrorCode,
   type NadeoClaims,
@@ -56,6 +60,18 @@ try {
 }
 const made = new NadeoAuthError("HTTP", "m", { status: 500 });
 
+// Nadeo one-shot calls.
+async function nadeo(): Promise<NadeoTokens> {
+  const ua = "my app / me@example.com";
+  const t = await loginBasic({ login: "l", password: "p", userAgent: ua, audience: "NadeoClubServices", timeoutMs: 5000 });
+  await refreshTokens({ refreshToken: t.refreshToken, userAgent: ua, fetch: (input, init) => fetch(input, init) });
+  // @ts-expect-error userAgent is required
+  await loginBasic({ login: "l", password: "p" });
+  // @ts-expect-error the legacy exchange has no club alias
+  await loginUbiTicket({ ticket: "t", userAgent: ua, audience: "NadeoClubServices" });
+  return t;
+}
+
 // Misuse the typings refuse.
 // @ts-expect-error a token is a string
 decodeToken(42);
@@ -74,4 +90,4 @@ made.code = "HTTP";
 // @ts-expect-error expiresAt may be null
 const n: number = t1.expiresAt;
 
-export { alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
+export { nadeo, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };

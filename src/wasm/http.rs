@@ -1,0 +1,80 @@
+//! The one HTTP primitive: a Nadeo auth request sent through `fetch` (the global one or
+//! `options.fetch`), with a timeout and the caller's signal; the answer checked by the core.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::glue::{fetch_of, http_call, http_error, invalid, js_number, number_option, option, to_js};
+use crate::core::nadeo::{self, Request, Tokens};
+
+pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// setTimeout's limit.
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+
+/// The transport options every network call takes.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    pub fetch: JsValue,
+    pub signal: JsValue,
+    pub timeout_ms: f64,
+}
+
+impl Transport {
+    /// Reads `fetch`, `signal` and `timeoutMs` from an options object.
+    pub fn read(options: &JsValue) -> Result<Transport, JsValue> {
+        let custom = option(options, "fetch")?.unwrap_or(JsValue::UNDEFINED);
+        let fetch = fetch_of(&custom);
+        if fetch.is_undefined() {
+            return Err(invalid("options.fetch must be a function (and there is no global fetch)"));
+        }
+        let signal = option(options, "signal")?.unwrap_or(JsValue::UNDEFINED);
+        if !signal.is_undefined() && !signal.is_object() {
+            return Err(invalid("options.signal must be an AbortSignal"));
+        }
+        let timeout_ms = number_option(options, "timeoutMs", "options.timeoutMs must be a positive number of milliseconds")?
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
+            return Err(invalid("options.timeoutMs must be a positive number of milliseconds"));
+        }
+        Ok(Transport { fetch, signal, timeout_ms })
+    }
+}
+
+/// An answer: status, Retry-After, body text.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub text: String,
+}
+
+pub(crate) async fn send(t: &Transport, method: &str, url: &str, headers: Vec<String>, body: Option<String>) -> Result<Answer, JsValue> {
+    let promise = http_call(&t.fetch, method, url, headers, body, t.timeout_ms, &t.signal);
+    let out = JsFuture::from(promise).await?;
+    let parts = js_sys::Array::from(&out);
+    let status = parts.get(0).as_f64().unwrap_or(0.0) as u16;
+    let retry_after = parts.get(1).as_string();
+    let text = parts.get(2).as_string().unwrap_or_default();
+    Ok(Answer { status, retry_after, text })
+}
+
+/// Sends a Nadeo auth request and checks the answer: a token pair, or the error its status
+/// maps to (with `status`, the parsed `body` and `retryAfter`).
+pub(crate) async fn tokens(t: &Transport, req: &Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
+    let mut headers = vec![
+        "Authorization".into(),
+        req.authorization.clone(),
+        "User-Agent".into(),
+        req.user_agent.clone(),
+    ];
+    if req.json_body.is_some() {
+        headers.push("Content-Type".into());
+        headers.push("application/json".into());
+    }
+    let a = send(t, "POST", &req.url, headers, req.json_body.clone()).await?;
+    if (200..300).contains(&a.status) {
+        return nadeo::tokens_from_body(&a.text, previous_refresh, &js_number).map_err(to_js);
+    }
+    let (code, message) = nadeo::status_code(a.status);
+    let retry = a.retry_after.as_deref().and_then(nadeo::retry_after).filter(|_| matches!(a.status, 429 | 503));
+    Err(http_error(code.as_str(), message, a.status, &a.text, retry))
+}

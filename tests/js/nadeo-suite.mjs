@@ -1,0 +1,168 @@
+// Nadeo network behaviour against the mock service (tests/mock/nadeo.mjs), run in Node and in
+// workerd. Each test gets the package and a client of the mock: (lib, mock).
+import { deepEqual, equal, ok } from "./assert.mjs";
+
+const UA = "nadeo-auth tests / @nadeo-auth / tests@example.com";
+const LOGIN = "svc_login";
+const PASSWORD = "pa:ss wörd 🏎";
+
+async function rejects(lib, promise, code, message = "") {
+  let err;
+  try {
+    await promise;
+  } catch (e) {
+    err = e;
+  }
+  ok(err !== undefined, `${message || code}: expected a rejection`);
+  ok(err instanceof lib.NadeoAuthError, `${message || code}: expected a NadeoAuthError, got ${err}`);
+  equal(err.code, code, message || "code");
+  return err;
+}
+
+/** Everything an error shows, for secret checks. */
+const surface = (e) => [e.message, String(e), e.stack ?? "", JSON.stringify(e), JSON.stringify(e.body ?? null), String(e.cause ?? "")].join("\n");
+
+const opts = (mock, extra = {}) => ({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, ...extra });
+
+export const tests = [
+  ["loginBasic sends exactly the documented request", async (lib, mock) => {
+    await mock.reset();
+    const t = await lib.loginBasic(opts(mock));
+    const p = lib.decodeToken(t.accessToken).payload;
+    equal(p.aud, "NadeoLiveServices", "default audience");
+    equal(p.aun, LOGIN);
+    equal(p.exp - p.iat, 3600);
+    equal(p.rat - p.iat, 1800);
+    equal(lib.decodeToken(t.refreshToken).payload.refresh_aud, "NadeoLiveServices");
+    deepEqual(Object.keys(t).sort(), ["accessToken", "refreshToken"]);
+    const [req] = await mock.log();
+    equal(req.method, "POST");
+    equal(req.path, "/core/v2/authentication/token/basic");
+    const utf8 = new TextEncoder().encode(`${LOGIN}:${PASSWORD}`);
+    let bin = "";
+    for (const b of utf8) bin += String.fromCharCode(b);
+    equal(req.headers.authorization, `Basic ${btoa(bin)}`, "Basic over UTF-8 bytes");
+    equal(req.headers["content-type"], "application/json");
+    equal(req.headers["user-agent"], UA);
+    equal(req.body, '{"audience":"NadeoLiveServices"}');
+  }],
+
+  ["loginBasic audiences: NadeoServices, and NadeoClubServices sent as NadeoLiveServices", async (lib, mock) => {
+    await mock.reset();
+    const core = await lib.loginBasic(opts(mock, { audience: "NadeoServices" }));
+    equal(lib.decodeToken(core.accessToken).payload.aud, "NadeoServices");
+    const club = await lib.loginBasic(opts(mock, { audience: "NadeoClubServices" }));
+    equal(lib.decodeToken(club.accessToken).payload.aud, "NadeoLiveServices");
+    const log = await mock.log();
+    equal(log[1].body, '{"audience":"NadeoLiveServices"}', "the deprecated audience is never sent");
+    await rejects(lib, lib.loginBasic(opts(mock, { audience: "Nope" })), "INVALID_ARGUMENT");
+  }],
+
+  ["options.fetch is called as a plain function with redirect manual", async (lib, mock) => {
+    const calls = [];
+    const spy = function (input, init) {
+      calls.push({ self: this, input: String(input), init });
+      return fetch(input, init);
+    };
+    await lib.loginBasic(opts(mock, { fetch: spy }));
+    equal(calls.length, 1);
+    equal(calls[0].self, undefined, "no this");
+    equal(calls[0].init.redirect, "manual");
+    equal(calls[0].init.method, "POST");
+    ok(!("mode" in calls[0].init) && !("credentials" in calls[0].init), "mode and credentials left unset");
+  }],
+
+  ["a missing userAgent or login is INVALID_ARGUMENT before any request", async (lib, mock) => {
+    await mock.reset();
+    await rejects(lib, lib.loginBasic({ login: LOGIN, password: PASSWORD, coreUrl: mock.coreUrl }), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { userAgent: "  " })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { login: "" })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { password: 42 })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { timeoutMs: -1 })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { fetch: "nope" })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(opts(mock, { coreUrl: "ftp://x" })), "INVALID_ARGUMENT");
+    await rejects(lib, lib.loginBasic(), "INVALID_ARGUMENT");
+    await rejects(lib, lib.refreshTokens({ userAgent: UA, coreUrl: mock.coreUrl }), "INVALID_ARGUMENT");
+    equal((await mock.stats()).basic, 0, "no request was sent");
+  }],
+
+  ["wrong credentials: UNAUTHORIZED with the Core error body, and no secret anywhere", async (lib, mock) => {
+    const e = await rejects(lib, lib.loginBasic(opts(mock, { password: "wrong-secret-pw" })), "UNAUTHORIZED");
+    equal(e.status, 401);
+    equal(e.body.message, "Invalid credentials.");
+    equal(typeof e.body.correlation_id, "string");
+    ok(!surface(e).includes("wrong-secret-pw"), "no password in the error");
+    ok(!surface(e).includes(btoa(`${LOGIN}:wrong-secret-pw`)), "no Authorization value in the error");
+    const u = await rejects(lib, lib.loginBasic(opts(mock, { login: "nobody" })), "UNAUTHORIZED");
+    equal(u.body.message, "Username could not be found.");
+  }],
+
+  ["failures map to their codes", async (lib, mock) => {
+    await mock.reset();
+    await mock.fail("basic", 429);
+    const r = await rejects(lib, lib.loginBasic(opts(mock)), "RATE_LIMITED");
+    equal(r.status, 429);
+    equal(r.retryAfter, 7);
+    await mock.fail("basic", 403);
+    equal((await rejects(lib, lib.loginBasic(opts(mock)), "UNAUTHORIZED")).status, 403);
+    await mock.fail("basic", 500);
+    const h = await rejects(lib, lib.loginBasic(opts(mock)), "HTTP");
+    equal(h.status, 500);
+    equal(h.body, "status 500", "a text body stays text");
+    ok(!("retryAfter" in h));
+    await mock.fail("basic", "live-403");
+    deepEqual((await rejects(lib, lib.loginBasic(opts(mock)), "UNAUTHORIZED")).body, ["clubMemberRole:error-notMember"]);
+    await mock.fail("basic", "garbage");
+    await rejects(lib, lib.loginBasic(opts(mock)), "BAD_RESPONSE");
+    await mock.fail("basic", "empty-200");
+    await rejects(lib, lib.loginBasic(opts(mock)), "BAD_RESPONSE");
+    await mock.fail("basic", 302);
+    const redirect = await rejects(lib, lib.loginBasic(opts(mock)), "BAD_RESPONSE");
+    equal(redirect.status, 302);
+    // And the next call works.
+    ok((await lib.loginBasic(opts(mock))).accessToken);
+  }],
+
+  ["a hung answer is TIMEOUT, an aborted call ABORTED, a dead host NETWORK", async (lib, mock) => {
+    await mock.fail("basic", "hang");
+    const t0 = Date.now();
+    await rejects(lib, lib.loginBasic(opts(mock, { timeoutMs: 300 })), "TIMEOUT");
+    ok(Date.now() - t0 < 5000, "the timeout fired");
+    await mock.release();
+    const ac = new AbortController();
+    await mock.fail("basic", "hang");
+    const p = lib.loginBasic(opts(mock, { signal: ac.signal }));
+    setTimeout(() => ac.abort(new Error("user gave up")), 50);
+    const a = await rejects(lib, p, "ABORTED");
+    equal(a.cause?.message, "user gave up");
+    await mock.release();
+    const pre = new AbortController();
+    pre.abort();
+    await rejects(lib, lib.loginBasic(opts(mock, { signal: pre.signal })), "ABORTED");
+    const n = await rejects(lib, lib.loginBasic(opts(mock, { coreUrl: "http://127.0.0.1:9/core" })), "NETWORK");
+    ok(n.cause !== undefined, "the fetch error is the cause");
+    ok(!surface(n).includes(PASSWORD));
+  }],
+
+  ["refreshTokens renews a pair once; the used refresh token is dead", async (lib, mock) => {
+    const first = await lib.loginBasic(opts(mock));
+    const second = await lib.refreshTokens({ refreshToken: first.refreshToken, userAgent: UA, coreUrl: mock.coreUrl });
+    ok(second.accessToken !== first.accessToken && second.refreshToken !== first.refreshToken);
+    equal(lib.decodeToken(second.accessToken).payload.aud, "NadeoLiveServices");
+    const log = await mock.log();
+    const last = log[log.length - 1];
+    equal(last.headers.authorization, `nadeo_v1 t=${first.refreshToken}`);
+    equal(last.body, "", "a refresh has no body");
+    const e = await rejects(lib, lib.refreshTokens({ refreshToken: first.refreshToken, userAgent: UA, coreUrl: mock.coreUrl }), "UNAUTHORIZED");
+    ok(!surface(e).includes(first.refreshToken), "no token in the error");
+  }],
+
+  ["loginUbiTicket exchanges a ticket", async (lib, mock) => {
+    const t = await lib.loginUbiTicket({ ticket: "UBI-TICKET", userAgent: UA, coreUrl: mock.coreUrl, audience: "NadeoServices" });
+    equal(lib.decodeToken(t.accessToken).payload.aun, "ubi_player");
+    equal(lib.decodeToken(t.accessToken).payload.aud, "NadeoServices");
+    const log = await mock.log();
+    equal(log[log.length - 1].headers.authorization, "ubi_v1 t=UBI-TICKET");
+    await rejects(lib, lib.loginUbiTicket({ ticket: "bad", userAgent: UA, coreUrl: mock.coreUrl }), "UNAUTHORIZED");
+  }],
+];
