@@ -144,3 +144,84 @@ export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, s
     stop.catch(() => {});
   }
 }
+
+// ---------------------------------------------------------------- NadeoClient helpers
+
+export function isAborted(signal) {
+  return !!signal?.aborted;
+}
+
+export function abortedError(signal) {
+  return abortError(signal);
+}
+
+/** A store read that never throws: a value, or null (missing, failing or garbage store). */
+export async function storeGet(store, key) {
+  try {
+    const v = await store.get(key);
+    return typeof v === "string" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A store write that never throws. */
+export async function storePut(store, key, value, ttl) {
+  try {
+    await store.put(key, value, { expirationTtl: ttl });
+  } catch {
+    // A failing store degrades to this client's memory.
+  }
+}
+
+/** A base URL as the URL parser writes it, without trailing slashes, or undefined. */
+export function normalizeBase(base) {
+  try {
+    return new URL(base).href.replace(/\/+$/, "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a fetch() call's input and init once, buffering the body so it can be sent twice.
+ *  Resolves to [url, init] or rejects with INVALID_ARGUMENT. */
+export async function prepareRequest(input, init) {
+  let req;
+  try {
+    req = new Request(input instanceof URL ? input.href : input, init);
+  } catch (e) {
+    throw new NadeoAuthError("INVALID_ARGUMENT", "the request could not be built", { cause: e });
+  }
+  const body = req.body === null ? undefined : await req.arrayBuffer();
+  const out = { method: req.method, headers: new Headers(req.headers), redirect: req.redirect };
+  if (body !== undefined) out.body = body;
+  if (init?.signal) out.signal = init.signal;
+  return [req.url, out];
+}
+
+/** Sends a prepared request with an Authorization (and a User-Agent unless the caller set
+ *  one). Resolves to the Response; rejects with NETWORK or ABORTED. */
+export async function sendPrepared(fetchFn, url, prepared, authorization, userAgent) {
+  const headers = new Headers(prepared.headers);
+  headers.set("authorization", authorization);
+  if (!headers.has("user-agent")) headers.set("user-agent", userAgent);
+  try {
+    return await fetchFn(url, { ...prepared, headers });
+  } catch (e) {
+    if (prepared.signal?.aborted) throw abortError(prepared.signal);
+    throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
+  }
+}
+
+/** The UNAUTHORIZED error of an API call that got 401 twice. */
+export async function unauthorizedFrom(res) {
+  let text = "";
+  try {
+    text = await res.text();
+  } catch {}
+  return httpError("UNAUTHORIZED", "the API refused the token twice (401), after a renewal", res.status, text, undefined);
+}
+
+export function makeStats(logins, refreshes) {
+  return { logins, refreshes };
+}

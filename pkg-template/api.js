@@ -9,5 +9,6 @@ export {
   loginBasic,
   refreshTokens,
   loginUbiTicket,
+  NadeoClient,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";

@@ -49,6 +49,25 @@ extern "C" {
         signal: &JsValue,
     ) -> js_sys::Promise;
 
+    #[wasm_bindgen(js_name = isAborted)]
+    pub(crate) fn is_aborted(signal: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = abortedError)]
+    pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = storeGet)]
+    pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = storePut)]
+    pub(crate) fn store_put(store: &JsValue, key: &str, value: &str, ttl: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = normalizeBase)]
+    pub(crate) fn normalize_base(base: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = prepareRequest)]
+    pub(crate) fn prepare_request(input: &JsValue, init: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = sendPrepared)]
+    pub(crate) fn send_prepared(fetch: &JsValue, url: &str, prepared: &JsValue, authorization: &str, user_agent: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = unauthorizedFrom)]
+    pub(crate) fn unauthorized_from(response: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = makeStats)]
+    pub(crate) fn make_stats(logins: u32, refreshes: u32) -> JsValue;
+
     /// `[protocol, hostname, port]`, or undefined when `href` is not an absolute URL.
     #[wasm_bindgen(js_name = urlParts)]
     pub(crate) fn url_parts(href: &str) -> Option<Vec<String>>;

@@ -2,6 +2,7 @@
 //! Every export returns `Result<_, JsValue>` whose error is a `NadeoAuthError`.
 
 pub mod glue;
+pub mod client;
 pub mod http;
 pub mod nadeo;
 pub mod token;

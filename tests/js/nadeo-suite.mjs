@@ -165,4 +165,133 @@ export const tests = [
     equal(log[log.length - 1].headers.authorization, "ubi_v1 t=UBI-TICKET");
     await rejects(lib, lib.loginUbiTicket({ ticket: "bad", userAgent: UA, coreUrl: mock.coreUrl }), "UNAUTHORIZED");
   }],
+
+  ["NadeoClient: 100 concurrent accessToken calls make one login; two audiences two", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock));
+    const tokens = await Promise.all(Array.from({ length: 100 }, () => client.accessToken("NadeoLiveServices")));
+    ok(tokens.every((t) => t === tokens[0]), "one token for all");
+    equal(lib.decodeToken(tokens[0]).payload.aud, "NadeoLiveServices");
+    const core = await Promise.all(Array.from({ length: 20 }, () => client.accessToken("NadeoServices")));
+    equal(lib.decodeToken(core[0]).payload.aud, "NadeoServices");
+    equal((await mock.stats()).basic, 2);
+    deepEqual(client.stats, { logins: 2, refreshes: 0 });
+    equal(await client.accessToken("NadeoClubServices"), tokens[0], "the club alias is the live audience");
+  }],
+
+  ["NadeoClient: past rat but not due is served from cache; once due, one refresh for 100 callers", async (lib, mock) => {
+    await mock.reset();
+    const T = 1_900_000_000;
+    let now = T;
+    await mock.setNow(T);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
+    const first = await client.accessToken("NadeoLiveServices");
+    now = T + 2000; // past rat (1800), not within 300 s of exp (3600)
+    await mock.setNow(now);
+    equal(await client.accessToken("NadeoLiveServices"), first);
+    deepEqual(client.stats, { logins: 1, refreshes: 0 });
+    now = T + 3400; // due
+    await mock.setNow(now);
+    const renewed = await Promise.all(Array.from({ length: 100 }, () => client.accessToken("NadeoLiveServices")));
+    ok(renewed.every((t) => t === renewed[0]) && renewed[0] !== first);
+    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+    equal((await mock.stats()).refresh, 1);
+  }],
+
+  ["NadeoClient: a dead refresh token means one login; a refused refresh one login", async (lib, mock) => {
+    await mock.reset();
+    const T = 1_900_000_000;
+    let now = T;
+    await mock.setNow(T);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
+    await client.accessToken("NadeoServices");
+    now = T + 90_000; // the 24 h refresh token is dead
+    await mock.setNow(now);
+    await Promise.all(Array.from({ length: 10 }, () => client.accessToken("NadeoServices")));
+    deepEqual(client.stats, { logins: 2, refreshes: 0 });
+    now += 3500; // due again; the refresh is refused
+    await mock.setNow(now);
+    await mock.fail("refresh", 401);
+    const t = await client.accessToken("NadeoServices");
+    equal(lib.decodeToken(t).payload.iat, now);
+    deepEqual(client.stats, { logins: 3, refreshes: 1 });
+  }],
+
+  ["NadeoClient.fetch: a 401 once makes one renewal and one retry with the same body", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl }));
+    const first = await client.accessToken("NadeoLiveServices");
+    await mock.fail("api", 401);
+    const res = await client.fetch(`${mock.liveUrl}/api/token/x?y=1`, { method: "POST", body: JSON.stringify({ hello: "wörld" }), headers: { "content-type": "application/json" } });
+    equal(res.status, 200);
+    const out = await res.json();
+    equal(out.body, '{"hello":"wörld"}');
+    const api = (await mock.log()).filter((r) => r.route === "api");
+    equal(api.length, 2, "one retry");
+    equal(api[0].body, api[1].body, "the body was sent again");
+    equal(api[0].headers.authorization, `nadeo_v1 t=${first}`);
+    ok(api[1].headers.authorization !== api[0].headers.authorization, "the retry carries the renewed token");
+    equal(api[1].headers["user-agent"], UA);
+    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+  }],
+
+  ["NadeoClient.fetch: a 401 forever makes at most two API calls, then UNAUTHORIZED", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl, meetUrl: mock.meetUrl }));
+    await mock.fail("api", 401, 50);
+    const e = await rejects(lib, client.fetch(`${mock.meetUrl}/api/matches`), "UNAUTHORIZED");
+    equal(e.status, 401);
+    equal((await mock.stats()).api, 2);
+    await mock.reset();
+    const ok200 = await client.fetch(new URL(`${mock.coreUrl}/accounts/displayNames`));
+    equal((await ok200.json()).aud, "NadeoServices", "the Core base URL picks the Core audience");
+  }],
+
+  ["NadeoClient.fetch refuses URLs that are not Nadeo game APIs", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock));
+    for (const u of ["https://prod.trackmania.core.nadeo.online.evil.example/x", "https://api.trackmania.com/api/user", `${mock.origin}/other`, "relative/url"]) {
+      await rejects(lib, client.fetch(u), "INVALID_ARGUMENT", u);
+    }
+    equal((await mock.stats()).basic, 0, "no login, no token sent");
+  }],
+
+  ["NadeoClient: two clients on one store make one login; a bad store degrades to a login", async (lib, mock) => {
+    await mock.reset();
+    const map = new Map();
+    const puts = [];
+    const store = {
+      get: async (k) => map.get(k) ?? null,
+      put: async (k, v, o) => {
+        puts.push({ k, v, o });
+        map.set(k, v);
+      },
+    };
+    const a = new lib.NadeoClient(opts(mock, { store }));
+    const b = new lib.NadeoClient(opts(mock, { store }));
+    const ta = await a.accessToken("NadeoLiveServices");
+    const tb = await b.accessToken("NadeoLiveServices");
+    equal(ta, tb);
+    equal((await mock.stats()).basic, 1, "one login for two clients");
+    ok(puts[0].k.includes(LOGIN) && puts[0].k.includes("NadeoLiveServices"), "the key names login and audience");
+    ok(puts[0].o.expirationTtl >= 60, "a TTL");
+    for (const { k, v } of puts) ok(!k.includes(PASSWORD) && !v.includes(PASSWORD), "no password in the store");
+    const garbage = { get: () => "{not json", put: () => {} };
+    const throwing = { get: () => { throw new Error("KV down"); }, put: async () => { throw new Error("KV down"); } };
+    ok(await new lib.NadeoClient(opts(mock, { store: garbage })).accessToken("NadeoServices"));
+    ok(await new lib.NadeoClient(opts(mock, { store: throwing })).accessToken("NadeoServices"));
+    await rejects(lib, Promise.resolve().then(() => new lib.NadeoClient(opts(mock, { store: {} }))), "INVALID_ARGUMENT");
+  }],
+
+  ["NadeoClient: failures reach every waiter once, and no secret leaks", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { password: "wrong-secret-pw" }));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.accessToken("NadeoServices")));
+    ok(results.every((r) => r.status === "rejected" && r.reason.code === "UNAUTHORIZED"));
+    equal((await mock.stats()).basic, 1, "one login attempt for 20 callers");
+    for (const text of [JSON.stringify(client), String(client), surface(results[0].reason)]) {
+      ok(!text.includes("wrong-secret-pw"), "no password");
+    }
+    await rejects(lib, Promise.resolve().then(() => new lib.NadeoClient({ login: LOGIN, password: PASSWORD })), "INVALID_ARGUMENT");
+  }],
 ];

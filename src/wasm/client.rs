@@ -1,0 +1,441 @@
+//! `NadeoClient`: per-audience token pairs managed for the caller.
+//!
+//! Only plain data lives across calls (token strings, times, counters, flight markers), never
+//! an in-flight promise: in Workers a promise created for one request must not be awaited by
+//! another. One caller per audience runs the network call (a "flight", spawned as its own
+//! task); the others poll the shared state on their own timers, so each waits in its own
+//! request's context. A live flight refreshes a heartbeat; when its request dies (a Worker
+//! request that finished or was cancelled), the heartbeat stops and a waiter takes over.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures_util::future::{select, Either};
+use futures_util::pin_mut;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use super::glue::{
+    aborted_error, invalid, is_aborted, js_number, make_stats, normalize_base, number_option, option, prepare_request,
+    required_string, send_prepared, store_get, store_put, string_option, to_js, unauthorized_from,
+};
+use super::http::{self, Transport};
+use super::nadeo::audience_option;
+use super::token::audience_of_href;
+use crate::core::audience::Audience;
+use crate::core::nadeo::{self, Need, Tokens};
+use crate::core::{Code, Error};
+
+/// How often a waiter looks at the shared state (ms).
+const POLL_MS: u32 = 5;
+/// How often a flight proves it is alive (ms), and how stale a heartbeat may get before a
+/// waiter takes over.
+const HEARTBEAT_MS: u32 = 200;
+const DEAD_AFTER_MS: f64 = 1_500.0;
+
+#[derive(Default)]
+struct Slot {
+    pair: Option<Tokens>,
+    /// The access token that an API answered 401 to: renew it even if it looks fresh.
+    rejected: Option<String>,
+    flight: Option<Flight>,
+    /// The last flight that failed, and its error, for the callers that waited on it.
+    failed: Option<(u32, JsValue)>,
+}
+
+#[derive(Clone, Copy)]
+struct Flight {
+    id: u32,
+    alive_at: f64,
+}
+
+struct Inner {
+    login: String,
+    password: String,
+    user_agent: String,
+    core_url: String,
+    bases: [(String, Audience); 3],
+    transport: Transport,
+    store: Option<JsValue>,
+    margin: f64,
+    now: Option<js_sys::Function>,
+    slots: [RefCell<Slot>; 2],
+    logins: Cell<u32>,
+    refreshes: Cell<u32>,
+    next_flight: Cell<u32>,
+    auto: RefCell<Option<[Option<gloo_timers::callback::Timeout>; 2]>>,
+}
+
+fn idx(a: Audience) -> usize {
+    match a {
+        Audience::Core => 0,
+        Audience::Live => 1,
+    }
+}
+
+fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Inner {
+    /// The client's clock, in seconds.
+    fn now_s(&self) -> f64 {
+        let ms = self
+            .now
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .filter(|v| v.is_finite())
+            .unwrap_or_else(wall_ms);
+        ms / 1000.0
+    }
+
+    fn slot(&self, a: Audience) -> &RefCell<Slot> {
+        &self.slots[idx(a)]
+    }
+
+    fn need(&self, a: Audience, now: f64) -> Need {
+        let s = self.slot(a).borrow();
+        let need = nadeo::assess(s.pair.as_ref(), now, self.margin);
+        match (&need, &s.pair, &s.rejected) {
+            (Need::Fresh, Some(p), Some(r)) if *r == p.access_token => Need::Refresh,
+            _ => need,
+        }
+    }
+
+    fn audience_of(&self, url: &str) -> Option<Audience> {
+        for (base, a) in &self.bases {
+            if let Some(rest) = url.strip_prefix(base.as_str()) {
+                if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+                    return Some(*a);
+                }
+            }
+        }
+        audience_of_href(url)
+    }
+}
+
+async fn sleep(ms: u32) {
+    TimeoutFuture::new(ms).await;
+}
+
+/// A usable access token for the audience (the heart of the client).
+async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
+    let mut waited_on: Option<u32> = None;
+    let mut rounds = 0;
+    loop {
+        if is_aborted(&signal) {
+            return Err(aborted_error(&signal));
+        }
+        if inner.need(a, inner.now_s()) == Need::Fresh {
+            if let Some(p) = &inner.slot(a).borrow().pair {
+                return Ok(p.access_token.clone());
+            }
+        }
+        let flight = inner.slot(a).borrow().flight;
+        match flight {
+            Some(f) if wall_ms() - f.alive_at < DEAD_AFTER_MS => {
+                waited_on = Some(f.id);
+                sleep(POLL_MS).await;
+            }
+            _ => {
+                // The flight we waited on (or ran) ended: share its failure rather than retry
+                // it, and take what it got even when that is due but still valid (a refresh
+                // that failed in passing).
+                if let Some(id) = waited_on.take() {
+                    let s = inner.slot(a).borrow();
+                    if let Some((failed_id, err)) = &s.failed {
+                        if *failed_id == id {
+                            return Err(err.clone());
+                        }
+                    }
+                    if let Some(p) = &s.pair {
+                        if !nadeo::expired(&p.access, inner.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str()) {
+                            return Ok(p.access_token.clone());
+                        }
+                    }
+                    rounds += 1;
+                    if rounds > 2 {
+                        return Err(to_js(Error::new(Code::BadResponse, "the auth service gave no usable token")));
+                    }
+                }
+                let id = inner.next_flight.get().wrapping_add(1);
+                inner.next_flight.set(id);
+                inner.slot(a).borrow_mut().flight = Some(Flight { id, alive_at: wall_ms() });
+                waited_on = Some(id);
+                spawn_local(run_flight(inner.clone(), a, id));
+                // Let the flight start before the next look.
+                sleep(0).await;
+            }
+        }
+    }
+}
+
+/// One network renewal for an audience, with a heartbeat while it runs.
+async fn run_flight(inner: Rc<Inner>, a: Audience, id: u32) {
+    let heartbeat = {
+        let inner = inner.clone();
+        async move {
+            loop {
+                sleep(HEARTBEAT_MS).await;
+                if let Some(f) = inner.slot(a).borrow_mut().flight.as_mut().filter(|f| f.id == id) {
+                    f.alive_at = wall_ms();
+                }
+            }
+        }
+    };
+    let work = renew(inner.clone(), a);
+    pin_mut!(heartbeat);
+    pin_mut!(work);
+    let result = match select(work, heartbeat).await {
+        Either::Left((r, _)) => r,
+        Either::Right(((), _)) => Ok(()),
+    };
+    let mut s = inner.slot(a).borrow_mut();
+    if s.flight.is_some_and(|f| f.id == id) {
+        s.flight = None;
+    }
+    if let Err(e) = result {
+        s.failed = Some((id, e));
+    }
+}
+
+/// Adopts a pair: memory, store, auto-refresh.
+async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, write_store: bool) {
+    let value = nadeo::store_value(&pair);
+    let ttl = nadeo::store_ttl(&pair, inner.now_s());
+    {
+        let mut s = inner.slot(a).borrow_mut();
+        s.pair = Some(pair);
+        s.rejected = None;
+        s.failed = None;
+    }
+    schedule_auto(inner, a);
+    if write_store {
+        if let Some(store) = &inner.store {
+            let _ = JsFuture::from(store_put(store, &nadeo::store_key(&inner.login, a), &value, ttl)).await;
+        }
+    }
+}
+
+async fn login(inner: &Rc<Inner>, a: Audience) -> Result<(), JsValue> {
+    let req = nadeo::login_basic(&inner.core_url, &inner.login, &inner.password, a, &inner.user_agent).map_err(to_js)?;
+    inner.logins.set(inner.logins.get() + 1);
+    let pair = http::tokens(&inner.transport, &req, None).await?;
+    adopt(inner, a, pair, true).await;
+    Ok(())
+}
+
+fn is_code(err: &JsValue, code: &str) -> bool {
+    js_sys::Reflect::get(err, &JsValue::from_str("code")).ok().and_then(|c| c.as_string()).as_deref() == Some(code)
+}
+
+async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
+    let now = inner.now_s();
+    let mut need = inner.need(a, now);
+    // Another client (isolate, process) on the same store may hold a better pair.
+    if need != Need::Fresh {
+        if let Some(store) = &inner.store {
+            let key = nadeo::store_key(&inner.login, a);
+            let v = JsFuture::from(store_get(store, &key)).await.ok().and_then(|v| v.as_string());
+            let held = inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone());
+            if let Some(p) = v.and_then(|v| nadeo::from_store(&v, &js_number)) {
+                let rejected = inner.slot(a).borrow().rejected.clone();
+                if held.as_deref() != Some(p.access_token.as_str()) && rejected.as_deref() != Some(p.access_token.as_str()) {
+                    let stored_need = nadeo::assess(Some(&p), now, inner.margin);
+                    adopt(&inner, a, p, false).await;
+                    if stored_need == Need::Fresh {
+                        return Ok(());
+                    }
+                    need = stored_need;
+                }
+            }
+        }
+    }
+    match need {
+        Need::Fresh => Ok(()),
+        Need::Login => login(&inner, a).await,
+        Need::Refresh => {
+            let Some(held) = inner.slot(a).borrow().pair.clone() else { return login(&inner, a).await };
+            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent).map_err(to_js)?;
+            inner.refreshes.set(inner.refreshes.get() + 1);
+            match http::tokens(&inner.transport, &req, Some(&held.refresh_token)).await {
+                Ok(pair) => {
+                    adopt(&inner, a, pair, true).await;
+                    Ok(())
+                }
+                // A refused refresh: the refresh token is dead or used; log in again.
+                Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => login(&inner, a).await,
+                // A passing failure with a still-valid access token: keep serving it.
+                Err(e) => {
+                    let rejected = inner.slot(a).borrow().rejected.as_deref() == Some(held.access_token.as_str());
+                    if !nadeo::expired(&held.access, inner.now_s()) && !rejected {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// (Re)arms the background renewal of an audience when auto-refresh is on.
+fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
+    let mut auto = inner.auto.borrow_mut();
+    let Some(timers) = auto.as_mut() else { return };
+    let Some(pair) = inner.slot(a).borrow().pair.clone() else { return };
+    let jitter = js_sys::Math::random() * 60.0;
+    let Some(at) = nadeo::due_at(&pair.access, inner.margin, jitter) else { return };
+    let wait_ms = ((at - inner.now_s()) * 1000.0).clamp(0.0, 1_073_741_824.0) as u32;
+    let weak = Rc::downgrade(inner);
+    let token = pair.access_token.clone();
+    timers[idx(a)] = Some(gloo_timers::callback::Timeout::new(wait_ms, move || {
+        let Some(inner) = weak.upgrade() else { return };
+        let still_held = inner.slot(a).borrow().pair.as_ref().is_some_and(|p| p.access_token == token);
+        if still_held {
+            if inner.now_s() < at {
+                // A long wait was cut short to fit a timer: wait again.
+                schedule_auto(&inner, a);
+                return;
+            }
+            inner.slot(a).borrow_mut().rejected = Some(token.clone());
+            spawn_local(async move {
+                let _ = access_token(inner, a, JsValue::UNDEFINED).await;
+            });
+        }
+    }));
+}
+
+/// Manages one token pair per audience for a service or dedicated server account.
+#[wasm_bindgen(js_name = NadeoClient, skip_typescript)]
+pub struct NadeoClient {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen(js_class = NadeoClient)]
+impl NadeoClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<NadeoClient, JsValue> {
+        let common = super::nadeo::Common::read(&options)?;
+        let login = required_string(&options, "login", "options.login must be a non-empty string")?;
+        let password = required_string(&options, "password", "options.password must be a non-empty string")?;
+        // Validate the credentials once, without sending anything.
+        nadeo::login_basic(&common.core_url, &login, &password, Audience::Live, &common.user_agent).map_err(to_js)?;
+        let store = option(&options, "store")?;
+        if let Some(s) = &store {
+            let has = |m: &str| js_sys::Reflect::get(s, &JsValue::from_str(m)).map(|f| f.is_function()).unwrap_or(false);
+            if !has("get") || !has("put") {
+                return Err(invalid("options.store must have get and put methods"));
+            }
+        }
+        let margin = number_option(&options, "refreshMargin", "options.refreshMargin must be a number of seconds")?.unwrap_or(300.0);
+        if margin < 0.0 {
+            return Err(invalid("options.refreshMargin must be a number of seconds"));
+        }
+        let now = match option(&options, "now")? {
+            None => None,
+            Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| invalid("options.now must be a function"))?),
+        };
+        let base = |key: &str, default: &str| -> Result<String, JsValue> {
+            let raw = string_option(&options, key, "base URLs must be strings")?.unwrap_or_else(|| default.into());
+            nadeo::base_url(&raw).map_err(to_js)?;
+            normalize_base(&raw).ok_or_else(|| invalid("base URLs must be absolute http(s) URLs"))
+        };
+        let bases = [
+            (base("coreUrl", nadeo::DEFAULT_CORE_URL)?, Audience::Core),
+            (base("liveUrl", nadeo::DEFAULT_LIVE_URL)?, Audience::Live),
+            (base("meetUrl", nadeo::DEFAULT_MEET_URL)?, Audience::Live),
+        ];
+        let mut transport = common.transport;
+        transport.signal = JsValue::UNDEFINED;
+        Ok(NadeoClient {
+            inner: Rc::new(Inner {
+                login,
+                password,
+                user_agent: common.user_agent,
+                core_url: common.core_url,
+                bases,
+                transport,
+                store,
+                margin,
+                now,
+                slots: Default::default(),
+                logins: Cell::new(0),
+                refreshes: Cell::new(0),
+                next_flight: Cell::new(0),
+                auto: RefCell::new(None),
+            }),
+        })
+    }
+
+    /// `accessToken(audience, { signal }?)`.
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self, audience: JsValue, options: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let name = audience.as_string().ok_or_else(|| invalid("the audience must be NadeoServices or NadeoLiveServices"))?;
+            let holder = js_sys::Object::new();
+            js_sys::Reflect::set(&holder, &JsValue::from_str("audience"), &JsValue::from_str(&name))?;
+            let a = audience_option(&holder, true)?;
+            let signal = option(&options, "signal")?.unwrap_or(JsValue::UNDEFINED);
+            access_token(inner, a, signal).await.map(JsValue::from)
+        })
+    }
+
+    /// `fetch(input, init?)` with the Authorization of the URL's audience; one renewal and
+    /// one retry on a 401.
+    pub fn fetch(&self, input: JsValue, init: JsValue) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let prepared = js_sys::Array::from(&JsFuture::from(prepare_request(&input, &init)).await?);
+            let url = prepared.get(0).as_string().unwrap_or_default();
+            let request = prepared.get(1);
+            let a = inner
+                .audience_of(&url)
+                .ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
+            let signal = option(&init, "signal").ok().flatten().unwrap_or(JsValue::UNDEFINED);
+            let mut retried = false;
+            loop {
+                let token = access_token(inner.clone(), a, signal.clone()).await?;
+                let authorization = crate::core::header::nadeo(&token).map_err(to_js)?;
+                let res = JsFuture::from(send_prepared(&inner.transport.fetch, &url, &request, &authorization, &inner.user_agent)).await?;
+                let status = js_sys::Reflect::get(&res, &JsValue::from_str("status"))?.as_f64().unwrap_or(0.0);
+                if status != 401.0 {
+                    return Ok(res);
+                }
+                if retried {
+                    return Err(JsFuture::from(unauthorized_from(&res)).await?);
+                }
+                retried = true;
+                let mut s = inner.slot(a).borrow_mut();
+                if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
+                    s.rejected = Some(token);
+                }
+            }
+        })
+    }
+
+    /// Renews each held token in the background when due. Returns a function that stops it.
+    #[wasm_bindgen(js_name = startAutoRefresh)]
+    pub fn start_auto_refresh(&self) -> JsValue {
+        *self.inner.auto.borrow_mut() = Some([None, None]);
+        for a in [Audience::Core, Audience::Live] {
+            schedule_auto(&self.inner, a);
+        }
+        let weak = Rc::downgrade(&self.inner);
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                *inner.auto.borrow_mut() = None;
+            }
+        })
+        .into_js_value()
+    }
+
+    /// `{ logins, refreshes }`: network calls made to the auth endpoints.
+    #[wasm_bindgen(getter)]
+    pub fn stats(&self) -> JsValue {
+        make_stats(self.inner.logins.get(), self.inner.refreshes.get())
+    }
+}
