@@ -147,6 +147,10 @@ export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, s
 
 // ---------------------------------------------------------------- NadeoClient helpers
 
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export function isAborted(signal) {
   return !!signal?.aborted;
 }

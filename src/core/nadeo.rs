@@ -123,9 +123,9 @@ pub fn refresh(core_url: &str, refresh_token: &str, ua: &str) -> Result<Request,
 
 fn scheme_value(prefix: &str, credential: &str) -> Result<String, Error> {
     // Same checks as the other header values: non-empty visible ASCII.
-    let checked = super::header::bearer(credential)?;
+    super::header::bearer(credential)?;
     let mut s = String::from(prefix);
-    s.push_str(&checked["Bearer ".len()..]);
+    s.push_str(credential);
     Ok(s)
 }
 

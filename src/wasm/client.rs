@@ -10,9 +10,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures_util::future::{select, Either};
-use futures_util::pin_mut;
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
@@ -117,7 +114,7 @@ impl Inner {
 }
 
 async fn sleep(ms: u32) {
-    TimeoutFuture::new(ms).await;
+    let _ = JsFuture::from(super::glue::sleep(ms)).await;
 }
 
 /// A usable access token for the audience (the heart of the client).
@@ -174,30 +171,26 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
 
 /// One network renewal for an audience, with a heartbeat while it runs.
 async fn run_flight(inner: Rc<Inner>, a: Audience, id: u32) {
-    let heartbeat = {
-        let inner = inner.clone();
-        async move {
-            loop {
-                sleep(HEARTBEAT_MS).await;
-                if let Some(f) = inner.slot(a).borrow_mut().flight.as_mut().filter(|f| f.id == id) {
-                    f.alive_at = wall_ms();
-                }
-            }
-        }
-    };
-    let work = renew(inner.clone(), a);
-    pin_mut!(heartbeat);
-    pin_mut!(work);
-    let result = match select(work, heartbeat).await {
-        Either::Left((r, _)) => r,
-        Either::Right(((), _)) => Ok(()),
-    };
+    spawn_local(heartbeat(inner.clone(), a, id));
+    let result = renew(inner.clone(), a).await;
     let mut s = inner.slot(a).borrow_mut();
     if s.flight.is_some_and(|f| f.id == id) {
         s.flight = None;
     }
     if let Err(e) = result {
         s.failed = Some((id, e));
+    }
+}
+
+/// Proves that flight `id` is alive until it ends (its task runs in the same request
+/// context as the flight, so it stops with it).
+async fn heartbeat(inner: Rc<Inner>, a: Audience, id: u32) {
+    loop {
+        sleep(HEARTBEAT_MS).await;
+        match inner.slot(a).borrow_mut().flight.as_mut() {
+            Some(f) if f.id == id => f.alive_at = wall_ms(),
+            _ => return,
+        }
     }
 }
 

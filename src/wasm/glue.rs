@@ -49,6 +49,9 @@ extern "C" {
         signal: &JsValue,
     ) -> js_sys::Promise;
 
+    /// A promise that resolves after `ms` (the global setTimeout).
+    pub(crate) fn sleep(ms: u32) -> js_sys::Promise;
+
     #[wasm_bindgen(js_name = isAborted)]
     pub(crate) fn is_aborted(signal: &JsValue) -> bool;
     #[wasm_bindgen(js_name = abortedError)]
