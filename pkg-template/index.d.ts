@@ -144,3 +144,41 @@ export function loginBasic(
 export function refreshTokens(options: NadeoCallOptions & { refreshToken: string }): Promise<NadeoTokens>;
 /** Legacy: exchange a Ubisoft ticket obtained elsewhere (/v2/authentication/token/ubiservices). */
 export function loginUbiTicket(options: NadeoCallOptions & { ticket: string; audience?: Audience }): Promise<NadeoTokens>;
+
+// ---------------------------------------------------------------- Nadeo: managed tokens
+
+/** Where a client keeps its token pairs between runs or isolates. A Cloudflare KV namespace
+ *  fits as it is; so does any object with these methods. Values are opaque strings. */
+export interface TokenStore {
+  get(key: string): Promise<string | null> | string | null;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void> | void;
+  delete?(key: string): Promise<void> | void;
+}
+export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
+  login: string;
+  password: string;
+  /** Default: memory of this client only. */
+  store?: TokenStore;
+  /** Base URLs, for tests and proxies. */
+  liveUrl?: string;
+  meetUrl?: string;
+  /** Renew a token this many seconds before exp (never before rat). Default 300. */
+  refreshMargin?: number;
+  /** Clock in milliseconds since the epoch; default Date.now. */
+  now?: () => number;
+}
+export class NadeoClient {
+  constructor(options: NadeoClientOptions);
+  /** A usable access token for the audience (login on first use, refresh when due, login again
+   *  when the refresh token is dead or refused; one network call per audience at a time). */
+  accessToken(audience: Audience | "NadeoClubServices", options?: { signal?: AbortSignal }): Promise<string>;
+  /** fetch() with the right Authorization for the URL's audience; on a 401 it renews once and
+   *  retries once. Throws INVALID_ARGUMENT for a URL that is not a Nadeo game API. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Renews each held token in the background when due. Returns a function that stops it. */
+  startAutoRefresh(): () => void;
+  /** Network calls made to the auth endpoints. */
+  readonly stats: { logins: number; refreshes: number };
+  /** Frees the client's wasm memory at once (it is also freed when garbage-collected). */
+  free(): void;
+}

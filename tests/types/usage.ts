@@ -10,6 +10,8 @@ import {
   loginBasic,
   refreshTokens,
   loginUbiTicket,
+  NadeoClient,
+  type TokenStore,
   type NadeoTokens,
   type Audience,
   type ErrorCode,
@@ -72,6 +74,21 @@ async function nadeo(): Promise<NadeoTokens> {
   return t;
 }
 
+// A managed client with a KV-like store.
+const kv: TokenStore = { get: async () => null, put: async () => {} };
+const client = new NadeoClient({ login: "l", password: "p", userAgent: "ua", store: kv, refreshMargin: 120 });
+async function managed(): Promise<number> {
+  const token: string = await client.accessToken("NadeoLiveServices");
+  const res: Response = await client.fetch("https://live-services.trackmania.nadeo.live/api/x", { method: "GET" });
+  const stop: () => void = client.startAutoRefresh();
+  stop();
+  // @ts-expect-error not an audience
+  await client.accessToken("Nope");
+  // @ts-expect-error stats are read-only
+  client.stats = { logins: 0, refreshes: 0 };
+  return token.length + res.status + client.stats.logins;
+}
+
 // Misuse the typings refuse.
 // @ts-expect-error a token is a string
 decodeToken(42);
@@ -90,4 +107,4 @@ made.code = "HTTP";
 // @ts-expect-error expiresAt may be null
 const n: number = t1.expiresAt;
 
-export { nadeo, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
+export { nadeo, managed, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
