@@ -10,5 +10,8 @@ export {
   refreshTokens,
   loginUbiTicket,
   NadeoClient,
+  whenRefreshable,
+  whenExpired,
+  scheduleRefresh,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";

@@ -182,3 +182,15 @@ export class NadeoClient {
   /** Frees the client's wasm memory at once (it is also freed when garbage-collected). */
   free(): void;
 }
+
+// ---------------------------------------------------------------- expiry scheduling
+
+/** Resolves at the token's rat (or at once if past); leadSeconds moves it earlier.
+ *  Rejects with ABORTED when the signal fires. Long waits are split so timers never overflow. */
+export function whenRefreshable(token: string, options?: { leadSeconds?: number; signal?: AbortSignal }): Promise<void>;
+/** Resolves at the token's exp minus leadSeconds (TOKEN_CLAIMS for a token without exp). */
+export function whenExpired(token: string, options?: { leadSeconds?: number; signal?: AbortSignal }): Promise<void>;
+/** Calls fn once when the token is due for renewal: marginSeconds (default 300) before exp,
+ *  made earlier by a random jitter in [0, jitterSeconds] (default 60), but never before rat;
+ *  at once if that time has passed. Returns a function that cancels it. */
+export function scheduleRefresh(token: string, fn: () => void, options?: { marginSeconds?: number; jitterSeconds?: number }): () => void;

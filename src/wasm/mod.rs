@@ -5,4 +5,5 @@ pub mod glue;
 pub mod client;
 pub mod http;
 pub mod nadeo;
+pub mod schedule;
 pub mod token;

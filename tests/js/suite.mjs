@@ -43,7 +43,7 @@ function stillWorks(lib) {
 
 export const tests = [
   ["exports the API of API.md (tokens)", (lib) => {
-    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl"]) {
+    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl", "whenRefreshable", "whenExpired", "scheduleRefresh", "loginBasic", "refreshTokens", "loginUbiTicket", "NadeoClient"]) {
       equal(typeof lib[name], "function", name);
     }
     equal(typeof lib.NadeoAuthError, "function", "NadeoAuthError");
@@ -248,5 +248,68 @@ export const tests = [
     for (const bad of [undefined, null, 1, {}, { href: "https://prod.trackmania.core.nadeo.online/" }]) {
       throwsCode(lib, () => lib.audienceForUrl(bad), "INVALID_ARGUMENT");
     }
+  }],
+
+  ["whenRefreshable and whenExpired wait for rat and exp", async (lib) => {
+    const now = Date.now() / 1000;
+    const t = tok(HEADER, { iat: now, rat: now + 0.25, exp: now + 0.5 });
+    let t0 = Date.now();
+    await lib.whenRefreshable(t);
+    ok(Date.now() - t0 >= 200, `rat waited (${Date.now() - t0} ms)`);
+    t0 = Date.now();
+    await lib.whenRefreshable(t);
+    ok(Date.now() - t0 < 200, "past rat resolves at once");
+    t0 = Date.now();
+    await lib.whenExpired(t, { leadSeconds: 0.1 });
+    ok(Date.now() - t0 >= 100 && Date.now() - t0 < 1000, `exp - lead (${Date.now() - t0} ms)`);
+    await lib.whenRefreshable(tok(HEADER, { sub: "no rat" }));
+    const noExp = await Promise.resolve(lib.whenExpired(tok(HEADER, { sub: "x" }))).then(() => null, (e) => e);
+    equal(noExp?.code, "TOKEN_CLAIMS", "no exp: an error, not a promise that never settles");
+    const bad = await Promise.resolve(lib.whenExpired("x.y")).then(() => null, (e) => e);
+    equal(bad?.code, "TOKEN_MALFORMED");
+  }],
+
+  ["whenExpired is abortable and long waits do not overflow the timer", async (lib) => {
+    const now = Date.now() / 1000;
+    const far = tok(HEADER, { iat: now, rat: now + 40 * 86400, exp: now + 90 * 86400 });
+    const ac = new AbortController();
+    const p = lib.whenExpired(far, { signal: ac.signal }).then(() => "resolved", (e) => e);
+    const early = await Promise.race([p, new Promise((r) => setTimeout(() => r("pending"), 100))]);
+    equal(early, "pending", "a 90-day wait does not fire at once");
+    ac.abort(new Error("stop"));
+    const e = await p;
+    equal(e?.code, "ABORTED");
+    equal(e.cause?.message, "stop");
+    const pre = new AbortController();
+    pre.abort();
+    equal((await lib.whenRefreshable(far, { signal: pre.signal }).then(() => null, (x) => x))?.code, "ABORTED");
+  }],
+
+  ["scheduleRefresh calls fn once when due, never before rat, and cancels", async (lib) => {
+    const now = Date.now() / 1000;
+    const t = tok(HEADER, { iat: now, rat: now + 0.15, exp: now + 0.6 });
+    let calls = 0;
+    const t0 = Date.now();
+    const fired = new Promise((resolve) => lib.scheduleRefresh(t, () => { calls++; resolve(Date.now() - t0); }, { marginSeconds: 0.3, jitterSeconds: 0 }));
+    const after = await fired;
+    ok(after >= 250, `due at exp - margin (${after} ms)`);
+    let cancelledCalls = 0;
+    const cancel = lib.scheduleRefresh(t, () => cancelledCalls++, { marginSeconds: 0, jitterSeconds: 0 });
+    equal(typeof cancel, "function");
+    cancel();
+    const n2 = Date.now() / 1000;
+    const wide = lib.scheduleRefresh(tok(HEADER, { iat: n2, rat: n2 + 0.3, exp: n2 + 0.6 }), () => calls++, { marginSeconds: 3000, jitterSeconds: 0 });
+    await new Promise((r) => setTimeout(r, 100));
+    equal(calls, 1, "a margin wider than the token waits for rat");
+    wide();
+    const farCancel = lib.scheduleRefresh(tok(HEADER, { exp: now + 90 * 86400 }), () => calls++);
+    const past = new Promise((resolve) => lib.scheduleRefresh(tok(HEADER, { exp: now - 10 }), resolve));
+    await past;
+    await new Promise((r) => setTimeout(r, 700));
+    farCancel();
+    equal(calls, 1, "fired once");
+    equal(cancelledCalls, 0, "a cancelled schedule never fires");
+    throwsCode(lib, () => lib.scheduleRefresh(tok(HEADER, { sub: "x" }), () => {}), "TOKEN_CLAIMS");
+    throwsCode(lib, () => lib.scheduleRefresh(t, "not a function"), "INVALID_ARGUMENT");
   }],
 ];

@@ -1,0 +1,123 @@
+//! Expiry scheduling: whenRefreshable, whenExpired, scheduleRefresh. Waits run on the global
+//! setTimeout (gloo-timers and the glue's sleep), split into pieces a timer can hold, and are
+//! measured against the wall clock after each piece (timers drift; machines sleep).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::glue::{invalid, js_number, number_option, option, sleep_abortable, string_arg, to_js};
+use crate::core::nadeo;
+use crate::core::token::{self, Times};
+use crate::core::{Code, Error};
+
+/// The longest single timer: 2^30 ms (about 12 days), well inside setTimeout's 2^31 - 1.
+pub(crate) const MAX_TIMER_MS: f64 = 1_073_741_824.0;
+const E_NO_EXP: Error = Error::new(Code::TokenClaims, "the token has no exp claim");
+
+fn times_of(token: &JsValue) -> Result<Times, JsValue> {
+    let token = string_arg(token, "the token must be a string")?;
+    Ok(token::decode_with(&token, &js_number).map_err(to_js)?.times)
+}
+
+/// Waits until `at_ms` (wall clock), in pieces; rejects with ABORTED when `signal` fires.
+pub(crate) async fn sleep_until(at_ms: f64, signal: &JsValue) -> Result<(), JsValue> {
+    loop {
+        let left = at_ms - js_sys::Date::now();
+        if left <= 0.0 {
+            // Even a past time waits for the signal check, so an aborted signal rejects.
+            if super::glue::is_aborted(signal) {
+                return Err(super::glue::aborted_error(signal));
+            }
+            return Ok(());
+        }
+        JsFuture::from(sleep_abortable(left.min(MAX_TIMER_MS).ceil() as u32, signal)).await?;
+    }
+}
+
+fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
+    Ok(number_option(options, key, "options.leadSeconds must be a finite number of seconds")?.unwrap_or(0.0))
+}
+
+fn signal_of(options: &JsValue) -> Result<JsValue, JsValue> {
+    let s = option(options, "signal")?.unwrap_or(JsValue::UNDEFINED);
+    if !s.is_undefined() && !s.is_object() {
+        return Err(invalid("options.signal must be an AbortSignal"));
+    }
+    Ok(s)
+}
+
+/// `whenRefreshable(token, { leadSeconds?, signal? })`: resolves at rat - lead (at once when
+/// that is past or the token has no rat).
+#[wasm_bindgen(js_name = whenRefreshable, skip_typescript)]
+pub async fn when_refreshable(token: JsValue, options: JsValue) -> Result<(), JsValue> {
+    let times = times_of(&token)?;
+    let lead = lead(&options, "leadSeconds")?;
+    let signal = signal_of(&options)?;
+    let at = times.rat.map_or(0.0, |rat| (rat - lead) * 1000.0);
+    sleep_until(at, &signal).await
+}
+
+/// `whenExpired(token, { leadSeconds?, signal? })`: resolves at exp - lead. A token without
+/// exp never expires: TOKEN_CLAIMS rather than a promise that never settles.
+#[wasm_bindgen(js_name = whenExpired, skip_typescript)]
+pub async fn when_expired(token: JsValue, options: JsValue) -> Result<(), JsValue> {
+    let times = times_of(&token)?;
+    let lead = lead(&options, "leadSeconds")?;
+    let signal = signal_of(&options)?;
+    let exp = times.exp.ok_or_else(|| to_js(E_NO_EXP))?;
+    sleep_until((exp - lead) * 1000.0, &signal).await
+}
+
+/// Calls `fire` at `at_ms` (wall clock) unless cancelled, chaining timers for long waits.
+fn arm(at_ms: f64, fire: Rc<js_sys::Function>, cancelled: Rc<Cell<bool>>, slot: Rc<Cell<Option<Timeout>>>) {
+    if cancelled.get() {
+        return;
+    }
+    let left = (at_ms - js_sys::Date::now()).max(0.0);
+    let slot2 = slot.clone();
+    let timeout = Timeout::new(left.min(MAX_TIMER_MS).ceil() as u32, move || {
+        if cancelled.get() {
+            return;
+        }
+        if js_sys::Date::now() < at_ms {
+            // This timer is running: leak it rather than drop it from inside its own call.
+            if let Some(running) = slot2.take() {
+                running.forget();
+            }
+            arm(at_ms, fire, cancelled, slot2);
+            return;
+        }
+        cancelled.set(true);
+        let _ = fire.call0(&JsValue::UNDEFINED);
+    });
+    slot.set(Some(timeout));
+}
+
+/// `scheduleRefresh(token, fn, { marginSeconds?, jitterSeconds? })`: calls `fn` once when the
+/// token is due for renewal (marginSeconds before exp, made earlier by a random jitter in
+/// [0, jitterSeconds], never before rat; at once if that has passed). Returns a cancel function.
+#[wasm_bindgen(js_name = scheduleRefresh, skip_typescript)]
+pub fn schedule_refresh(token: JsValue, fire: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let times = times_of(&token)?;
+    let fire: js_sys::Function = fire.dyn_into().map_err(|_| invalid("scheduleRefresh needs a function to call"))?;
+    let margin = number_option(&options, "marginSeconds", "options.marginSeconds must be a finite number of seconds")?.unwrap_or(300.0);
+    let jitter = number_option(&options, "jitterSeconds", "options.jitterSeconds must be a finite number of seconds")?.unwrap_or(60.0);
+    if margin < 0.0 || jitter < 0.0 {
+        return Err(invalid("marginSeconds and jitterSeconds must not be negative"));
+    }
+    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or_else(|| to_js(E_NO_EXP))?;
+    let cancelled = Rc::new(Cell::new(false));
+    let slot: Rc<Cell<Option<Timeout>>> = Rc::new(Cell::new(None));
+    arm(at * 1000.0, Rc::new(fire), cancelled.clone(), slot.clone());
+    Ok(Closure::<dyn FnMut()>::new(move || {
+        cancelled.set(true);
+        if let Some(t) = slot.take() {
+            t.cancel();
+        }
+    })
+    .into_js_value())
+}
