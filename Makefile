@@ -29,7 +29,7 @@ test-rust:
 	cargo test --no-default-features
 	cargo build --no-default-features
 	cargo clippy --no-default-features --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
 
 # The bindings in real JS engines: Node, then headless Chromium (webdriver.json).
 test-wasm:

@@ -1,7 +1,8 @@
 //! nadeo-auth: authentication for the Trackmania web services.
 //!
 //! The crate has two layers:
-//! - [`core`]: pure logic (`no_std` + `alloc`): token decoding, times, header building, URL
+//! - [`core`] (the `nadeo-auth-core` crate in `core/`): pure logic (`no_std` + `alloc`):
+//!   token decoding, times, header building, URL policy, the Nadeo protocol and renewal
 //!   policy. It performs no I/O and never panics on any input.
 //! - `wasm` (default feature): thin wasm-bindgen bindings that expose the core to JavaScript
 //!   and call `fetch`/`setTimeout` from the global object.
@@ -13,7 +14,8 @@
 
 extern crate alloc;
 
-pub mod core;
+/// The pure core (its own `no_std` crate, so that it can be built and optimised on its own).
+pub use nadeo_auth_core as core;
 
 /// The JS-facing bindings (public for the wasm-bindgen tests in `tests/`; the JS API is the
 /// contract, not these Rust paths).

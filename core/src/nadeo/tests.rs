@@ -1,5 +1,5 @@
 use super::*;
-use crate::core::base64url::encode_url;
+use crate::base64url::encode_url;
 use alloc::format;
 use alloc::string::ToString;
 
