@@ -120,6 +120,7 @@ async fn sleep(ms: u32) {
 /// A usable access token for the audience (the heart of the client).
 async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
     let mut waited_on: Option<u32> = None;
+    let mut own: Option<u32> = None;
     let mut rounds = 0;
     loop {
         if is_aborted(&signal) {
@@ -143,7 +144,12 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
                 if let Some(id) = waited_on.take() {
                     let s = inner.slot(a).borrow();
                     if let Some((failed_id, err)) = &s.failed {
-                        if *failed_id == id {
+                        // A flight another request ran may have died with that request (a
+                        // timeout or network error seen from a cancelled context): run our
+                        // own once. Answers from the service (refusals, rate limits, errors)
+                        // are shared, so N callers never hammer it N times.
+                        let transport = is_code(err, "TIMEOUT") || is_code(err, "NETWORK");
+                        if *failed_id == id && (own == Some(id) || !transport) {
                             return Err(err.clone());
                         }
                     }
@@ -161,6 +167,7 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
                 inner.next_flight.set(id);
                 inner.slot(a).borrow_mut().flight = Some(Flight { id, alive_at: wall_ms() });
                 waited_on = Some(id);
+                own = Some(id);
                 spawn_local(run_flight(inner.clone(), a, id));
                 // Let the flight start before the next look.
                 sleep(0).await;

@@ -6,9 +6,50 @@ import { tests as tokenTests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { mockClient } from "./mock-client.mjs";
 
+// One client per isolate, as a user keeps it: it must serve every request, whichever request
+// started its login.
+let client;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function clientRoute(url, env) {
+  switch (url.pathname) {
+    case "/client/reset":
+      client = new lib.NadeoClient({
+        login: "svc_login",
+        password: "pa:ss wörd 🏎",
+        userAgent: "nadeo-auth tests / workerd",
+        coreUrl: `${env.MOCK_ORIGIN}/core`,
+        liveUrl: `${env.MOCK_ORIGIN}/live`,
+        timeoutMs: 60_000,
+      });
+      return new Response("ok");
+    case "/client/token": {
+      const giveUp = Number(url.searchParams.get("giveUpAfter") ?? 0);
+      const p = client.accessToken("NadeoLiveServices");
+      if (giveUp) {
+        p.catch(() => {});
+        return Response.json({ token: await Promise.race([p, sleep(giveUp).then(() => null)]) });
+      }
+      try {
+        return Response.json({ token: await p });
+      } catch (e) {
+        return Response.json({ error: String(e?.code ?? e) });
+      }
+    }
+    case "/client/api": {
+      const res = await client.fetch(`${env.MOCK_ORIGIN}/live/api/thing`, { method: "POST", body: "payload" });
+      return Response.json({ status: res.status, body: await res.json() });
+    }
+    case "/client/stats":
+      return Response.json(client.stats);
+  }
+  return undefined;
+}
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (url.pathname.startsWith("/client/")) return clientRoute(url, env);
     const tests = url.searchParams.get("suite") === "nadeo" ? nadeoTests : tokenTests;
     if (url.pathname === "/list") return Response.json(tests.map(([name]) => name));
     const name = url.searchParams.get("test");

@@ -58,3 +58,54 @@ for (const [name] of nadeoTests) {
     if (!out.ok) throw new Error(out.error);
   });
 }
+
+// Workers are not Node: a login started by one request is awaited by others; when the first
+// request finishes early or is cancelled, the others must still get a token (no hang, no
+// "Cannot perform I/O on behalf of a different request").
+const control = (what, args) =>
+  fetch(`${mockServer.origin}/__control/${what}`, { method: "POST", body: args ? JSON.stringify(args) : "" }).then((r) => r.json());
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test("workerd: a request that gives up on its login does not strand the others", async () => {
+  await control("reset");
+  await mf.dispatchFetch("http://suite/client/reset");
+  await control("fail", { route: "basic", mode: "hang", times: 1 });
+  const a = mf.dispatchFetch("http://suite/client/token?giveUpAfter=300");
+  await sleep(50);
+  const b = mf.dispatchFetch("http://suite/client/token");
+  const more = Array.from({ length: 5 }, () => mf.dispatchFetch("http://suite/client/token"));
+  const ra = await (await a).json();
+  if (ra.token !== null) throw new Error("request A was meant to give up");
+  const t0 = Date.now();
+  const rb = await (await b).json();
+  if (typeof rb.token !== "string") throw new Error(`request B got no token: ${JSON.stringify(rb)}`);
+  for (const r of more) {
+    const out = await (await r).json();
+    if (out.token !== rb.token) throw new Error(`a waiter got ${JSON.stringify(out)}`);
+  }
+  const stats = await (await mf.dispatchFetch("http://suite/client/stats")).json();
+  if (stats.logins !== 2) throw new Error(`expected the hung login and one more, got ${JSON.stringify(stats)}`);
+  if (Date.now() - t0 > 10_000) throw new Error("the takeover was slow");
+  await control("release");
+  // And the same client keeps serving: the token is reused, an API call works.
+  const again = await (await mf.dispatchFetch("http://suite/client/token")).json();
+  if (again.token !== rb.token) throw new Error("the token was not reused");
+  const api = await (await mf.dispatchFetch("http://suite/client/api")).json();
+  if (api.status !== 200 || api.body.body !== "payload") throw new Error(`API call: ${JSON.stringify(api)}`);
+});
+
+test("workerd: a cancelled request (client gone) does not strand the others", async () => {
+  await control("reset");
+  await mf.dispatchFetch("http://suite/client/reset");
+  await control("fail", { route: "basic", mode: "hang", times: 1 });
+  const ac = new AbortController();
+  const a = mf.dispatchFetch("http://suite/client/token", { signal: ac.signal }).catch((e) => e);
+  await sleep(100);
+  const b = mf.dispatchFetch("http://suite/client/token");
+  await sleep(100);
+  ac.abort();
+  await a;
+  const rb = await (await b).json();
+  if (typeof rb.token !== "string") throw new Error(`request B got no token: ${JSON.stringify(rb)}`);
+  await control("release");
+});
