@@ -26,4 +26,4 @@ echo "typings: ok"
 
 echo "== JS suite: Node, workerd, Chromium"
 cd "$e2e"
-node --test --test-concurrency=1 node.test.mjs node-nadeo.test.mjs workerd.test.mjs chromium.test.mjs
+timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-nadeo.test.mjs workerd.test.mjs chromium.test.mjs

@@ -294,4 +294,76 @@ export const tests = [
     }
     await rejects(lib, Promise.resolve().then(() => new lib.NadeoClient({ login: LOGIN, password: PASSWORD })), "INVALID_ARGUMENT");
   }],
+
+  ["NadeoClient: failures of the auth service keep their codes", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { timeoutMs: 300 }));
+    const cases = [[500, "HTTP"], [429, "RATE_LIMITED"], [403, "UNAUTHORIZED"], ["garbage", "BAD_RESPONSE"], [302, "BAD_RESPONSE"], ["hang", "TIMEOUT"]];
+    for (const [mode, code] of cases) {
+      await mock.fail("basic", mode);
+      const e = await rejects(lib, client.accessToken("NadeoLiveServices"), code, String(mode));
+      if (mode === 429) equal(e.retryAfter, 7);
+      await mock.release();
+    }
+    const down = new lib.NadeoClient(opts(mock, { coreUrl: "http://127.0.0.1:9/core" }));
+    await rejects(lib, down.accessToken("NadeoServices"), "NETWORK");
+    ok(await client.accessToken("NadeoLiveServices"), "then it recovers");
+  }],
+
+  ["NadeoClient: a refresh that fails in passing keeps serving the valid token", async (lib, mock) => {
+    await mock.reset();
+    const T = 1_900_000_000;
+    let now = T;
+    await mock.setNow(T);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
+    const first = await client.accessToken("NadeoLiveServices");
+    now = T + 3400;
+    await mock.setNow(now);
+    await mock.fail("refresh", 500);
+    equal(await client.accessToken("NadeoLiveServices"), first, "still valid: served");
+    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+    now = T + 3700; // expired now: the next call renews
+    await mock.setNow(now);
+    ok((await client.accessToken("NadeoLiveServices")) !== first);
+    deepEqual(client.stats, { logins: 1, refreshes: 2 });
+  }],
+
+  ["NadeoClient: a waiting caller can abort; the others still get the token", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock));
+    await mock.fail("basic", "hang");
+    const owner = client.accessToken("NadeoServices").catch((e) => e);
+    const ac = new AbortController();
+    const waiter = client.accessToken("NadeoServices", { signal: ac.signal });
+    setTimeout(() => ac.abort(new Error("enough")), 30);
+    const e = await rejects(lib, waiter, "ABORTED");
+    equal(e.cause?.message, "enough");
+    await mock.release(); // the hung login fails (NETWORK); the owner reports it
+    const o = await owner;
+    ok(o instanceof lib.NadeoAuthError, "the owner of the hung call gets its error");
+    ok(await client.accessToken("NadeoServices"), "and the next call logs in");
+  }],
+
+  ["NadeoClient.startAutoRefresh renews due tokens in the background and stops", async (lib, mock) => {
+    await mock.reset();
+    const T = 1_900_000_000;
+    let now = T;
+    await mock.setNow(T);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
+    await client.accessToken("NadeoLiveServices");
+    now = T + 3500; // due (and within any jitter)
+    await mock.setNow(now);
+    const stop = client.startAutoRefresh();
+    for (let i = 0; i < 100 && client.stats.refreshes === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    equal(client.stats.refreshes, 1, "renewed without being asked");
+    stop();
+    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+  }],
+
+  ["NadeoClient holds no secret where JS can see it", async (lib, mock) => {
+    const client = new lib.NadeoClient(opts(mock, { password: "hidden-pw-123" }));
+    await client.accessToken("NadeoLiveServices").catch(() => {});
+    const shown = [JSON.stringify(client), String(client), Object.keys(client).join(","), JSON.stringify(client.stats)];
+    for (const text of shown) ok(!text.includes("hidden-pw-123") && !text.includes(LOGIN), `nothing secret in ${text.slice(0, 60)}`);
+  }],
 ];

@@ -20,7 +20,7 @@ async function clientRoute(url, env) {
         userAgent: "nadeo-auth tests / workerd",
         coreUrl: `${env.MOCK_ORIGIN}/core`,
         liveUrl: `${env.MOCK_ORIGIN}/live`,
-        timeoutMs: 60_000,
+        timeoutMs: Number(url.searchParams.get("timeoutMs") ?? 60_000),
       });
       return new Response("ok");
     case "/client/token": {
