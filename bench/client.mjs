@@ -1,0 +1,76 @@
+// make bench, part 2: what NadeoClient costs.
+// 1. client.fetch overhead per request against a plain fetch with the same headers, both to
+//    the local mock (median of sequential requests, microseconds).
+// 2. Auth calls a client makes over a simulated 24 h of one request per second per audience
+//    (injected clock; the floor is one login and about 26 renewals a day per audience).
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { startNadeoMock } from "../tests/mock/nadeo.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
+const UA = "nadeo-auth bench / bench@example.com";
+const LOGIN = "svc_login";
+const PASSWORD = "pa:ss wörd 🏎";
+
+const mock = await startNadeoMock();
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+// 1. Overhead.
+{
+  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, liveUrl: mock.liveUrl });
+  const token = await client.accessToken("NadeoLiveServices");
+  const url = `${mock.liveUrl}/api/token/leaderboard/group/Personal_Best/map/X/top?length=10`;
+  const headers = { authorization: lib.nadeoAuthorization(token), "user-agent": UA };
+  const N = 1500;
+  const plain = [];
+  const managed = [];
+  for (let i = 0; i < 200; i++) {
+    await (await fetch(url, { headers })).arrayBuffer();
+    await (await client.fetch(url)).arrayBuffer();
+  }
+  for (let i = 0; i < N; i++) {
+    let t0 = performance.now();
+    await (await fetch(url, { headers })).arrayBuffer();
+    plain.push(performance.now() - t0);
+    t0 = performance.now();
+    await (await client.fetch(url)).arrayBuffer();
+    managed.push(performance.now() - t0);
+  }
+  const p = median(plain) * 1000;
+  const m = median(managed) * 1000;
+  let t0 = performance.now();
+  for (let i = 0; i < 20000; i++) await client.accessToken("NadeoLiveServices");
+  const cached = ((performance.now() - t0) / 20000) * 1000;
+  console.log(`\nNadeoClient.fetch against plain fetch to the local mock (Node ${process.version}, median of ${N} sequential requests)`);
+  console.log("| request | median µs |");
+  console.log("| --- | ---: |");
+  console.log(`| plain fetch with the headers set by hand | ${p.toFixed(0)} |`);
+  console.log(`| client.fetch | ${m.toFixed(0)} |`);
+  console.log(`| overhead of client.fetch | ${(m - p).toFixed(0)} |`);
+  console.log(`| client.accessToken() with a cached token (mean) | ${cached.toFixed(1)} |`);
+  client.free();
+}
+
+// 2. A simulated day.
+{
+  const T = 1_900_000_000;
+  let now = T;
+  mock.setNow(now);
+  mock.reset();
+  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, now: () => now * 1000 });
+  const DAY = 86_400;
+  for (let s = 0; s < DAY; s++) {
+    now = T + s;
+    mock.setNow(now);
+    await client.accessToken("NadeoServices");
+    await client.accessToken("NadeoLiveServices");
+  }
+  const { logins, refreshes } = client.stats;
+  console.log(`\nauth calls over a simulated 24 h, one request per second per audience (2 audiences, refreshMargin 300 s)`);
+  console.log("| logins | refreshes | per audience per day | floor per audience |");
+  console.log("| ---: | ---: | ---: | ---: |");
+  console.log(`| ${logins} | ${refreshes} | ${(logins + refreshes) / 2} | 1 login + ${Math.floor(DAY / 3300)} renewals |`);
+  console.log(`(the mock saw ${mock.stats.basic} logins and ${mock.stats.refresh} refreshes)`);
+}
+await mock.close();
