@@ -13,6 +13,7 @@ pub mod error;
 pub mod header;
 pub mod json;
 pub mod nadeo;
+pub mod oauth;
 pub mod token;
 
 pub use error::{Code, Error};

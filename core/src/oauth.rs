@@ -1,0 +1,460 @@
+//! Trackmania OAuth (api.trackmania.com) as plain data: the authorize URL, redirect checking,
+//! the token grants and their answers, name-lookup URLs. No I/O.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::base64url;
+use super::error::{Code, Error};
+use super::json::{self, Kind};
+
+pub const DEFAULT_API_URL: &str = "https://api.trackmania.com";
+pub const TOKEN_PATH: &str = "/api/access_token";
+/// The API takes at most 50 names or IDs a call.
+pub const BATCH: usize = 50;
+
+const E_CLIENT_ID: Error = Error::new(Code::InvalidArgument, "clientId must be a non-empty string");
+const E_REDIRECT: Error = Error::new(Code::InvalidArgument, "redirectUri must be an absolute http(s) URL");
+const E_STATE_ARG: Error = Error::new(Code::InvalidArgument, "state must be a non-empty string");
+const E_SCOPE: Error = Error::new(Code::InvalidArgument, "a scope must be a non-empty string without spaces");
+pub const E_DUPLICATE: Error = Error::new(Code::OAuthDuplicateParam, "the redirect repeats code, state or error");
+pub const E_STATE_MISSING: Error = Error::new(Code::OAuthStateMissing, "the redirect carries no state, or no sign-in is pending");
+pub const E_STATE_MISMATCH: Error = Error::new(Code::OAuthStateMismatch, "the redirect's state is not the one this sign-in sent");
+pub const E_DENIED: Error = Error::new(Code::OAuthDenied, "the sign-in was refused or failed at the authorize page");
+pub const E_CODE_MISSING: Error = Error::new(Code::OAuthCodeMissing, "the redirect carries neither a code nor an error");
+const E_ANSWER: Error = Error::new(Code::BadResponse, "the token endpoint answered 2xx without a usable bearer token");
+const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
+
+/// Appends `s` percent-encoded as a URI component (RFC 3986 unreserved kept; UTF-8 bytes).
+pub fn encode_component(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// Decodes a form-encoded (`application/x-www-form-urlencoded`) component: `+` is a space,
+/// `%XX` a byte; malformed escapes stay as written and invalid UTF-8 becomes U+FFFD, as
+/// `URLSearchParams` does.
+pub fn decode_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let hex = |j: usize| b.get(j).and_then(|&h| char::from(h).to_digit(16));
+        match c {
+            b'+' => bytes.push(b' '),
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(h), Some(l)) => {
+                    bytes.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => bytes.push(b'%'),
+            },
+            _ => bytes.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The query of a URL (after the first `?` and before the fragment), or "".
+pub fn query_of(url: &str) -> &str {
+    let before_fragment = url.split('#').next().unwrap_or("");
+    match before_fragment.split_once('?') {
+        Some((_, q)) => q,
+        None => "",
+    }
+}
+
+/// The (decoded) name/value pairs of a query, in order.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode_component(k), decode_component(v)),
+            None => (decode_component(p), String::new()),
+        })
+        .collect()
+}
+
+fn check_redirect_uri(uri: &str) -> Result<(), Error> {
+    let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
+        && uri.len() > 8
+        && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !uri.contains('#');
+    if ok {
+        Ok(())
+    } else {
+        Err(E_REDIRECT)
+    }
+}
+
+/// A state from 32 random bytes: base64url without padding (43 characters).
+pub fn state_from_bytes(bytes: &[u8; 32]) -> String {
+    let mut s = String::with_capacity(43);
+    base64url::encode_url(bytes, &mut s);
+    s
+}
+
+/// The authorize URL: `{api}/oauth/authorize?response_type=code&client_id=…&redirect_uri=…
+/// [&scope=…]&state=…`, each value percent-encoded once; scopes joined by one space.
+pub fn authorization_url(api_url: &str, client_id: &str, redirect_uri: &str, scopes: &[String], state: &str) -> Result<String, Error> {
+    let api = super::nadeo::base_url(api_url)?;
+    if client_id.is_empty() {
+        return Err(E_CLIENT_ID);
+    }
+    check_redirect_uri(redirect_uri)?;
+    if state.is_empty() {
+        return Err(E_STATE_ARG);
+    }
+    if scopes.iter().any(|s| s.is_empty() || s.contains(|c: char| c.is_whitespace())) {
+        return Err(E_SCOPE);
+    }
+    let mut url = String::with_capacity(api.len() + client_id.len() + redirect_uri.len() + state.len() + 96);
+    url.push_str(api);
+    url.push_str("/oauth/authorize?response_type=code&client_id=");
+    encode_component(client_id, &mut url);
+    url.push_str("&redirect_uri=");
+    encode_component(redirect_uri, &mut url);
+    if !scopes.is_empty() {
+        url.push_str("&scope=");
+        encode_component(&scopes.join(" "), &mut url);
+    }
+    url.push_str("&state=");
+    encode_component(state, &mut url);
+    Ok(url)
+}
+
+/// Equality that takes the same time whatever the contents (the length is not secret).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len().max(b.len());
+    let mut diff = u8::from(a.len() != b.len());
+    for i in 0..n {
+        diff |= a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
+}
+
+/// What a redirect carries, once checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redirect {
+    pub code: String,
+    pub state: String,
+}
+
+/// `error` and `error_description` of a refused sign-in (for `OAUTH_DENIED`'s body).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denied {
+    pub error: String,
+    pub description: Option<String>,
+}
+
+/// Why a redirect is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RedirectError {
+    Plain(Error),
+    Denied(Denied),
+}
+
+/// The state a redirect carries, if exactly one non-empty one.
+pub fn redirect_state(url: &str) -> Option<String> {
+    let mut found = query_pairs(query_of(url)).into_iter().filter(|(k, _)| k == "state");
+    match (found.next(), found.next()) {
+        (Some((_, v)), None) if !v.is_empty() => Some(v),
+        _ => None,
+    }
+}
+
+/// Checks a redirect back from the authorize page, in this order: a repeated code, state or
+/// error; state absent or nothing expected; state different (constant time); `error=`; no
+/// code. Empty values count as absent.
+pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Redirect, RedirectError> {
+    let pairs = query_pairs(query_of(url));
+    let mut code: Option<&str> = None;
+    let mut state: Option<&str> = None;
+    let mut error: Option<&str> = None;
+    let mut description: Option<&str> = None;
+    for (k, v) in &pairs {
+        let slot = match k.as_str() {
+            "code" => &mut code,
+            "state" => &mut state,
+            "error" => &mut error,
+            "error_description" => {
+                description = Some(v);
+                continue;
+            }
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(RedirectError::Plain(E_DUPLICATE));
+        }
+        *slot = Some(v);
+    }
+    let state = state.filter(|s| !s.is_empty());
+    let Some(state) = state.filter(|_| !expected_state.is_empty()) else {
+        return Err(RedirectError::Plain(E_STATE_MISSING));
+    };
+    if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
+        return Err(RedirectError::Plain(E_STATE_MISMATCH));
+    }
+    if let Some(e) = error {
+        return Err(RedirectError::Denied(Denied { error: e.into(), description: description.map(Into::into) }));
+    }
+    match code.filter(|c| !c.is_empty()) {
+        Some(c) => Ok(Redirect { code: c.into(), state: state.into() }),
+        None => Err(RedirectError::Plain(E_CODE_MISSING)),
+    }
+}
+
+/// The URL without its `code` and `state` parameters; every other parameter (as written) and
+/// the fragment stay.
+pub fn strip_code_and_state(url: &str) -> String {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let (base, query) = match before_fragment.split_once('?') {
+        Some((b, q)) => (b, q),
+        None => (before_fragment, ""),
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let name = decode_component(p.split('=').next().unwrap_or(""));
+            !p.is_empty() && name != "code" && name != "state"
+        })
+        .collect();
+    let mut out = String::from(base);
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A token request: the form body for `{api}/api/access_token`.
+pub enum Grant<'a> {
+    Code { code: &'a str, redirect_uri: &'a str },
+    Refresh { refresh_token: &'a str },
+    ClientCredentials,
+}
+
+/// The form-encoded body of a grant, with the client's credentials in it.
+pub fn grant_body(grant: &Grant<'_>, client_id: &str, client_secret: &str) -> Result<String, Error> {
+    if client_id.is_empty() {
+        return Err(E_CLIENT_ID);
+    }
+    if client_secret.is_empty() {
+        return Err(Error::new(Code::InvalidArgument, "clientSecret must be a non-empty string"));
+    }
+    let mut b = String::with_capacity(160);
+    let field = |b: &mut String, k: &str, v: &str| {
+        if !b.is_empty() {
+            b.push('&');
+        }
+        b.push_str(k);
+        b.push('=');
+        encode_component(v, b);
+    };
+    match grant {
+        Grant::Code { code, redirect_uri } => {
+            if code.is_empty() {
+                return Err(Error::new(Code::InvalidArgument, "code must be a non-empty string"));
+            }
+            check_redirect_uri(redirect_uri)?;
+            field(&mut b, "grant_type", "authorization_code");
+            field(&mut b, "client_id", client_id);
+            field(&mut b, "client_secret", client_secret);
+            field(&mut b, "code", code);
+            field(&mut b, "redirect_uri", redirect_uri);
+        }
+        Grant::Refresh { refresh_token } => {
+            if refresh_token.is_empty() {
+                return Err(Error::new(Code::InvalidArgument, "refreshToken must be a non-empty string"));
+            }
+            field(&mut b, "grant_type", "refresh_token");
+            field(&mut b, "client_id", client_id);
+            field(&mut b, "client_secret", client_secret);
+            field(&mut b, "refresh_token", refresh_token);
+        }
+        Grant::ClientCredentials => {
+            field(&mut b, "grant_type", "client_credentials");
+            field(&mut b, "client_id", client_id);
+            field(&mut b, "client_secret", client_secret);
+        }
+    }
+    Ok(b)
+}
+
+/// A token answer, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OAuthTokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_in: f64,
+    pub scope: Option<String>,
+}
+
+/// A non-negative number of seconds: a JSON number or a numeric string.
+fn seconds(kind: Kind, raw: &[u8]) -> Option<f64> {
+    let digits: String = match kind {
+        Kind::Number => String::from(::core::str::from_utf8(raw).ok()?),
+        Kind::String => json::string_value(raw)?,
+        _ => return None,
+    };
+    let t = digits.trim();
+    if t.is_empty() || t.len() > 12 || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let v = super::token::fast_number(t.as_bytes())?;
+    (v.is_finite() && v >= 0.0).then_some(v)
+}
+
+/// Reads `{"token_type":"bearer","expires_in":3600,"access_token":"…","refresh_token":"…"}`:
+/// `access_token` a non-empty string, `token_type` bearer in any case, `expires_in` a number or
+/// a numeric string; a missing refresh token falls back to `previous_refresh`.
+pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<OAuthTokens, Error> {
+    let mut access = None;
+    let mut refresh = None;
+    let mut token_type = None;
+    let mut expires_in = None;
+    let mut scope = None;
+    let kind = json::scan(body, |m| {
+        if m.key_is("access_token") {
+            access = json::string_value(m.value);
+        } else if m.key_is("refresh_token") {
+            refresh = json::string_value(m.value);
+        } else if m.key_is("token_type") {
+            token_type = json::string_value(m.value);
+        } else if m.key_is("expires_in") {
+            expires_in = seconds(m.kind, m.value);
+        } else if m.key_is("scope") {
+            scope = json::string_value(m.value);
+        }
+        Ok::<(), json::SyntaxError>(())
+    })
+    .map_err(|_| E_ANSWER)?;
+    if kind != Kind::Object || !token_type.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+        return Err(E_ANSWER);
+    }
+    let access_token = access.filter(|a| !a.is_empty()).ok_or(E_ANSWER)?;
+    super::header::bearer(&access_token).map_err(|_| E_ANSWER)?;
+    let refresh_token = refresh.filter(|r| !r.is_empty()).or_else(|| previous_refresh.map(Into::into));
+    Ok(OAuthTokens { access_token, refresh_token, expires_in: expires_in.ok_or(E_ANSWER)?, scope })
+}
+
+/// Which lookup: `/api/display-names` by account ID, or `/account-ids` by display name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    DisplayNames,
+    AccountIds,
+}
+
+/// The URLs of a lookup: the inputs deduplicated (first occurrence wins, order kept) and
+/// batched 50 a request.
+pub fn lookup_urls(api_url: &str, lookup: Lookup, inputs: &[String]) -> Result<Vec<String>, Error> {
+    let api = super::nadeo::base_url(api_url)?;
+    let (path, key) = match lookup {
+        Lookup::DisplayNames => ("/api/display-names?", "accountId[]="),
+        Lookup::AccountIds => ("/api/display-names/account-ids?", "displayName[]="),
+    };
+    let mut unique: Vec<&str> = Vec::with_capacity(inputs.len());
+    for s in inputs {
+        if s.is_empty() {
+            return Err(Error::new(Code::InvalidArgument, "account IDs and display names must be non-empty strings"));
+        }
+        if !unique.contains(&s.as_str()) {
+            unique.push(s);
+        }
+    }
+    Ok(unique
+        .chunks(BATCH)
+        .map(|chunk| {
+            let mut url = String::from(api);
+            url.push_str(path);
+            for (i, v) in chunk.iter().enumerate() {
+                if i > 0 {
+                    url.push('&');
+                }
+                url.push_str(key);
+                encode_component(v, &mut url);
+            }
+            url
+        })
+        .collect())
+}
+
+/// A 2xx lookup answer: a JSON object whose values are strings. Returns the pairs in order.
+pub fn string_map(body: &str) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::new();
+    let mut bad = false;
+    let kind = json::scan(body, |m| {
+        let key = json::string_value(&quoted(m.raw_key));
+        match (key, json::string_value(m.value)) {
+            (Some(k), Some(v)) => out.push((k, v)),
+            _ => bad = true,
+        }
+        Ok::<(), json::SyntaxError>(())
+    })
+    .map_err(|_| E_NAMES)?;
+    // The API answers [] rather than {} when nothing matched.
+    if kind == Kind::Array && out.is_empty() && body.trim() == "[]" {
+        return Ok(out);
+    }
+    if kind != Kind::Object || bad {
+        return Err(E_NAMES);
+    }
+    Ok(out)
+}
+
+fn quoted(raw: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(raw.len() + 2);
+    v.push(b'"');
+    v.extend_from_slice(raw);
+    v.push(b'"');
+    v
+}
+
+/// `GET /api/user`'s answer: `{ accountId, displayName }`.
+pub fn user_from_body(body: &str) -> Result<(String, String), Error> {
+    let mut id = None;
+    let mut name = None;
+    let kind = json::scan(body, |m| {
+        if m.key_is("accountId") {
+            id = json::string_value(m.value);
+        } else if m.key_is("displayName") {
+            name = json::string_value(m.value);
+        }
+        Ok::<(), json::SyntaxError>(())
+    })
+    .map_err(|_| E_NAMES)?;
+    match (kind, id, name) {
+        (Kind::Object, Some(i), Some(n)) => Ok((i, n)),
+        _ => Err(Error::new(Code::BadResponse, "the API answered 2xx without accountId and displayName")),
+    }
+}
+
+/// How an OAuth API status maps to an error code (400 stays HTTP, with the OAuth body).
+pub fn status_code(status: u16) -> (Code, &'static str) {
+    match status {
+        300..=399 => (Code::BadResponse, "api.trackmania.com answered with a redirect"),
+        401 | 403 => (Code::Unauthorized, "api.trackmania.com refused the client or token"),
+        429 => (Code::RateLimited, "api.trackmania.com is rate limiting: wait before calling again"),
+        _ => (Code::Http, "api.trackmania.com answered with an error status"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

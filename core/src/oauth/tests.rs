@@ -1,0 +1,164 @@
+use super::*;
+use alloc::string::ToString;
+use alloc::vec;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[test]
+fn authorize_url() {
+    let url = authorization_url(DEFAULT_API_URL, "my id", "https://app.example/cb?x=1", &s(&["clubs", "read_favorite"]), "st-_8").unwrap();
+    assert_eq!(
+        url,
+        "https://api.trackmania.com/oauth/authorize?response_type=code&client_id=my%20id&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&scope=clubs%20read_favorite&state=st-_8"
+    );
+    let none = authorization_url("http://127.0.0.1:8/", "c", "http://localhost/cb", &[], "s").unwrap();
+    assert_eq!(none, "http://127.0.0.1:8/oauth/authorize?response_type=code&client_id=c&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&state=s");
+    let unicode = authorization_url(DEFAULT_API_URL, "c", "https://app.example/é", &[], "s").unwrap();
+    assert!(unicode.contains("redirect_uri=https%3A%2F%2Fapp.example%2F%C3%A9&"));
+    for (id, uri, scopes, state) in [
+        ("", "https://a.example/cb", vec![], "s"),
+        ("c", "/relative", vec![], "s"),
+        ("c", "https://a.example/cb#frag", vec![], "s"),
+        ("c", "https://a.example/cb", vec!["two words"], "s"),
+        ("c", "https://a.example/cb", vec![""], "s"),
+        ("c", "https://a.example/cb", vec![], ""),
+    ] {
+        let e = authorization_url(DEFAULT_API_URL, id, uri, &s(&scopes), state).unwrap_err();
+        assert_eq!(e.code, Code::InvalidArgument, "{id} {uri} {scopes:?} {state}");
+    }
+}
+
+#[test]
+fn state_is_43_base64url_characters() {
+    let st = state_from_bytes(&[0xff; 32]);
+    assert_eq!(st.len(), 43);
+    assert!(st.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+}
+
+fn code_of(url: &str, expected: &str) -> Code {
+    match parse_redirect(url, expected).unwrap_err() {
+        RedirectError::Plain(e) => e.code,
+        RedirectError::Denied(_) => Code::OAuthDenied,
+    }
+}
+
+#[test]
+fn redirect_checks_in_order() {
+    let ok = parse_redirect("https://app.example/cb?code=abc&state=S1", "S1").unwrap();
+    assert_eq!(ok, Redirect { code: "abc".into(), state: "S1".into() });
+    // Duplicates first, whatever else is wrong.
+    for url in [
+        "https://a/cb?code=1&code=2&state=S1",
+        "https://a/cb?state=S1&state=S1&code=1",
+        "https://a/cb?error=x&error=y&state=S1",
+        "https://a/cb?code=1&state=WRONG&state=S1",
+        "https://a/cb?code=1&code=2",
+        "https://a/cb?c%6Fde=1&code=2&state=S1",
+    ] {
+        assert_eq!(code_of(url, "S1"), Code::OAuthDuplicateParam, "{url}");
+    }
+    // Then the state: absent, empty, or nothing expected.
+    assert_eq!(code_of("https://a/cb?code=1", "S1"), Code::OAuthStateMissing);
+    assert_eq!(code_of("https://a/cb?code=1&state=", "S1"), Code::OAuthStateMissing);
+    assert_eq!(code_of("https://a/cb?code=1&state=S1", ""), Code::OAuthStateMissing);
+    assert_eq!(code_of("https://a/cb?error=access_denied", "S1"), Code::OAuthStateMissing);
+    // A different state beats an error: a forged error is a state error.
+    assert_eq!(code_of("https://a/cb?code=1&state=S2", "S1"), Code::OAuthStateMismatch);
+    assert_eq!(code_of("https://a/cb?error=access_denied&state=EVIL", "S1"), Code::OAuthStateMismatch);
+    assert_eq!(code_of("https://a/cb?code=1&state=S", "S1"), Code::OAuthStateMismatch);
+    // Then the error, with its description.
+    match parse_redirect("https://a/cb?error=access_denied&error_description=The+user+said+no%21&state=S1", "S1") {
+        Err(RedirectError::Denied(d)) => {
+            assert_eq!(d.error, "access_denied");
+            assert_eq!(d.description.as_deref(), Some("The user said no!"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Then the code.
+    assert_eq!(code_of("https://a/cb?state=S1", "S1"), Code::OAuthCodeMissing);
+    assert_eq!(code_of("https://a/cb?state=S1&code=", "S1"), Code::OAuthCodeMissing);
+}
+
+#[test]
+fn redirect_decoding_fragments_and_unicode() {
+    let r = parse_redirect("https://a/cb?x=1&code=a%2Fb%2Bc+d&state=%C3%A9t%C3%A9#code=evil&state=evil", "été").unwrap();
+    assert_eq!(r.code, "a/b+c d");
+    let r = parse_redirect("https://a/cb?state=S1&code=c#frag?code=2", "S1").unwrap();
+    assert_eq!(r.code, "c");
+    assert_eq!(code_of("https://a/cb#?code=1&state=S1", "S1"), Code::OAuthStateMissing, "the fragment is not the query");
+    assert_eq!(parse_redirect("?code=z&state=S1", "S1").unwrap().code, "z");
+    assert_eq!(decode_component("%zz%4"), "%zz%4");
+    assert_eq!(decode_component("%FF"), "\u{fffd}");
+    assert_eq!(redirect_state("https://a/cb?state=S1&code=1").as_deref(), Some("S1"));
+    assert_eq!(redirect_state("https://a/cb?state=S1&state=S2"), None);
+}
+
+#[test]
+fn strips_code_and_state_only() {
+    assert_eq!(strip_code_and_state("https://a/cb?x=1&code=c&y=%20&state=s#frag"), "https://a/cb?x=1&y=%20#frag");
+    assert_eq!(strip_code_and_state("https://a/cb?code=c&state=s"), "https://a/cb");
+    assert_eq!(strip_code_and_state("https://a/cb?code=c&state=s#f"), "https://a/cb#f");
+    assert_eq!(strip_code_and_state("https://a/cb"), "https://a/cb");
+}
+
+#[test]
+fn constant_time_equality() {
+    assert!(constant_time_eq(b"abc", b"abc"));
+    assert!(!constant_time_eq(b"abc", b"abd"));
+    assert!(!constant_time_eq(b"abc", b"ab"));
+    assert!(!constant_time_eq(b"", b"a"));
+    assert!(constant_time_eq(b"", b""));
+}
+
+#[test]
+fn grant_bodies() {
+    let b = grant_body(&Grant::Code { code: "c/1", redirect_uri: "https://a.example/cb" }, "id", "se cret&").unwrap();
+    assert_eq!(b, "grant_type=authorization_code&client_id=id&client_secret=se%20cret%26&code=c%2F1&redirect_uri=https%3A%2F%2Fa.example%2Fcb");
+    let r = grant_body(&Grant::Refresh { refresh_token: "r" }, "id", "s").unwrap();
+    assert_eq!(r, "grant_type=refresh_token&client_id=id&client_secret=s&refresh_token=r");
+    let c = grant_body(&Grant::ClientCredentials, "id", "s").unwrap();
+    assert_eq!(c, "grant_type=client_credentials&client_id=id&client_secret=s");
+    assert_eq!(grant_body(&Grant::ClientCredentials, "id", "").unwrap_err().code, Code::InvalidArgument);
+    assert_eq!(grant_body(&Grant::Code { code: "", redirect_uri: "https://a/cb" }, "i", "s").unwrap_err().code, Code::InvalidArgument);
+}
+
+#[test]
+fn token_answers() {
+    let t = tokens_from_body(r#"{"token_type":"Bearer","expires_in":3600,"access_token":"a.b.c","refresh_token":"r1"}"#, None).unwrap();
+    assert_eq!(t, OAuthTokens { access_token: "a.b.c".into(), refresh_token: Some("r1".into()), expires_in: 3600.0, scope: None });
+    let s = tokens_from_body(r#"{"token_type":"bearer","expires_in":"120","access_token":"x","scope":"clubs"}"#, Some("old")).unwrap();
+    assert_eq!((s.expires_in, s.refresh_token.as_deref(), s.scope.as_deref()), (120.0, Some("old"), Some("clubs")));
+    assert_eq!(tokens_from_body(r#"{"token_type":"BEARER","expires_in":1,"access_token":"x"}"#, None).unwrap().refresh_token, None);
+    for bad in [
+        "", "[]", "html", r#"{"token_type":"mac","expires_in":1,"access_token":"x"}"#,
+        r#"{"expires_in":1,"access_token":"x"}"#, r#"{"token_type":"bearer","access_token":"x"}"#,
+        r#"{"token_type":"bearer","expires_in":"soon","access_token":"x"}"#,
+        r#"{"token_type":"bearer","expires_in":-5,"access_token":"x"}"#,
+        r#"{"token_type":"bearer","expires_in":1,"access_token":""}"#,
+        r#"{"token_type":"bearer","expires_in":1,"access_token":"a b"}"#,
+        r#"{"token_type":"bearer","expires_in":1,"access_token":7}"#,
+    ] {
+        assert_eq!(tokens_from_body(bad, None).unwrap_err().code, Code::BadResponse, "{bad}");
+    }
+}
+
+#[test]
+fn lookups() {
+    let ids: Vec<String> = (0..120).map(|i| alloc::format!("id-{}", i % 110)).collect();
+    let urls = lookup_urls(DEFAULT_API_URL, Lookup::DisplayNames, &ids).unwrap();
+    assert_eq!(urls.len(), 3, "110 unique IDs: 50 + 50 + 10");
+    assert!(urls[0].starts_with("https://api.trackmania.com/api/display-names?accountId[]=id-0&accountId[]=id-1&"));
+    assert_eq!(urls[2].matches("accountId[]=").count(), 10);
+    let names = lookup_urls("http://m/", Lookup::AccountIds, &s(&["A b", "é", "A b"])).unwrap();
+    assert_eq!(names, vec!["http://m/api/display-names/account-ids?displayName[]=A%20b&displayName[]=%C3%A9".to_string()]);
+    assert!(lookup_urls(DEFAULT_API_URL, Lookup::AccountIds, &[]).unwrap().is_empty());
+    assert_eq!(lookup_urls(DEFAULT_API_URL, Lookup::AccountIds, &s(&[""])).unwrap_err().code, Code::InvalidArgument);
+    assert_eq!(string_map(r#"{"a":"x","b\u00e9":"y"}"#).unwrap(), vec![("a".into(), "x".into()), ("bé".into(), "y".into())]);
+    assert!(string_map("[]").unwrap().is_empty());
+    assert_eq!(string_map(r#"{"a":1}"#).unwrap_err().code, Code::BadResponse);
+    assert_eq!(string_map("[1]").unwrap_err().code, Code::BadResponse);
+    assert_eq!(user_from_body(r#"{"accountId":"i","displayName":"n"}"#).unwrap(), ("i".into(), "n".into()));
+    assert_eq!(user_from_body(r#"{"accountId":"i"}"#).unwrap_err().code, Code::BadResponse);
+}
