@@ -1,11 +1,5 @@
-//! `NadeoClient`: per-audience token pairs managed for the caller.
-//!
-//! Only plain data lives across calls (token strings, times, counters, flight markers), never
-//! an in-flight promise: in Workers a promise created for one request must not be awaited by
-//! another. One caller per audience runs the network call (a "flight", spawned as its own
-//! task); the others poll the shared state on their own timers, so each waits in its own
-//! request's context. A live flight refreshes a heartbeat; when its request dies (a Worker
-//! request that finished or was cancelled), the heartbeat stops and a waiter takes over.
+//! `NadeoClient`: per-audience token pairs managed for the caller. The single flight per
+//! audience is a [`Gate`] (see `flight.rs`): only plain data lives across calls.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -13,38 +7,22 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
+use super::flight::{is_code, Gate, Work};
 use super::glue::{
-    aborted_error, invalid, is_aborted, js_number, make_stats, normalize_base, number_option, option, prepare_request,
-    required_string, send_prepared, store_get, store_put, string_option, to_js, unauthorized_from,
+    invalid, js_number, make_stats, normalize_base, number_option, option, prepare_request, required_string, send_prepared,
+    store_get, store_put, string_option, to_js, unauthorized_from,
 };
 use super::http::{self, Transport};
 use super::nadeo::audience_option;
 use super::token::audience_of_href;
 use crate::core::audience::Audience;
 use crate::core::nadeo::{self, Need, Tokens};
-use crate::core::{Code, Error};
-
-/// How often a waiter looks at the shared state (ms).
-const POLL_MS: u32 = 5;
-/// How often a flight proves it is alive (ms), and how stale a heartbeat may get before a
-/// waiter takes over.
-const HEARTBEAT_MS: u32 = 200;
-const DEAD_AFTER_MS: f64 = 1_500.0;
 
 #[derive(Default)]
 struct Slot {
     pair: Option<Tokens>,
     /// The access token that an API answered 401 to: renew it even if it looks fresh.
     rejected: Option<String>,
-    flight: Option<Flight>,
-    /// The last flight that failed, and its error, for the callers that waited on it.
-    failed: Option<(u32, JsValue)>,
-}
-
-#[derive(Clone, Copy)]
-struct Flight {
-    id: u32,
-    alive_at: f64,
 }
 
 struct Inner {
@@ -58,9 +36,9 @@ struct Inner {
     margin: f64,
     now: Option<js_sys::Function>,
     slots: [RefCell<Slot>; 2],
+    gates: [Rc<Gate>; 2],
     logins: Cell<u32>,
     refreshes: Cell<u32>,
-    next_flight: Cell<u32>,
     auto: RefCell<Option<[Option<gloo_timers::callback::Timeout>; 2]>>,
 }
 
@@ -69,10 +47,6 @@ fn idx(a: Audience) -> usize {
         Audience::Core => 0,
         Audience::Live => 1,
     }
-}
-
-fn wall_ms() -> f64 {
-    js_sys::Date::now()
 }
 
 impl Inner {
@@ -84,7 +58,7 @@ impl Inner {
             .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
             .and_then(|v| v.as_f64())
             .filter(|v| v.is_finite())
-            .unwrap_or_else(wall_ms);
+            .unwrap_or_else(js_sys::Date::now);
         ms / 1000.0
     }
 
@@ -113,92 +87,23 @@ impl Inner {
     }
 }
 
-async fn sleep(ms: u32) {
-    let _ = JsFuture::from(super::glue::sleep(ms)).await;
-}
-
 /// A usable access token for the audience (the heart of the client).
 async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
-    let mut waited_on: Option<u32> = None;
-    let mut own: Option<u32> = None;
-    let mut rounds = 0;
-    loop {
-        if is_aborted(&signal) {
-            return Err(aborted_error(&signal));
+    let fresh = || {
+        if inner.need(a, inner.now_s()) != Need::Fresh {
+            return None;
         }
-        if inner.need(a, inner.now_s()) == Need::Fresh {
-            if let Some(p) = &inner.slot(a).borrow().pair {
-                return Ok(p.access_token.clone());
-            }
-        }
-        let flight = inner.slot(a).borrow().flight;
-        match flight {
-            Some(f) if wall_ms() - f.alive_at < DEAD_AFTER_MS => {
-                waited_on = Some(f.id);
-                sleep(POLL_MS).await;
-            }
-            _ => {
-                // The flight we waited on (or ran) ended: share its failure rather than retry
-                // it, and take what it got even when that is due but still valid (a refresh
-                // that failed in passing).
-                if let Some(id) = waited_on.take() {
-                    let s = inner.slot(a).borrow();
-                    if let Some((failed_id, err)) = &s.failed {
-                        // A flight another request ran may have died with that request (a
-                        // timeout or network error seen from a cancelled context): run our
-                        // own once. Answers from the service (refusals, rate limits, errors)
-                        // are shared, so N callers never hammer it N times.
-                        let transport = is_code(err, "TIMEOUT") || is_code(err, "NETWORK");
-                        if *failed_id == id && (own == Some(id) || !transport) {
-                            return Err(err.clone());
-                        }
-                    }
-                    if let Some(p) = &s.pair {
-                        if !nadeo::expired(&p.access, inner.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str()) {
-                            return Ok(p.access_token.clone());
-                        }
-                    }
-                    rounds += 1;
-                    if rounds > 2 {
-                        return Err(to_js(Error::new(Code::BadResponse, "the auth service gave no usable token")));
-                    }
-                }
-                let id = inner.next_flight.get().wrapping_add(1);
-                inner.next_flight.set(id);
-                inner.slot(a).borrow_mut().flight = Some(Flight { id, alive_at: wall_ms() });
-                waited_on = Some(id);
-                own = Some(id);
-                spawn_local(run_flight(inner.clone(), a, id));
-                // Let the flight start before the next look.
-                sleep(0).await;
-            }
-        }
-    }
-}
-
-/// One network renewal for an audience, with a heartbeat while it runs.
-async fn run_flight(inner: Rc<Inner>, a: Audience, id: u32) {
-    spawn_local(heartbeat(inner.clone(), a, id));
-    let result = renew(inner.clone(), a).await;
-    let mut s = inner.slot(a).borrow_mut();
-    if s.flight.is_some_and(|f| f.id == id) {
-        s.flight = None;
-    }
-    if let Err(e) = result {
-        s.failed = Some((id, e));
-    }
-}
-
-/// Proves that flight `id` is alive until it ends (its task runs in the same request
-/// context as the flight, so it stops with it).
-async fn heartbeat(inner: Rc<Inner>, a: Audience, id: u32) {
-    loop {
-        sleep(HEARTBEAT_MS).await;
-        match inner.slot(a).borrow_mut().flight.as_mut() {
-            Some(f) if f.id == id => f.alive_at = wall_ms(),
-            _ => return,
-        }
-    }
+        inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone())
+    };
+    // After a flight: a due token that is still valid (a refresh that failed in passing).
+    let after = || {
+        let s = inner.slot(a).borrow();
+        let p = s.pair.as_ref()?;
+        let usable = !nadeo::expired(&p.access, inner.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str());
+        usable.then(|| p.access_token.clone())
+    };
+    let work = || -> Work { Box::pin(renew(inner.clone(), a)) };
+    inner.gates[idx(a)].obtain(&signal, &fresh, &after, &work).await
 }
 
 /// Adopts a pair: memory, store, auto-refresh.
@@ -209,7 +114,6 @@ async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, write_store: bool) 
         let mut s = inner.slot(a).borrow_mut();
         s.pair = Some(pair);
         s.rejected = None;
-        s.failed = None;
     }
     schedule_auto(inner, a);
     if write_store {
@@ -225,10 +129,6 @@ async fn login(inner: &Rc<Inner>, a: Audience) -> Result<(), JsValue> {
     let pair = http::tokens(&inner.transport, &req, None).await?;
     adopt(inner, a, pair, true).await;
     Ok(())
-}
-
-fn is_code(err: &JsValue, code: &str) -> bool {
-    js_sys::Reflect::get(err, &JsValue::from_str("code")).ok().and_then(|c| c.as_string()).as_deref() == Some(code)
 }
 
 async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
@@ -362,9 +262,9 @@ impl NadeoClient {
                 margin,
                 now,
                 slots: Default::default(),
+                gates: Default::default(),
                 logins: Cell::new(0),
                 refreshes: Cell::new(0),
-                next_flight: Cell::new(0),
                 auto: RefCell::new(None),
             }),
         })

@@ -3,6 +3,7 @@
 
 pub mod glue;
 pub mod client;
+pub mod flight;
 pub mod http;
 pub mod nadeo;
 pub mod schedule;
