@@ -61,7 +61,7 @@ export function urlParts(href) {
   } catch {
     return undefined;
   }
-  return [u.protocol, u.hostname, u.port];
+  return `${u.protocol}\n${u.hostname}\n${u.port}`;
 }
 
 /** A NadeoAuthError for a non-2xx answer: the body parsed where it is JSON (a Core object, a
@@ -94,12 +94,14 @@ function abortError(signal) {
 
 /**
  * One HTTP call with a timeout and the caller's AbortSignal, redirects not followed.
- * `headers` is a flat [name, value, name, value, …] array. Resolves to
+ * `headers` is a flat [name, value, name, value, …] array, or the same joined by line breaks
+ * (no header name or value can hold one). Resolves to
  * [status, retryAfterHeader | null, bodyText]; rejects with NETWORK, TIMEOUT or ABORTED.
  * The fetch function is called as a plain function (no `this`).
  */
 export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, signal) {
   if (signal?.aborted) throw abortError(signal);
+  if (typeof headers === "string") headers = headers.split("\n");
   const init = { method, headers: [], redirect: "manual" };
   for (let i = 0; i + 1 < headers.length; i += 2) init.headers.push([headers[i], headers[i + 1]]);
   if (body !== undefined) init.body = body;
@@ -245,4 +247,50 @@ export async function unauthorizedFrom(res) {
 
 export function makeStats(logins, refreshes) {
   return { logins, refreshes };
+}
+
+// ---------------------------------------------------------------- OAuth helpers
+
+/** 32 bytes from the global crypto.getRandomValues, or undefined when there is none. */
+export function randomBytes32() {
+  const c = globalThis.crypto;
+  if (!c || typeof c.getRandomValues !== "function") return undefined;
+  return c.getRandomValues(new Uint8Array(32));
+}
+
+/** An array of strings as one string, each item after a NUL (one crossing into the wasm);
+ *  undefined when `v` is not an array of strings without NULs. */
+export function stringArray(v) {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && !x.includes("\0"))) return undefined;
+  return v.map((x) => "\0" + x).join("");
+}
+
+export function deniedError(message, error, description) {
+  return new NadeoAuthError("OAUTH_DENIED", message, { body: { error, error_description: description } });
+}
+
+export function makeUrlState(url, state) {
+  return { url, state };
+}
+
+export function makeCodeState(code, state) {
+  return { code, state };
+}
+
+export function makeOAuthTokens(accessToken, refreshToken, expiresIn, expiresAt, scope) {
+  const t = { tokenType: "bearer", accessToken };
+  if (refreshToken !== undefined) t.refreshToken = refreshToken;
+  t.expiresIn = expiresIn;
+  t.expiresAt = expiresAt;
+  if (scope !== undefined) t.scope = scope;
+  return t;
+}
+
+/** Sets an own, enumerable property (a name such as "__proto__" stays a plain key). */
+export function setPair(into, key, value) {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function makeUser(accountId, displayName) {
+  return { accountId, displayName };
 }

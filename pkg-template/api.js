@@ -1,17 +1,220 @@
 // The public API of nadeo-auth, shared by every entry point (node.js, browser.js,
 // workerd.js), which initialise the WebAssembly module before anything here is called.
+//
+// The one-shot network calls follow a build-request / process-answer split: the wasm checks
+// every argument and builds the request (__*Request), the small async driver below sends it
+// with the glue's httpCall (fetch, timeout, abort), and the wasm checks the answer
+// (__*Answer). Policy that lives across calls (NadeoClient, the TrackmaniaApi token) is in
+// the wasm too.
+import {
+  __nadeoRequest,
+  __nadeoAnswer,
+  __oauthRequest,
+  __oauthAnswer,
+  __lookupRequest,
+  __lookupAnswer,
+  __ApiTokens,
+  __redirectState,
+  __stripCodeAndState,
+  NadeoClient,
+  nadeoAuthorization,
+  authorizationUrl,
+  parseRedirect,
+} from "./nadeo_auth.js";
+import { NadeoAuthError, httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__GLUE__";
+
 export {
   decodeToken,
   tokenTimes,
   nadeoAuthorization,
   bearerAuthorization,
   audienceForUrl,
-  loginBasic,
-  refreshTokens,
-  loginUbiTicket,
   NadeoClient,
   whenRefreshable,
   whenExpired,
   scheduleRefresh,
+  authorizationUrl,
+  parseRedirect,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";
+
+/** NadeoClient.fetch: fetch() with the Authorization of the URL's audience. On a 401 it
+ *  renews once and retries once with the same (buffered) body; a second 401 is UNAUTHORIZED.
+ *  A URL that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. */
+NadeoClient.prototype.fetch = async function fetch(input, init) {
+  const [url, prepared] = await prepareRequest(input, init);
+  const [audience, fetchFn, userAgent] = this.__route(url);
+  const signal = init?.signal;
+  for (let retried = false; ; retried = true) {
+    const token = await this.accessToken(audience, { signal });
+    const res = await sendPrepared(fetchFn, url, prepared, nadeoAuthorization(token), userAgent);
+    if (res.status !== 401) return res;
+    if (retried) throw await unauthorizedFrom(res);
+    this.__rejected(audience, token);
+  }
+};
+
+/** Sends a plan [method, url, headers, body, fetch, signal, timeoutMs]: [status, retryAfter, text]. */
+function send([method, url, headers, body, fetch, signal, timeoutMs]) {
+  return httpCall(fetch, method, url, headers, body, timeoutMs, signal);
+}
+
+async function nadeo(kind, options) {
+  const [status, retryAfter, text] = await send(__nadeoRequest(kind, options));
+  return __nadeoAnswer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
+}
+
+export async function loginBasic(options) {
+  return nadeo(0, options);
+}
+export async function refreshTokens(options) {
+  return nadeo(1, options);
+}
+export async function loginUbiTicket(options) {
+  return nadeo(2, options);
+}
+
+async function grant(kind, options) {
+  const [status, retryAfter, text] = await send(__oauthRequest(kind, options));
+  return __oauthAnswer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
+}
+
+export async function exchangeCode(options) {
+  return grant(0, options);
+}
+export async function refreshOAuthTokens(options) {
+  return grant(1, options);
+}
+export async function clientCredentials(options) {
+  return grant(2, options);
+}
+
+/** Runs a lookup (0 displayNames, 1 accountIds, 2 currentUser) batch by batch, in order. */
+async function lookup(kind, inputs, options) {
+  const [urls, authorization, fetch, signal, timeoutMs] = __lookupRequest(kind, inputs, options);
+  const headers = ["Authorization", authorization, "Accept", "application/json"];
+  const out = {};
+  let last = out;
+  for (const url of urls) {
+    const [status, retryAfter, text] = await httpCall(fetch, "GET", url, headers, undefined, timeoutMs, signal);
+    last = __lookupAnswer(kind, out, status, retryAfter, text);
+  }
+  return last;
+}
+
+// ---------------------------------------------------------------- sign-in in the browser
+// The state of each sign-in is kept in sessionStorage under its own key, so two sign-ins in
+// flight (two tabs, a double click) do not clobber each other; it is used once and forgotten
+// after 10 minutes. The checks themselves are the wasm's (authorizationUrl, parseRedirect).
+
+const PREFIX = "nadeo-auth:oauth:";
+const PENDING_MS = 10 * 60 * 1000;
+
+function session() {
+  let s;
+  try {
+    s = globalThis.sessionStorage;
+  } catch {
+    // storage disabled (privacy settings, sandboxed frames)
+  }
+  if (!s) throw new NadeoAuthError("INVALID_ARGUMENT", "beginLogin and completeLogin run in a browser page (sessionStorage)");
+  return s;
+}
+
+/** Pending sign-ins { state: { redirectUri, at } }; stale or unreadable ones are forgotten. */
+function pending(s, now) {
+  const out = new Map();
+  for (let i = s.length - 1; i >= 0; i--) {
+    const key = s.key(i);
+    if (!key?.startsWith(PREFIX)) continue;
+    let entry;
+    try {
+      entry = JSON.parse(s.getItem(key));
+    } catch {}
+    if (typeof entry?.at === "number" && typeof entry.redirectUri === "string" && now - entry.at < PENDING_MS && entry.at <= now + 60_000) {
+      out.set(key.slice(PREFIX.length), entry);
+    } else {
+      s.removeItem(key);
+    }
+  }
+  return out;
+}
+
+/** Browser only: makes an authorize URL, keeps its state and redirectUri for completeLogin,
+ *  and goes there (location.assign) unless `navigate` is false. Returns the URL. */
+export function beginLogin(options) {
+  const s = session();
+  const { url, state } = authorizationUrl({ ...options, state: undefined });
+  const now = Date.now();
+  pending(s, now);
+  s.setItem(PREFIX + state, JSON.stringify({ redirectUri: options.redirectUri, at: now }));
+  if (options.navigate !== false) globalThis.location.assign(url);
+  return url;
+}
+
+/** Browser only: checks the redirect (default location.href) against the kept state, forgets
+ *  the state (single use), removes code and state from the address bar and hands back what
+ *  the back end needs for exchangeCode. */
+export function completeLogin(options = {}) {
+  const s = session();
+  const url = options.url ?? globalThis.location?.href;
+  if (typeof url !== "string") throw new NadeoAuthError("INVALID_ARGUMENT", "options.url must be a string");
+  const waiting = pending(s, Date.now());
+  const state = __redirectState(url);
+  const entry = state === undefined ? undefined : waiting.get(state);
+  // With nothing pending the check reports a missing state; with others pending, a mismatch.
+  const expected = entry ? state : (waiting.keys().next().value ?? "");
+  let code;
+  try {
+    ({ code } = parseRedirect(url, expected));
+  } finally {
+    if (entry) s.removeItem(PREFIX + state);
+  }
+  if (globalThis.location?.href === url && globalThis.history?.replaceState) {
+    globalThis.history.replaceState(globalThis.history.state, "", __stripCodeAndState(url));
+  }
+  return { code, redirectUri: entry.redirectUri };
+}
+
+export async function displayNames(accountIds, options) {
+  return lookup(0, accountIds, options);
+}
+export async function accountIds(displayNames, options) {
+  return lookup(1, displayNames, options);
+}
+export async function currentUser(options) {
+  return lookup(2, undefined, options);
+}
+
+/** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
+ *  it expires), for the name lookups most apps need. */
+export class TrackmaniaApi {
+  #tokens;
+  #transport;
+
+  constructor(options) {
+    const grantOptions = { ...options };
+    delete grantOptions.signal;
+    this.#tokens = new __ApiTokens(grantOptions, () => clientCredentials(grantOptions));
+    // What the lookups need: never the secret.
+    this.#transport = { apiUrl: options.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
+  }
+
+  /** A client-credentials access token, renewed 60 s before it expires. */
+  accessToken() {
+    return this.#tokens.accessToken();
+  }
+
+  async displayNames(accountIds) {
+    return lookup(0, accountIds, { ...this.#transport, accessToken: await this.accessToken() });
+  }
+
+  async accountIds(displayNames) {
+    return lookup(1, displayNames, { ...this.#transport, accessToken: await this.accessToken() });
+  }
+
+  /** Client-credentials grants made so far (for monitoring and tests). */
+  get grants() {
+    return this.#tokens.grants;
+  }
+}

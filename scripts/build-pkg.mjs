@@ -27,7 +27,7 @@ if (!existsSync(join(out, glue))) throw new Error(`missing ${glue}`);
 
 for (const f of readdirSync(template)) {
   let text = readFileSync(join(template, f), "utf8");
-  if (f === "api.js") text = text.replace("__GLUE__", glue);
+  if (f === "api.js") text = text.replaceAll("__GLUE__", glue);
   if (f === "package.json") {
     const pkg = JSON.parse(text);
     const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");

@@ -39,6 +39,29 @@ impl Member<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SyntaxError;
 
+/// Why a scan stopped: bad JSON, or an error the member callback returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanError {
+    Syntax,
+    Stop(crate::error::Error),
+}
+
+impl From<SyntaxError> for ScanError {
+    fn from(_: SyntaxError) -> Self {
+        ScanError::Syntax
+    }
+}
+
+impl ScanError {
+    /// The callback's error, or `syntax` for bad JSON.
+    pub fn or(self, syntax: crate::error::Error) -> crate::error::Error {
+        match self {
+            ScanError::Stop(e) => e,
+            ScanError::Syntax => syntax,
+        }
+    }
+}
+
 /// Compares a raw JSON string body with an ASCII name, decoding escapes on the way.
 fn key_equals(raw: &[u8], name: &[u8]) -> bool {
     if !raw.contains(&b'\\') {
@@ -198,12 +221,13 @@ impl<'a> Scanner<'a> {
 }
 
 /// Validates `text` as one JSON value. For a top-level object, `on_member` sees each member
-/// in order (duplicates included, as written); an error it returns stops the scan and is
-/// returned as is. Returns the kind of the top-level value.
-pub fn scan<'a, E: From<SyntaxError>>(
+/// in order (duplicates included, as written); an error it returns stops the scan. Returns
+/// the kind of the top-level value. (One non-generic copy of the scanner serves every
+/// caller: the wasm carries it once.)
+pub fn scan<'a>(
     text: &'a str,
-    mut on_member: impl FnMut(Member<'a>) -> Result<(), E>,
-) -> Result<Kind, E> {
+    on_member: &mut dyn FnMut(Member<'a>) -> Result<(), crate::error::Error>,
+) -> Result<Kind, ScanError> {
     let text = text.as_bytes();
     let mut sc = Scanner { s: text, i: 0 };
     // Open containers, innermost last: b'{' or b'['.
@@ -268,7 +292,7 @@ pub fn scan<'a, E: From<SyntaxError>>(
                 sc.number()?;
                 Kind::Number
             }
-            _ => return Err(SyntaxError.into()),
+            _ => return Err(ScanError::Syntax),
         };
         if stack.is_empty() {
             top_kind = kind;
@@ -277,7 +301,7 @@ pub fn scan<'a, E: From<SyntaxError>>(
         let mut ended_kind = kind;
         loop {
             if stack.len() == 1 && stack[0] == b'{' {
-                on_member(Member { raw_key: key, kind: ended_kind, value: &text[value_start..sc.i] })?;
+                on_member(Member { raw_key: key, kind: ended_kind, value: &text[value_start..sc.i] }).map_err(ScanError::Stop)?;
             }
             sc.ws();
             let Some(&open) = stack.last() else { break 'value };
@@ -303,12 +327,12 @@ pub fn scan<'a, E: From<SyntaxError>>(
                     stack.pop();
                     ended_kind = if open == b'{' { Kind::Object } else { Kind::Array };
                 }
-                _ => return Err(SyntaxError.into()),
+                _ => return Err(ScanError::Syntax),
             }
         }
     }
     if sc.i != text.len() {
-        return Err(SyntaxError.into());
+        return Err(ScanError::Syntax);
     }
     Ok(top_kind)
 }
@@ -316,7 +340,7 @@ pub fn scan<'a, E: From<SyntaxError>>(
 /// Validates `text` as UTF-8 JSON; returns the kind of its top-level value.
 pub fn validate(text: &[u8]) -> Result<Kind, SyntaxError> {
     let text = ::core::str::from_utf8(text).map_err(|_| SyntaxError)?;
-    scan(text, |_| Ok::<(), SyntaxError>(()))
+    scan(text, &mut |_| Ok(())).map_err(|_| SyntaxError)
 }
 
 /// Decodes the body of a JSON string (as [`Member::value`] gives it, quotes included) into
@@ -419,9 +443,9 @@ mod tests {
     fn members_of_the_top_level_object_only() {
         let text = r#"{"a":1, "b" : {"x":2,"y":[3]}, "c":[{"z":4}], "d":"s", "e":{}, "a":true}"#;
         let mut seen = Vec::new();
-        scan(text, |m| {
+        scan(text, &mut |m| {
             seen.push((String::from_utf8_lossy(m.raw_key).into_owned(), m.kind, String::from_utf8_lossy(m.value).into_owned()));
-            Ok::<(), SyntaxError>(())
+            Ok(())
         })
         .unwrap();
         let want = [

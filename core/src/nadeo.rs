@@ -155,13 +155,13 @@ pub fn retry_after(value: &str) -> Option<f64> {
 pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<Tokens, Error> {
     let mut access: Option<String> = None;
     let mut refresh: Option<String> = None;
-    let kind = json::scan(body, |m| {
+    let kind = json::scan(body, &mut |m| {
         if m.key_is("accessToken") {
             access = json::string_value(m.value);
         } else if m.key_is("refreshToken") {
             refresh = json::string_value(m.value);
         }
-        Ok::<(), json::SyntaxError>(())
+        Ok(())
     })
     .map_err(|_| E_BAD_TOKENS)?;
     if kind != Kind::Object {

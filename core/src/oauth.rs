@@ -40,8 +40,8 @@ pub fn encode_component(s: &str, out: &mut String) {
 }
 
 /// Decodes a form-encoded (`application/x-www-form-urlencoded`) component: `+` is a space,
-/// `%XX` a byte; malformed escapes stay as written and invalid UTF-8 becomes U+FFFD, as
-/// `URLSearchParams` does.
+/// `%XX` a byte; malformed escapes stay as written, and a component whose bytes are not UTF-8
+/// stays as written (no real code or state is either).
 pub fn decode_component(s: &str) -> String {
     let b = s.as_bytes();
     let mut bytes = Vec::with_capacity(b.len());
@@ -61,7 +61,7 @@ pub fn decode_component(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    String::from_utf8(bytes).unwrap_or_else(|_| String::from(s))
 }
 
 /// The query of a URL (after the first `?` and before the fragment), or "".
@@ -331,7 +331,7 @@ pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<OA
     let mut token_type = None;
     let mut expires_in = None;
     let mut scope = None;
-    let kind = json::scan(body, |m| {
+    let kind = json::scan(body, &mut |m| {
         if m.key_is("access_token") {
             access = json::string_value(m.value);
         } else if m.key_is("refresh_token") {
@@ -343,7 +343,7 @@ pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<OA
         } else if m.key_is("scope") {
             scope = json::string_value(m.value);
         }
-        Ok::<(), json::SyntaxError>(())
+        Ok(())
     })
     .map_err(|_| E_ANSWER)?;
     if kind != Kind::Object || !token_type.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
@@ -400,13 +400,13 @@ pub fn lookup_urls(api_url: &str, lookup: Lookup, inputs: &[String]) -> Result<V
 pub fn string_map(body: &str) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::new();
     let mut bad = false;
-    let kind = json::scan(body, |m| {
+    let kind = json::scan(body, &mut |m| {
         let key = json::string_value(&quoted(m.raw_key));
         match (key, json::string_value(m.value)) {
             (Some(k), Some(v)) => out.push((k, v)),
             _ => bad = true,
         }
-        Ok::<(), json::SyntaxError>(())
+        Ok(())
     })
     .map_err(|_| E_NAMES)?;
     // The API answers [] rather than {} when nothing matched.
@@ -431,13 +431,13 @@ fn quoted(raw: &[u8]) -> Vec<u8> {
 pub fn user_from_body(body: &str) -> Result<(String, String), Error> {
     let mut id = None;
     let mut name = None;
-    let kind = json::scan(body, |m| {
+    let kind = json::scan(body, &mut |m| {
         if m.key_is("accountId") {
             id = json::string_value(m.value);
         } else if m.key_is("displayName") {
             name = json::string_value(m.value);
         }
-        Ok::<(), json::SyntaxError>(())
+        Ok(())
     })
     .map_err(|_| E_NAMES)?;
     match (kind, id, name) {

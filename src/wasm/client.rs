@@ -5,12 +5,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
-use super::flight::{is_code, Gate, Work};
+use super::flight::{is_code, promise, spawn, Gate, Work};
 use super::glue::{
-    invalid, js_number, make_stats, normalize_base, number_option, option, prepare_request, required_string, send_prepared,
-    store_get, store_put, string_option, to_js, unauthorized_from,
+    invalid, js_number, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    to_js,
 };
 use super::http::{self, Transport};
 use super::nadeo::audience_option;
@@ -201,9 +201,9 @@ fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
                 return;
             }
             inner.slot(a).borrow_mut().rejected = Some(token.clone());
-            spawn_local(async move {
+            spawn(Box::pin(async move {
                 let _ = access_token(inner, a, JsValue::UNDEFINED).await;
-            });
+            }));
         }
     }));
 }
@@ -219,8 +219,8 @@ impl NadeoClient {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<NadeoClient, JsValue> {
         let common = super::nadeo::Common::read(&options)?;
-        let login = required_string(&options, "login", "options.login must be a non-empty string")?;
-        let password = required_string(&options, "password", "options.password must be a non-empty string")?;
+        let login = required_string(&options, "login")?;
+        let password = required_string(&options, "password")?;
         // Validate the credentials once, without sending anything.
         nadeo::login_basic(&common.core_url, &login, &password, Audience::Live, &common.user_agent).map_err(to_js)?;
         let store = option(&options, "store")?;
@@ -230,7 +230,7 @@ impl NadeoClient {
                 return Err(invalid("options.store must have get and put methods"));
             }
         }
-        let margin = number_option(&options, "refreshMargin", "options.refreshMargin must be a number of seconds")?.unwrap_or(300.0);
+        let margin = number_option(&options, "refreshMargin")?.unwrap_or(300.0);
         if margin < 0.0 {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
         }
@@ -239,7 +239,7 @@ impl NadeoClient {
             Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| invalid("options.now must be a function"))?),
         };
         let base = |key: &str, default: &str| -> Result<String, JsValue> {
-            let raw = string_option(&options, key, "base URLs must be strings")?.unwrap_or_else(|| default.into());
+            let raw = string_option(&options, key)?.unwrap_or_else(|| default.into());
             nadeo::base_url(&raw).map_err(to_js)?;
             normalize_base(&raw).ok_or_else(|| invalid("base URLs must be absolute http(s) URLs"))
         };
@@ -274,47 +274,37 @@ impl NadeoClient {
     #[wasm_bindgen(js_name = accessToken)]
     pub fn access_token(&self, audience: JsValue, options: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        promise(Box::pin(async move {
             let name = audience.as_string().ok_or_else(|| invalid("the audience must be NadeoServices or NadeoLiveServices"))?;
             let holder = js_sys::Object::new();
             js_sys::Reflect::set(&holder, &JsValue::from_str("audience"), &JsValue::from_str(&name))?;
             let a = audience_option(&holder, true)?;
             let signal = option(&options, "signal")?.unwrap_or(JsValue::UNDEFINED);
             access_token(inner, a, signal).await.map(JsValue::from)
-        })
+        }))
     }
 
-    /// `fetch(input, init?)` with the Authorization of the URL's audience; one renewal and
-    /// one retry on a 401.
-    pub fn fetch(&self, input: JsValue, init: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let prepared = js_sys::Array::from(&JsFuture::from(prepare_request(&input, &init)).await?);
-            let url = prepared.get(0).as_string().unwrap_or_default();
-            let request = prepared.get(1);
-            let a = inner
-                .audience_of(&url)
-                .ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
-            let signal = option(&init, "signal").ok().flatten().unwrap_or(JsValue::UNDEFINED);
-            let mut retried = false;
-            loop {
-                let token = access_token(inner.clone(), a, signal.clone()).await?;
-                let authorization = crate::core::header::nadeo(&token).map_err(to_js)?;
-                let res = JsFuture::from(send_prepared(&inner.transport.fetch, &url, &request, &authorization, &inner.user_agent)).await?;
-                let status = js_sys::Reflect::get(&res, &JsValue::from_str("status"))?.as_f64().unwrap_or(0.0);
-                if status != 401.0 {
-                    return Ok(res);
-                }
-                if retried {
-                    return Err(JsFuture::from(unauthorized_from(&res)).await?);
-                }
-                retried = true;
-                let mut s = inner.slot(a).borrow_mut();
-                if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
-                    s.rejected = Some(token);
-                }
+    /// For `fetch` (in api.js): the audience, fetch function and User-Agent for a URL, or
+    /// `INVALID_ARGUMENT` when the URL is not a Nadeo game API (no token is sent there).
+    #[wasm_bindgen(js_name = __route)]
+    pub fn route(&self, url: &str) -> Result<js_sys::Array, JsValue> {
+        let a = self.inner.audience_of(url).ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
+        let out = js_sys::Array::new();
+        out.push(&JsValue::from_str(a.as_str()));
+        out.push(&self.inner.transport.fetch);
+        out.push(&JsValue::from_str(&self.inner.user_agent));
+        Ok(out)
+    }
+
+    /// For `fetch` (in api.js): an API answered 401 to `token`; renew it on the next call.
+    #[wasm_bindgen(js_name = __rejected)]
+    pub fn rejected(&self, audience: &str, token: String) {
+        if let Some(a) = Audience::parse(audience) {
+            let mut s = self.inner.slot(a).borrow_mut();
+            if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
+                s.rejected = Some(token);
             }
-        })
+        }
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.

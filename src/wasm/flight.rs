@@ -27,6 +27,17 @@ const DEAD_AFTER_MS: f64 = 1_500.0;
 
 pub(crate) type Work = Pin<Box<dyn Future<Output = Result<(), JsValue>>>>;
 
+/// Every promise the wasm hands out goes through this one function, and every background
+/// task through [`spawn`]: boxed, so the futures runtime is instantiated once, not once per
+/// async function (several KiB each).
+pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(f)
+}
+
+pub(crate) fn spawn(f: Pin<Box<dyn Future<Output = ()>>>) {
+    spawn_local(f)
+}
+
 #[derive(Clone, Copy)]
 struct Flight {
     id: u32,
@@ -101,13 +112,13 @@ impl Gate {
                     self.flight.set(Some(Flight { id, alive_at: wall_ms() }));
                     waited_on = Some(id);
                     own = Some(id);
-                    spawn_local(self.clone().heartbeat(id));
+                    spawn(Box::pin(self.clone().heartbeat(id)));
                     let gate = self.clone();
                     let job = work();
-                    spawn_local(async move {
+                    spawn(Box::pin(async move {
                         let result = job.await;
                         gate.finish(id, result);
-                    });
+                    }));
                     // Let the flight start before the next look.
                     sleep(0).await;
                 }

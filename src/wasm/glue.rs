@@ -38,12 +38,13 @@ extern "C" {
     pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
 
     /// Resolves to `[status, retryAfter | null, text]`; rejects with a NadeoAuthError.
+    /// `headers` is `name\nvalue\nname\nvalue…` (no header name or value holds a line break).
     #[wasm_bindgen(js_name = httpCall)]
     pub(crate) fn http_call(
         fetch: &JsValue,
         method: &str,
         url: &str,
-        headers: Vec<String>,
+        headers: &str,
         body: Option<String>,
         timeout_ms: f64,
         signal: &JsValue,
@@ -65,18 +66,31 @@ extern "C" {
     pub(crate) fn store_put(store: &JsValue, key: &str, value: &str, ttl: f64) -> js_sys::Promise;
     #[wasm_bindgen(js_name = normalizeBase)]
     pub(crate) fn normalize_base(base: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = prepareRequest)]
-    pub(crate) fn prepare_request(input: &JsValue, init: &JsValue) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = sendPrepared)]
-    pub(crate) fn send_prepared(fetch: &JsValue, url: &str, prepared: &JsValue, authorization: &str, user_agent: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = unauthorizedFrom)]
-    pub(crate) fn unauthorized_from(response: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = makeStats)]
     pub(crate) fn make_stats(logins: u32, refreshes: u32) -> JsValue;
 
-    /// `[protocol, hostname, port]`, or undefined when `href` is not an absolute URL.
+    #[wasm_bindgen(js_name = randomBytes32)]
+    pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
+    /// An array of strings as one string, each item after a NUL; undefined when `v` is not an
+    /// array of strings without NULs.
+    #[wasm_bindgen(js_name = stringArray)]
+    fn string_list(v: &JsValue) -> Option<String>;
+    #[wasm_bindgen(js_name = deniedError)]
+    pub(crate) fn denied_error(message: &str, error: &str, description: Option<String>) -> JsValue;
+    #[wasm_bindgen(js_name = makeUrlState)]
+    pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
+    #[wasm_bindgen(js_name = makeCodeState)]
+    pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
+    #[wasm_bindgen(js_name = makeOAuthTokens)]
+    pub(crate) fn make_oauth_tokens(access: &str, refresh: Option<String>, expires_in: f64, expires_at: f64, scope: Option<String>) -> JsValue;
+    #[wasm_bindgen(js_name = setPair)]
+    pub(crate) fn set_pair(into: &JsValue, key: &str, value: &str);
+    #[wasm_bindgen(js_name = makeUser)]
+    pub(crate) fn make_user(account_id: &str, display_name: &str) -> JsValue;
+
+    /// `protocol\nhostname\nport`, or undefined when `href` is not an absolute URL.
     #[wasm_bindgen(js_name = urlParts)]
-    pub(crate) fn url_parts(href: &str) -> Option<Vec<String>>;
+    pub(crate) fn url_parts(href: &str) -> Option<String>;
 }
 
 /// A core error as a JS `NadeoAuthError`.
@@ -106,31 +120,46 @@ pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     Ok(if v.is_undefined() { None } else { Some(v) })
 }
 
-/// A finite number option, or `INVALID_ARGUMENT` with `message`.
-pub(crate) fn number_option(options: &JsValue, key: &str, message: &'static str) -> Result<Option<f64>, JsValue> {
+/// `INVALID_ARGUMENT`: "options.<key> must be <what>" (one message builder for every option,
+/// rather than a stored sentence each).
+pub(crate) fn bad_option(key: &str, what: &str) -> JsValue {
+    let mut m = String::from("options.");
+    m.push_str(key);
+    m.push_str(" must be ");
+    m.push_str(what);
+    new_error(Code::InvalidArgument.as_str(), &m)
+}
+
+/// A finite number option.
+pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     match option(options, key)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if n.is_finite() => Ok(Some(n)),
-            _ => Err(invalid(message)),
+            _ => Err(bad_option(key, "a finite number")),
         },
     }
 }
 
-/// A string option: `None` when absent, `INVALID_ARGUMENT` with `message` when not a string.
-pub(crate) fn string_option(options: &JsValue, key: &str, message: &'static str) -> Result<Option<String>, JsValue> {
+/// A string option: `None` when absent.
+pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     match option(options, key)? {
         None => Ok(None),
-        Some(v) => v.as_string().map(Some).ok_or_else(|| invalid(message)),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| bad_option(key, "a string")),
     }
 }
 
-/// A required string option.
-pub(crate) fn required_string(options: &JsValue, key: &str, message: &'static str) -> Result<String, JsValue> {
-    string_option(options, key, message)?.ok_or_else(|| invalid(message))
+/// A required, non-empty string option.
+pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, JsValue> {
+    string_option(options, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad_option(key, "a non-empty string"))
 }
 
 /// The slow path of time-claim numbers: JS's own parser (the wasm carries no float parser).
 pub(crate) fn js_number(text: &str) -> Option<f64> {
     Some(js_sys::parse_float(text))
+}
+
+/// An array of strings from JS (one crossing, not one per item).
+pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
+    Some(string_list(v)?.split('\0').skip(1).map(String::from).collect())
 }

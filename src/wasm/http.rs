@@ -31,7 +31,7 @@ impl Transport {
         if !signal.is_undefined() && !signal.is_object() {
             return Err(invalid("options.signal must be an AbortSignal"));
         }
-        let timeout_ms = number_option(options, "timeoutMs", "options.timeoutMs must be a positive number of milliseconds")?
+        let timeout_ms = number_option(options, "timeoutMs")?
             .unwrap_or(DEFAULT_TIMEOUT_MS);
         if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
             return Err(invalid("options.timeoutMs must be a positive number of milliseconds"));
@@ -47,7 +47,7 @@ pub(crate) struct Answer {
     pub text: String,
 }
 
-pub(crate) async fn send(t: &Transport, method: &str, url: &str, headers: Vec<String>, body: Option<String>) -> Result<Answer, JsValue> {
+pub(crate) async fn send(t: &Transport, method: &str, url: &str, headers: &str, body: Option<String>) -> Result<Answer, JsValue> {
     let promise = http_call(&t.fetch, method, url, headers, body, t.timeout_ms, &t.signal);
     let out = JsFuture::from(promise).await?;
     let parts = js_sys::Array::from(&out);
@@ -57,24 +57,36 @@ pub(crate) async fn send(t: &Transport, method: &str, url: &str, headers: Vec<St
     Ok(Answer { status, retry_after, text })
 }
 
-/// Sends a Nadeo auth request and checks the answer: a token pair, or the error its status
-/// maps to (with `status`, the parsed `body` and `retryAfter`).
-pub(crate) async fn tokens(t: &Transport, req: &Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
-    let mut headers = vec![
-        "Authorization".into(),
-        req.authorization.clone(),
-        "User-Agent".into(),
-        req.user_agent.clone(),
-    ];
+/// The headers of a Nadeo auth request, `name\nvalue\n…`: exactly the documented ones.
+pub(crate) fn auth_headers(req: &Request) -> String {
+    let mut h = String::with_capacity(req.authorization.len() + req.user_agent.len() + 64);
+    h.push_str("Authorization\n");
+    h.push_str(&req.authorization);
+    h.push_str("\nUser-Agent\n");
+    h.push_str(&req.user_agent);
     if req.json_body.is_some() {
-        headers.push("Content-Type".into());
-        headers.push("application/json".into());
+        h.push_str("\nContent-Type\napplication/json");
     }
-    let a = send(t, "POST", &req.url, headers, req.json_body.clone()).await?;
+    h
+}
+
+/// A Nadeo auth answer: a token pair, or the error its status maps to (with `status`, the
+/// parsed `body` and `retryAfter`).
+pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
     if (200..300).contains(&a.status) {
         return nadeo::tokens_from_body(&a.text, previous_refresh, &js_number).map_err(to_js);
     }
-    let (code, message) = nadeo::status_code(a.status);
-    let retry = a.retry_after.as_deref().and_then(nadeo::retry_after).filter(|_| matches!(a.status, 429 | 503));
-    Err(http_error(code.as_str(), message, a.status, &a.text, retry))
+    Err(status_error(a.status, &a.text, a.retry_after.as_deref(), nadeo::status_code(a.status)))
+}
+
+/// The error of a non-2xx answer, `retryAfter` set on 429 and 503.
+pub(crate) fn status_error(status: u16, text: &str, retry_after: Option<&str>, (code, message): (crate::core::Code, &str)) -> JsValue {
+    let retry = retry_after.and_then(nadeo::retry_after).filter(|_| matches!(status, 429 | 503));
+    http_error(code.as_str(), message, status, text, retry)
+}
+
+/// Sends a Nadeo auth request and checks the answer.
+pub(crate) async fn tokens(t: &Transport, req: &Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
+    let a = send(t, "POST", &req.url, &auth_headers(req), req.json_body.clone()).await?;
+    check_tokens(&a, previous_refresh)
 }

@@ -6,5 +6,6 @@ pub mod client;
 pub mod flight;
 pub mod http;
 pub mod nadeo;
+pub mod oauth;
 pub mod schedule;
 pub mod token;

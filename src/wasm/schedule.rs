@@ -39,7 +39,7 @@ pub(crate) async fn sleep_until(at_ms: f64, signal: &JsValue) -> Result<(), JsVa
 }
 
 fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
-    Ok(number_option(options, key, "options.leadSeconds must be a finite number of seconds")?.unwrap_or(0.0))
+    Ok(number_option(options, key)?.unwrap_or(0.0))
 }
 
 fn signal_of(options: &JsValue) -> Result<JsValue, JsValue> {
@@ -53,23 +53,29 @@ fn signal_of(options: &JsValue) -> Result<JsValue, JsValue> {
 /// `whenRefreshable(token, { leadSeconds?, signal? })`: resolves at rat - lead (at once when
 /// that is past or the token has no rat).
 #[wasm_bindgen(js_name = whenRefreshable, skip_typescript)]
-pub async fn when_refreshable(token: JsValue, options: JsValue) -> Result<(), JsValue> {
-    let times = times_of(&token)?;
-    let lead = lead(&options, "leadSeconds")?;
-    let signal = signal_of(&options)?;
-    let at = times.rat.map_or(0.0, |rat| (rat - lead) * 1000.0);
-    sleep_until(at, &signal).await
+pub fn when_refreshable(token: JsValue, options: JsValue) -> js_sys::Promise {
+    when(token, options, false)
+}
+
+fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
+    super::flight::promise(Box::pin(async move {
+        let times = times_of(&token)?;
+        let lead = lead(&options, "leadSeconds")?;
+        let signal = signal_of(&options)?;
+        let at = if expiry {
+            (times.exp.ok_or_else(|| to_js(E_NO_EXP))? - lead) * 1000.0
+        } else {
+            times.rat.map_or(0.0, |rat| (rat - lead) * 1000.0)
+        };
+        sleep_until(at, &signal).await.map(|()| JsValue::UNDEFINED)
+    }))
 }
 
 /// `whenExpired(token, { leadSeconds?, signal? })`: resolves at exp - lead. A token without
 /// exp never expires: TOKEN_CLAIMS rather than a promise that never settles.
 #[wasm_bindgen(js_name = whenExpired, skip_typescript)]
-pub async fn when_expired(token: JsValue, options: JsValue) -> Result<(), JsValue> {
-    let times = times_of(&token)?;
-    let lead = lead(&options, "leadSeconds")?;
-    let signal = signal_of(&options)?;
-    let exp = times.exp.ok_or_else(|| to_js(E_NO_EXP))?;
-    sleep_until((exp - lead) * 1000.0, &signal).await
+pub fn when_expired(token: JsValue, options: JsValue) -> js_sys::Promise {
+    when(token, options, true)
 }
 
 /// Calls `fire` at `at_ms` (wall clock) unless cancelled, chaining timers for long waits.
@@ -104,8 +110,8 @@ fn arm(at_ms: f64, fire: Rc<js_sys::Function>, cancelled: Rc<Cell<bool>>, slot: 
 pub fn schedule_refresh(token: JsValue, fire: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let times = times_of(&token)?;
     let fire: js_sys::Function = fire.dyn_into().map_err(|_| invalid("scheduleRefresh needs a function to call"))?;
-    let margin = number_option(&options, "marginSeconds", "options.marginSeconds must be a finite number of seconds")?.unwrap_or(300.0);
-    let jitter = number_option(&options, "jitterSeconds", "options.jitterSeconds must be a finite number of seconds")?.unwrap_or(60.0);
+    let margin = number_option(&options, "marginSeconds")?.unwrap_or(300.0);
+    let jitter = number_option(&options, "jitterSeconds")?.unwrap_or(60.0);
     if margin < 0.0 || jitter < 0.0 {
         return Err(invalid("marginSeconds and jitterSeconds must not be negative"));
     }

@@ -55,11 +55,11 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     } else {
         return Err(invalid("tokenTimes takes a token string or an object with iat, rat and exp"));
     };
-    let now = match number_option(&options, "now", "options.now must be a finite number of seconds")? {
+    let now = match number_option(&options, "now")? {
         Some(n) => n,
         None => js_sys::Date::now() / 1000.0,
     };
-    let leeway = number_option(&options, "leeway", "options.leeway must be a finite number of seconds")?.unwrap_or(0.0);
+    let leeway = number_option(&options, "leeway")?.unwrap_or(0.0);
     let v = times.view(now, leeway);
     Ok(make_times(
         v.issued_at,
@@ -87,8 +87,9 @@ pub fn bearer_authorization(access_token: JsValue) -> Result<String, JsValue> {
 /// The audience of an absolute URL, or `None` (not a Nadeo game API, or not a URL).
 pub(crate) fn audience_of_href(href: &str) -> Option<Audience> {
     let parts = url_parts(href)?;
-    match parts.as_slice() {
-        [protocol, hostname, port] => audience::for_url_parts(protocol, hostname, port),
+    let mut it = parts.split('\n');
+    match (it.next(), it.next(), it.next()) {
+        (Some(protocol), Some(hostname), Some(port)) => audience::for_url_parts(protocol, hostname, port),
         _ => None,
     }
 }

@@ -90,7 +90,7 @@ fn redirect_decoding_fragments_and_unicode() {
     assert_eq!(code_of("https://a/cb#?code=1&state=S1", "S1"), Code::OAuthStateMissing, "the fragment is not the query");
     assert_eq!(parse_redirect("?code=z&state=S1", "S1").unwrap().code, "z");
     assert_eq!(decode_component("%zz%4"), "%zz%4");
-    assert_eq!(decode_component("%FF"), "\u{fffd}");
+    assert_eq!(decode_component("%FF"), "%FF");
     assert_eq!(redirect_state("https://a/cb?state=S1&code=1").as_deref(), Some("S1"));
     assert_eq!(redirect_state("https://a/cb?state=S1&state=S2"), None);
 }

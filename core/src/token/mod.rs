@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use super::base64url;
 use super::error::{Code, Error};
-use super::json::{self, Kind, Member, SyntaxError};
+use super::json::{self, Kind, Member};
 
 /// The time claims of a token, in seconds since the epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -32,12 +32,6 @@ const E_BASE64: Error = Error::new(Code::TokenBase64, "a token segment is not ba
 const E_JSON: Error = Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON");
 const E_PAYLOAD_OBJECT: Error = Error::new(Code::TokenClaims, "the token's payload is not a JSON object");
 const E_TIME_CLAIM: Error = Error::new(Code::TokenClaims, "the token's iat, rat or exp claim is not a finite number");
-
-impl From<SyntaxError> for Error {
-    fn from(_: SyntaxError) -> Self {
-        E_JSON
-    }
-}
 
 /// Splits a token into exactly three segments.
 fn segments(token: &str) -> Result<[&str; 3], Error> {
@@ -148,7 +142,7 @@ pub fn decode_with(token: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Re
     base64url::validate(s.as_bytes()).map_err(|_| E_BASE64)?;
     let header = segment_text(h)?;
     let payload = segment_text(p)?;
-    if json::scan(&header, |_| Ok::<(), Error>(()))? != Kind::Object {
+    if json::scan(&header, &mut |_| Ok(())).map_err(|e| e.or(E_JSON))? != Kind::Object {
         return Err(E_HEADER_OBJECT);
     }
     let times = payload_times(&payload, slow_number)?;
@@ -163,7 +157,7 @@ pub fn decode(token: &str) -> Result<Decoded, Error> {
 /// Validates a payload's JSON text and reads its time claims.
 pub fn payload_times(payload: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Times, Error> {
     let mut times = Times::default();
-    let kind = json::scan(payload, |m| {
+    let kind = json::scan(payload, &mut |m| {
         let slot = if m.key_is("iat") {
             &mut times.iat
         } else if m.key_is("rat") {
@@ -174,8 +168,9 @@ pub fn payload_times(payload: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -
             return Ok(());
         };
         *slot = Some(time_claim(&m, slow_number)?);
-        Ok::<(), Error>(())
-    })?;
+        Ok(())
+    })
+    .map_err(|e| e.or(E_JSON))?;
     if kind != Kind::Object {
         return Err(E_PAYLOAD_OBJECT);
     }

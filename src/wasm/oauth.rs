@@ -1,0 +1,274 @@
+//! Trackmania OAuth: the browser side (authorize URL, redirect checks, sign-in state kept in
+//! sessionStorage) and the server side (the three grants, name lookups, TrackmaniaApi).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::flight::{Gate, Work};
+use super::glue::{
+    denied_error, invalid, make_code_state, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
+    set_pair, string_arg, string_array, string_option, to_js,
+};
+use super::http::{status_error, Transport};
+use super::nadeo::{plan, push_transport};
+use crate::core::oauth::{self, Grant, Lookup, RedirectError};
+use crate::core::header;
+
+fn api_url(options: &JsValue) -> Result<String, JsValue> {
+    let api = string_option(options, "apiUrl")?.unwrap_or_else(|| oauth::DEFAULT_API_URL.into());
+    crate::core::nadeo::base_url(&api).map_err(to_js)?;
+    Ok(api)
+}
+
+fn scopes(options: &JsValue) -> Result<Vec<String>, JsValue> {
+    match option(options, "scopes")? {
+        None => Ok(Vec::new()),
+        Some(v) => string_array(&v).ok_or_else(|| invalid("options.scopes must be an array of strings")),
+    }
+}
+
+fn redirect_error(e: RedirectError) -> JsValue {
+    match e {
+        RedirectError::Plain(e) => to_js(e),
+        RedirectError::Denied(d) => denied_error(oauth::E_DENIED.message, &d.error, d.description),
+    }
+}
+
+fn new_state(options: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = string_option(options, "state")? {
+        return Ok(s);
+    }
+    let bytes = random_bytes_32().ok_or_else(|| invalid("no crypto.getRandomValues to make a state with"))?;
+    let arr: [u8; 32] = bytes.try_into().map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
+    Ok(oauth::state_from_bytes(&arr))
+}
+
+fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue> {
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    let client_id = required_string(options, "clientId")?;
+    let redirect_uri = required_string(options, "redirectUri")?;
+    let url = oauth::authorization_url(&api_url(options)?, &client_id, &redirect_uri, &scopes(options)?, state).map_err(to_js)?;
+    Ok((url, redirect_uri))
+}
+
+/// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl? })`: `{ url, state }`.
+#[wasm_bindgen(js_name = authorizationUrl, skip_typescript)]
+pub fn authorization_url(options: JsValue) -> Result<JsValue, JsValue> {
+    let state = new_state(&options)?;
+    let (url, _) = build_url(&options, &state)?;
+    Ok(make_url_state(&url, &state))
+}
+
+/// `parseRedirect(url, expectedState)`: `{ code, state }`.
+#[wasm_bindgen(js_name = parseRedirect, skip_typescript)]
+pub fn parse_redirect(url: JsValue, expected_state: JsValue) -> Result<JsValue, JsValue> {
+    let href = super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
+    let expected = if expected_state.is_undefined() || expected_state.is_null() {
+        String::new()
+    } else {
+        string_arg(&expected_state, "expectedState must be a string")?
+    };
+    let r = oauth::parse_redirect(&href, &expected).map_err(redirect_error)?;
+    Ok(make_code_state(&r.code, &r.state))
+}
+
+/// For completeLogin (api.js): the one non-empty `state` a redirect carries, if any.
+#[wasm_bindgen(js_name = __redirectState, skip_typescript)]
+pub fn redirect_state(url: &str) -> Option<String> {
+    oauth::redirect_state(url)
+}
+
+/// For completeLogin (api.js): the URL without its `code` and `state` parameters.
+#[wasm_bindgen(js_name = __stripCodeAndState, skip_typescript)]
+pub fn strip_code_and_state(url: &str) -> String {
+    oauth::strip_code_and_state(url)
+}
+
+// ---------------------------------------------------------------- server side
+// Build-request / process-answer: Rust checks the arguments and builds each request, the JS
+// driver in api.js sends it, and Rust checks the answer. No async state machine in the wasm.
+
+fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), JsValue> {
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    Ok((
+        Transport::read(options)?,
+        api_url(options)?,
+        required_string(options, "clientId")?,
+        required_string(options, "clientSecret")?,
+    ))
+}
+
+fn api_path(api: &str, path: &str) -> Result<String, JsValue> {
+    let mut url = String::from(crate::core::nadeo::base_url(api).map_err(to_js)?);
+    url.push_str(path);
+    Ok(url)
+}
+
+/// The plan of a grant: 0 authorization code, 1 refresh token, 2 client credentials.
+#[wasm_bindgen(js_name = __oauthRequest, skip_typescript)]
+pub fn oauth_request(kind: u8, options: JsValue) -> Result<js_sys::Array, JsValue> {
+    let (t, api, id, secret) = client_of(&options)?;
+    let body = match kind {
+        0 => {
+            let code = required_string(&options, "code")?;
+            let redirect_uri = required_string(&options, "redirectUri")?;
+            oauth::grant_body(&Grant::Code { code: &code, redirect_uri: &redirect_uri }, &id, &secret)
+        }
+        1 => {
+            let refresh = required_string(&options, "refreshToken")?;
+            oauth::grant_body(&Grant::Refresh { refresh_token: &refresh }, &id, &secret)
+        }
+        _ => oauth::grant_body(&Grant::ClientCredentials, &id, &secret),
+    }
+    .map_err(to_js)?;
+    let headers = "Content-Type\napplication/x-www-form-urlencoded\nAccept\napplication/json";
+    Ok(plan("POST", &api_path(&api, oauth::TOKEN_PATH)?, headers, Some(body), &t))
+}
+
+fn ok_or_error(status: u16, retry_after: Option<&str>, text: &str) -> Result<(), JsValue> {
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(status_error(status, text, retry_after, oauth::status_code(status)))
+    }
+}
+
+/// The answer of a grant: OAuthTokens (`expiresAt` computed now), or its error.
+#[wasm_bindgen(js_name = __oauthAnswer, skip_typescript)]
+pub fn oauth_answer(status: u16, retry_after: Option<String>, text: String, previous_refresh: Option<String>) -> Result<JsValue, JsValue> {
+    ok_or_error(status, retry_after.as_deref(), &text)?;
+    let t = oauth::tokens_from_body(&text, previous_refresh.as_deref()).map_err(to_js)?;
+    let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
+    Ok(make_oauth_tokens(&t.access_token, t.refresh_token, t.expires_in, at, t.scope))
+}
+
+/// The plan of a lookup: 0 displayNames, 1 accountIds, 2 currentUser.
+/// `[urls, authorization, fetch, signal, timeoutMs]`; `inputs` is ignored for currentUser.
+#[wasm_bindgen(js_name = __lookupRequest, skip_typescript)]
+pub fn lookup_request(kind: u8, inputs: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    let token = required_string(&options, "accessToken")?;
+    let authorization = header::bearer(&token).map_err(to_js)?;
+    let t = Transport::read(&options)?;
+    let api = api_url(&options)?;
+    let urls: Vec<String> = match kind {
+        0 | 1 => {
+            let inputs = string_array(&inputs).ok_or_else(|| invalid("the lookup takes an array of strings"))?;
+            let kind = if kind == 0 { Lookup::DisplayNames } else { Lookup::AccountIds };
+            oauth::lookup_urls(&api, kind, &inputs).map_err(to_js)?
+        }
+        _ => vec![api_path(&api, "/api/user")?],
+    };
+    let out = js_sys::Array::new();
+    out.push(&urls.into_iter().map(JsValue::from).collect::<js_sys::Array>());
+    out.push(&JsValue::from_str(&authorization));
+    push_transport(&out, &t);
+    Ok(out)
+}
+
+/// The answer of one lookup request: its pairs added to `into` (kinds 0 and 1), or the user
+/// (kind 2); or its error.
+#[wasm_bindgen(js_name = __lookupAnswer, skip_typescript)]
+pub fn lookup_answer(kind: u8, into: JsValue, status: u16, retry_after: Option<String>, text: String) -> Result<JsValue, JsValue> {
+    ok_or_error(status, retry_after.as_deref(), &text)?;
+    if kind == 2 {
+        let (id, name) = oauth::user_from_body(&text).map_err(to_js)?;
+        return Ok(make_user(&id, &name));
+    }
+    for (k, v) in oauth::string_map(&text).map_err(to_js)? {
+        set_pair(&into, &k, &v);
+    }
+    Ok(into)
+}
+
+/// Renew a client-credentials token this long before it expires (seconds).
+const RENEW_BEFORE_S: f64 = 60.0;
+
+struct ApiInner {
+    grant: js_sys::Function,
+    now: Option<js_sys::Function>,
+    token: RefCell<Option<(String, f64)>>,
+    gate: Rc<Gate>,
+    grants: Cell<u32>,
+}
+
+impl ApiInner {
+    fn now_s(&self) -> f64 {
+        self.now
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .filter(|v| v.is_finite())
+            .unwrap_or_else(js_sys::Date::now)
+            / 1000.0
+    }
+}
+
+async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
+    let fresh = || {
+        let t = inner.token.borrow();
+        let (tok, at) = t.as_ref()?;
+        (inner.now_s() < at - RENEW_BEFORE_S).then(|| tok.clone())
+    };
+    let after = || {
+        let t = inner.token.borrow();
+        let (tok, at) = t.as_ref()?;
+        (inner.now_s() < *at).then(|| tok.clone())
+    };
+    let work = || -> Work {
+        let inner = inner.clone();
+        Box::pin(async move {
+            inner.grants.set(inner.grants.get() + 1);
+            let promise: js_sys::Promise = inner.grant.call0(&JsValue::UNDEFINED)?.into();
+            let t = wasm_bindgen_futures::JsFuture::from(promise).await?;
+            let get = |k: &str| js_sys::Reflect::get(&t, &JsValue::from_str(k)).ok();
+            let token = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
+            let expires_in = get("expiresIn").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
+            Ok(())
+        })
+    };
+    inner.gate.obtain(&JsValue::UNDEFINED, &fresh, &after, &work).await
+}
+
+/// The token half of `TrackmaniaApi` (the class itself is in api.js): a client-credentials
+/// token kept and renewed 60 s before it expires, one grant at a time. `grant` is a JS
+/// function that runs the client-credentials grant; the secret stays in its closure.
+#[wasm_bindgen(js_name = __ApiTokens, skip_typescript)]
+pub struct ApiTokens {
+    inner: Rc<ApiInner>,
+}
+
+#[wasm_bindgen(js_class = __ApiTokens)]
+impl ApiTokens {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue, grant: js_sys::Function) -> Result<ApiTokens, JsValue> {
+        let (_, _, id, secret) = client_of(&options)?;
+        oauth::grant_body(&Grant::ClientCredentials, &id, &secret).map_err(to_js)?;
+        let now = match option(&options, "now")? {
+            None => None,
+            Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| invalid("options.now must be a function"))?),
+        };
+        Ok(ApiTokens { inner: Rc::new(ApiInner { grant, now, token: RefCell::new(None), gate: Rc::default(), grants: Cell::new(0) }) })
+    }
+
+    #[wasm_bindgen(js_name = accessToken)]
+    pub fn access_token(&self) -> js_sys::Promise {
+        let inner = self.inner.clone();
+        super::flight::promise(Box::pin(async move { api_token(inner).await.map(JsValue::from) }))
+    }
+
+    /// Client-credentials grants made so far.
+    #[wasm_bindgen(getter)]
+    pub fn grants(&self) -> u32 {
+        self.inner.grants.get()
+    }
+}
