@@ -14,6 +14,7 @@ rm -rf "$e2e"
 mkdir -p "$e2e"
 cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts "$e2e/"
 cp tests/mock/nadeo.mjs "$e2e/mock-nadeo.mjs"
+cp tests/mock/oauth.mjs "$e2e/mock-oauth.mjs"
 printf '{ "name": "nadeo-auth-e2e", "private": true, "type": "module" }\n' > "$e2e/package.json"
 (cd "$e2e" && npm install --offline --no-audit --no-fund --ignore-scripts --loglevel=error "../$tarball" >/dev/null)
 echo "installed $tarball into $e2e"
@@ -26,4 +27,4 @@ echo "typings: ok"
 
 echo "== JS suite: Node, workerd, Chromium"
 cd "$e2e"
-timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-nadeo.test.mjs workerd.test.mjs chromium.test.mjs
+timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-nadeo.test.mjs node-oauth.test.mjs workerd.test.mjs chromium.test.mjs

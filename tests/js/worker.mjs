@@ -5,6 +5,8 @@ import * as lib from "nadeo-auth";
 import { tests as tokenTests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { mockClient } from "./mock-client.mjs";
+import { tests as oauthTests } from "./oauth-suite.mjs";
+import { oauthMockClient } from "./mock-oauth-client.mjs";
 
 // One client per isolate, as a user keeps it: it must serve every request, whichever request
 // started its login.
@@ -50,13 +52,15 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/client/")) return clientRoute(url, env);
-    const tests = url.searchParams.get("suite") === "nadeo" ? nadeoTests : tokenTests;
+    const suite = url.searchParams.get("suite");
+    const tests = suite === "nadeo" ? nadeoTests : suite === "oauth" ? oauthTests : tokenTests;
     if (url.pathname === "/list") return Response.json(tests.map(([name]) => name));
     const name = url.searchParams.get("test");
     const entry = tests.find(([n]) => n === name);
     if (!entry) return new Response("no such test", { status: 404 });
     try {
-      await entry[1](lib, mockClient(env.MOCK_ORIGIN));
+      const peer = suite === "oauth" ? oauthMockClient(env.TM_ORIGIN, env.TM_CLIENT_ID, env.TM_CLIENT_SECRET, JSON.parse(env.TM_USER)) : mockClient(env.MOCK_ORIGIN);
+      await entry[1](lib, peer);
       return Response.json({ ok: true });
     } catch (e) {
       return Response.json({ ok: false, error: String(e?.stack ?? e) });

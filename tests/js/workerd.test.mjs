@@ -7,11 +7,14 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { tests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { startNadeoMock } from "./mock-nadeo.mjs";
+import { startOAuthMock } from "./mock-oauth.mjs";
+import { REDIRECT, tests as oauthTests } from "./oauth-suite.mjs";
 import { tool, toolBin } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 let mf;
 let mockServer;
+let tmServer;
 
 before(async () => {
   writeFileSync(
@@ -27,8 +30,15 @@ before(async () => {
   if (!files.some((f) => f.endsWith(".wasm"))) throw new Error(`wrangler did not emit the .wasm: ${files}`);
   const { Miniflare } = await tool("miniflare");
   mockServer = await startNadeoMock();
+  tmServer = await startOAuthMock({ redirectUris: [REDIRECT] });
   mf = new Miniflare({
-    bindings: { MOCK_ORIGIN: mockServer.origin },
+    bindings: {
+      MOCK_ORIGIN: mockServer.origin,
+      TM_ORIGIN: tmServer.origin,
+      TM_CLIENT_ID: tmServer.clientId,
+      TM_CLIENT_SECRET: tmServer.clientSecret,
+      TM_USER: JSON.stringify(tmServer.user),
+    },
     modules: true,
     scriptPath: `${here}dist/worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
@@ -41,6 +51,7 @@ before(async () => {
 after(async () => {
   await mf?.dispose();
   await mockServer?.close();
+  await tmServer?.close();
 });
 
 for (const [name] of tests) {
@@ -54,6 +65,14 @@ for (const [name] of tests) {
 for (const [name] of nadeoTests) {
   test(`workerd: ${name}`, async () => {
     const res = await mf.dispatchFetch(`http://suite/run?suite=nadeo&test=${encodeURIComponent(name)}`);
+    const out = await res.json();
+    if (!out.ok) throw new Error(out.error);
+  });
+}
+
+for (const [name] of oauthTests) {
+  test(`workerd: ${name}`, async () => {
+    const res = await mf.dispatchFetch(`http://suite/run?suite=oauth&test=${encodeURIComponent(name)}`);
     const out = await res.json();
     if (!out.ok) throw new Error(out.error);
   });

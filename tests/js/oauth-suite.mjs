@@ -1,0 +1,155 @@
+// Trackmania OAuth on the server side against the mock api.trackmania.com
+// (tests/mock/oauth.mjs), run in Node and in workerd: (lib, tm).
+import { deepEqual, equal, ok } from "./assert.mjs";
+
+export const REDIRECT = "https://app.example/callback?from=suite";
+
+async function rejects(lib, promise, code, what = code) {
+  let err;
+  try {
+    await promise;
+  } catch (e) {
+    err = e;
+  }
+  ok(err instanceof lib.NadeoAuthError, `${what}: expected a NadeoAuthError, got ${err}`);
+  equal(err.code, code, what);
+  return err;
+}
+
+const surface = (e) => [e.message, String(e), e.stack ?? "", JSON.stringify(e), JSON.stringify(e.body ?? null), String(e.cause ?? "")].join("\n");
+
+/** A fresh authorization code, as the authorize page hands out after "Authorize". */
+async function code(tm, scope = "clubs read_favorite") {
+  const form = new URLSearchParams({ client_id: tm.clientId, redirect_uri: REDIRECT, scope, state: "s", decision: "allow" });
+  const res = await fetch(`${tm.origin}/oauth/authorize/decide`, {
+    method: "POST",
+    body: form.toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    redirect: "manual",
+  });
+  return new URL(res.headers.get("location")).searchParams.get("code");
+}
+
+const base = (tm, extra = {}) => ({ clientId: tm.clientId, clientSecret: tm.clientSecret, apiUrl: tm.origin, ...extra });
+
+export const tests = [
+  ["exchangeCode sends the documented form and checks the answer", async (lib, tm) => {
+    await tm.reset();
+    const c = await code(tm);
+    const before = Math.floor(Date.now() / 1000);
+    const t = await lib.exchangeCode(base(tm, { code: c, redirectUri: REDIRECT }));
+    equal(t.tokenType, "bearer", "returned lowercase");
+    equal(typeof t.accessToken, "string");
+    equal(typeof t.refreshToken, "string");
+    equal(t.expiresIn, 3600);
+    ok(t.expiresAt >= before + 3600 && t.expiresAt <= before + 3602, "expiresAt computed on receipt");
+    deepEqual(lib.decodeToken(t.accessToken).payload.scopes, ["clubs", "read_favorite"]);
+    const [req] = (await tm.log()).filter((r) => r.path === "/api/access_token");
+    equal(req.method, "POST");
+    equal(req.headers["content-type"], "application/x-www-form-urlencoded");
+    deepEqual(Object.fromEntries(new URLSearchParams(req.body)), {
+      grant_type: "authorization_code", client_id: tm.clientId, client_secret: tm.clientSecret, code: c, redirect_uri: REDIRECT,
+    });
+    ok(!("authorization" in req.headers), "client authentication is in the body");
+  }],
+
+  ["a code works once; a wrong redirect URI or secret is refused", async (lib, tm) => {
+    const c = await code(tm);
+    await lib.exchangeCode(base(tm, { code: c, redirectUri: REDIRECT }));
+    const again = await rejects(lib, lib.exchangeCode(base(tm, { code: c, redirectUri: REDIRECT })), "HTTP", "a used code");
+    equal(again.status, 400);
+    equal(again.body.error, "invalid_grant");
+    const c2 = await code(tm);
+    equal((await rejects(lib, lib.exchangeCode(base(tm, { code: c2, redirectUri: "https://app.example/other" })), "HTTP")).body.error, "invalid_grant");
+    const e = await rejects(lib, lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT, clientSecret: "wrong-secret-xyz" })), "UNAUTHORIZED");
+    equal(e.status, 401);
+    equal(e.body.error, "invalid_client");
+    ok(!surface(e).includes("wrong-secret-xyz"), "no secret in the error");
+  }],
+
+  ["refreshOAuthTokens renews once and keeps the refresh token when the answer has none", async (lib, tm) => {
+    const first = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+    const second = await lib.refreshOAuthTokens(base(tm, { refreshToken: first.refreshToken }));
+    ok(second.accessToken !== first.accessToken && second.refreshToken !== first.refreshToken);
+    await rejects(lib, lib.refreshOAuthTokens(base(tm, { refreshToken: first.refreshToken })), "HTTP", "a used refresh token");
+    const noRefresh = () => Promise.resolve(new Response(JSON.stringify({ token_type: "BEARER", expires_in: "60", access_token: "a.b.c" }), { status: 200 }));
+    const kept = await lib.refreshOAuthTokens(base(tm, { refreshToken: "keep-me", fetch: noRefresh }));
+    equal(kept.refreshToken, "keep-me");
+    equal(kept.expiresIn, 60, "a numeric string");
+    equal(kept.tokenType, "bearer");
+  }],
+
+  ["clientCredentials gets a token without a refresh token", async (lib, tm) => {
+    await tm.control("string-expires-in", { on: true });
+    const t = await lib.clientCredentials(base(tm));
+    await tm.control("string-expires-in", { on: false });
+    ok(!("refreshToken" in t));
+    equal(t.expiresIn, 3600, "expires_in sent as a string");
+    await rejects(lib, lib.clientCredentials({ clientId: tm.clientId, apiUrl: tm.origin }), "INVALID_ARGUMENT");
+    await rejects(lib, lib.clientCredentials(base(tm, { apiUrl: "not a url" })), "INVALID_ARGUMENT");
+  }],
+
+  ["token endpoint failures map to their codes", async (lib, tm) => {
+    await tm.reset();
+    const cases = [[429, "RATE_LIMITED"], [500, "HTTP"], [503, "HTTP"], ["garbage", "BAD_RESPONSE"], ["mac", "BAD_RESPONSE"], [302, "BAD_RESPONSE"], [403, "UNAUTHORIZED"]];
+    for (const [mode, want] of cases) {
+      await tm.control("fail", { route: "token", mode });
+      const e = await rejects(lib, lib.clientCredentials(base(tm)), want, String(mode));
+      if (mode === 429) equal(e.retryAfter, 9);
+    }
+    await tm.control("fail", { route: "token", mode: "hang" });
+    await rejects(lib, lib.clientCredentials(base(tm, { timeoutMs: 200 })), "TIMEOUT");
+    await tm.control("release");
+    const ac = new AbortController();
+    ac.abort();
+    await rejects(lib, lib.clientCredentials(base(tm, { signal: ac.signal })), "ABORTED");
+    await rejects(lib, lib.clientCredentials(base(tm, { apiUrl: "http://127.0.0.1:9" })), "NETWORK");
+  }],
+
+  ["displayNames deduplicates and batches 50 a request, in order", async (lib, tm) => {
+    const app = await lib.clientCredentials(base(tm));
+    await tm.reset();
+    const known = ["5b4d42f4-c2de-407d-b367-cbff3fe817bc", "a59df3e8-6bff-48a2-98b6-801abf2a298e", "e3ff2b04-3f3c-4c36-9ed8-a3c1e4c4a5b2"];
+    const ids = [...known, ...Array.from({ length: 117 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`), known[0]];
+    const names = await lib.displayNames(ids, { accessToken: app.accessToken, apiUrl: tm.origin });
+    deepEqual(names, { [known[0]]: "tooInfinite", [known[1]]: "Hylis", [known[2]]: "Élodie ✨" });
+    const calls = (await tm.log()).filter((r) => r.path.startsWith("/api/display-names?"));
+    equal(calls.length, 3, "120 unique IDs: 50 + 50 + 20");
+    deepEqual(calls.map((c) => new URL(c.path, "http://x").searchParams.getAll("accountId[]").length), [50, 50, 20]);
+    equal(new URL(calls[0].path, "http://x").searchParams.getAll("accountId[]")[0], known[0], "in order");
+    equal(calls[0].headers.authorization, `Bearer ${app.accessToken}`);
+    deepEqual(await lib.displayNames([], { accessToken: app.accessToken, apiUrl: tm.origin }), {}, "nothing to look up");
+    equal((await tm.stats()).names, 3, "and no request for it");
+    const ids2 = await lib.accountIds(["Hylis", "Élodie ✨", "nobody"], { accessToken: app.accessToken, apiUrl: tm.origin });
+    deepEqual(ids2, { Hylis: known[1], "Élodie ✨": known[2] });
+    await rejects(lib, lib.displayNames("not an array", { accessToken: app.accessToken, apiUrl: tm.origin }), "INVALID_ARGUMENT");
+    await rejects(lib, lib.displayNames(ids, { accessToken: "bad token", apiUrl: tm.origin }), "INVALID_ARGUMENT");
+    await rejects(lib, lib.displayNames(ids, { accessToken: "not.a.token", apiUrl: tm.origin }), "UNAUTHORIZED");
+    await tm.control("fail", { route: "names", mode: "garbage" });
+    await rejects(lib, lib.displayNames(known, { accessToken: app.accessToken, apiUrl: tm.origin }), "BAD_RESPONSE");
+  }],
+
+  ["currentUser needs a user's token", async (lib, tm) => {
+    const user = await lib.exchangeCode(base(tm, { code: await code(tm, ""), redirectUri: REDIRECT }));
+    deepEqual(await lib.currentUser({ accessToken: user.accessToken, apiUrl: tm.origin }), { accountId: tm.user.accountId, displayName: tm.user.displayName });
+    const app = await lib.clientCredentials(base(tm));
+    const e = await rejects(lib, lib.currentUser({ accessToken: app.accessToken, apiUrl: tm.origin }), "UNAUTHORIZED");
+    equal(e.status, 401);
+  }],
+
+  ["TrackmaniaApi keeps one client-credentials token for any number of lookups", async (lib, tm) => {
+    await tm.reset();
+    let offset = 0;
+    const api = new lib.TrackmaniaApi(base(tm, { now: () => Date.now() + offset }));
+    const all = await Promise.all(Array.from({ length: 30 }, () => api.displayNames(["a59df3e8-6bff-48a2-98b6-801abf2a298e"])));
+    ok(all.every((r) => r["a59df3e8-6bff-48a2-98b6-801abf2a298e"] === "Hylis"));
+    equal((await tm.stats()).token, 1, "one grant for 30 concurrent lookups");
+    equal(api.grants, 1);
+    offset = 3545 * 1000; // within 60 s of expiry: renewed
+    deepEqual(await api.accountIds(["tooInfinite"]), { tooInfinite: "5b4d42f4-c2de-407d-b367-cbff3fe817bc" });
+    equal(api.grants, 2);
+    equal(await api.accessToken(), await api.accessToken());
+    for (const text of [JSON.stringify(api), String(api), Object.keys(api).join()]) ok(!text.includes(tm.clientSecret), "no secret shown");
+    await rejects(lib, Promise.resolve().then(() => new lib.TrackmaniaApi({ clientId: "x" })), "INVALID_ARGUMENT");
+  }],
+];

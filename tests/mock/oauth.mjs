@@ -1,0 +1,252 @@
+// A stand-in for api.trackmania.com, strict like the real one (PROTOCOL.md section 2): a form
+// body on /api/access_token with the client's credentials in it, registered redirect URIs,
+// codes and refresh tokens usable once, bearer tokens on the API, an authorize page a browser
+// can visit (Authorize / Deny) that redirects back with code and state (or error), and
+// failures on demand through /__control/*.
+//
+//   const tm = await startOAuthMock({ redirectUris: ["http://127.0.0.1:8000/callback.html"] });
+//   tm.origin, tm.clientId, tm.clientSecret
+//
+// Run it alone with `node tests/mock/oauth.mjs [port]`.
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+
+const b64url = (b) => Buffer.from(b).toString("base64url");
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const PLAYERS = {
+  "5b4d42f4-c2de-407d-b367-cbff3fe817bc": "tooInfinite",
+  "a59df3e8-6bff-48a2-98b6-801abf2a298e": "Hylis",
+  "d2372a08-a8a1-46cb-97fb-23a161d85ad0": "Wirtual",
+  "e3ff2b04-3f3c-4c36-9ed8-a3c1e4c4a5b2": "Élodie ✨",
+};
+
+export async function startOAuthMock({
+  port = 0,
+  host = "127.0.0.1",
+  clientId = "tm-client-id",
+  clientSecret = "tm-client-secret",
+  redirectUris = [],
+  user = { accountId: "5b4d42f4-c2de-407d-b367-cbff3fe817bc", displayName: "tooInfinite" },
+  secret = randomUUID(),
+} = {}) {
+  const registered = new Set(redirectUris);
+  const codes = new Map(); // code -> { redirectUri, scopes, at }
+  const refreshTokens = new Map(); // token -> { scopes }
+  const failures = [];
+  const stats = { authorize: 0, token: 0, names: 0, ids: 0, user: 0 };
+  const log = [];
+  const hanging = new Set();
+  let stringExpiresIn = false;
+
+  function jwt(claims) {
+    const h = b64url(JSON.stringify({ typ: "JWT", alg: "HS256" }));
+    const p = b64url(JSON.stringify(claims));
+    return `${h}.${p}.${createHmac("sha256", secret).update(`${h}.${p}`).digest("base64url")}`;
+  }
+  function verify(token) {
+    const parts = String(token).split(".");
+    if (parts.length !== 3) return null;
+    if (createHmac("sha256", secret).update(`${parts[0]}.${parts[1]}`).digest("base64url") !== parts[2]) return null;
+    const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString());
+    return claims.exp > Date.now() / 1000 ? claims : null;
+  }
+  function tokens(sub, scopes, withRefresh) {
+    const iat = Math.floor(Date.now() / 1000);
+    const access = jwt({ jti: randomUUID(), aud: clientId, iat, nbf: iat, exp: iat + 3600, sub, scopes });
+    const out = { token_type: "Bearer", expires_in: stringExpiresIn ? "3600" : 3600, access_token: access };
+    if (withRefresh) {
+      const r = b64url(randomBytes(32));
+      refreshTokens.set(r, { sub, scopes });
+      out.refresh_token = r;
+    }
+    return out;
+  }
+
+  const json = (res, status, body, headers = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const oauthError = (res, status, error, description) =>
+    json(res, status, { error, error_description: description, message: description });
+
+  function injected(route, res) {
+    const i = failures.findIndex((f) => f.route === route);
+    if (i < 0) return false;
+    const f = failures[i];
+    if (--f.times <= 0) failures.splice(i, 1);
+    if (f.mode === "hang") hanging.add(res);
+    else if (f.mode === "garbage") res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
+    else if (f.mode === 302) res.writeHead(302, { location: "https://example.invalid/" }).end();
+    else if (f.mode === 429) json(res, 429, { message: "Too Many Attempts." }, { "retry-after": "9" });
+    else if (f.mode === 401) json(res, 401, { message: "Unauthenticated." });
+    else if (f.mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
+    else res.writeHead(Number(f.mode), { "content-type": "text/plain" }).end(`status ${f.mode}`);
+    return true;
+  }
+
+  function authorizePage(res, q) {
+    const hidden = ["client_id", "redirect_uri", "scope", "state"]
+      .map((k) => `<input type="hidden" name="${k}" value="${esc(q.get(k) ?? "")}">`)
+      .join("");
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Authorize · mock api.trackmania.com</title>
+<h1>Sign in with Trackmania (mock)</h1>
+<p>The application <b>${esc(q.get("client_id"))}</b> wants to know who you are${q.get("scope") ? ` and use: <b>${esc(q.get("scope"))}</b>` : ""}.</p>
+<p>You are <b>${esc(user.displayName)}</b>.</p>
+<form method="post" action="/oauth/authorize/decide">${hidden}
+<button name="decision" value="allow" id="allow">Authorize</button>
+<button name="decision" value="deny" id="deny">Deny</button></form>`);
+  }
+
+  function back(res, redirectUri, params) {
+    const u = new URL(redirectUri);
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.append(k, v);
+    res.writeHead(302, { location: u.href }).end();
+  }
+
+  async function handle(req, res) {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url, "http://mock");
+    const path = url.pathname;
+    if (path.startsWith("/__control/")) return control(path.slice(11), body, res);
+    log.push({ method: req.method, path: path + url.search, headers: { ...req.headers }, body });
+    if (log.length > 500) log.shift();
+
+    if (path === "/oauth/authorize" && req.method === "GET") {
+      stats.authorize++;
+      const q = url.searchParams;
+      if (q.get("response_type") !== "code" || q.get("client_id") !== clientId || !registered.has(q.get("redirect_uri") ?? "")) {
+        return oauthError(res, 400, "invalid_request", "Client authentication failed or the redirect URI is not registered.");
+      }
+      return authorizePage(res, q);
+    }
+    if (path === "/oauth/authorize/decide" && req.method === "POST") {
+      const f = new URLSearchParams(body);
+      const redirectUri = f.get("redirect_uri") ?? "";
+      if (f.get("client_id") !== clientId || !registered.has(redirectUri)) return oauthError(res, 400, "invalid_request", "bad client");
+      const state = f.get("state") || undefined;
+      if (f.get("decision") !== "allow") {
+        return back(res, redirectUri, { error: "access_denied", error_description: "The resource owner denied the request.", state });
+      }
+      const code = b64url(randomBytes(24));
+      codes.set(code, { redirectUri, scopes: (f.get("scope") ?? "").split(" ").filter(Boolean), at: Date.now() });
+      return back(res, redirectUri, { code, state });
+    }
+
+    if (path === "/api/access_token") {
+      stats.token++;
+      if (injected("token", res)) return;
+      if (req.method !== "POST") return json(res, 405, { message: "Method Not Allowed" });
+      if (req.headers["content-type"] !== "application/x-www-form-urlencoded") {
+        return oauthError(res, 400, "invalid_request", "The request is missing a required parameter.");
+      }
+      const f = new URLSearchParams(body);
+      if (f.get("client_id") !== clientId || f.get("client_secret") !== clientSecret) {
+        return oauthError(res, 401, "invalid_client", "Client authentication failed");
+      }
+      switch (f.get("grant_type")) {
+        case "authorization_code": {
+          const c = codes.get(f.get("code") ?? "");
+          codes.delete(f.get("code") ?? "");
+          if (!c || Date.now() - c.at > 600_000 || c.redirectUri !== f.get("redirect_uri")) {
+            return oauthError(res, 400, "invalid_grant", "The authorization code is invalid, expired or revoked.");
+          }
+          return json(res, 200, tokens(user.accountId, c.scopes, true));
+        }
+        case "refresh_token": {
+          const r = refreshTokens.get(f.get("refresh_token") ?? "");
+          refreshTokens.delete(f.get("refresh_token") ?? "");
+          if (!r) return oauthError(res, 400, "invalid_grant", "The refresh token is invalid.");
+          return json(res, 200, tokens(r.sub, r.scopes, true));
+        }
+        case "client_credentials":
+          return json(res, 200, tokens(null, [], false));
+        default:
+          return oauthError(res, 400, "unsupported_grant_type", "The authorization grant type is not supported.");
+      }
+    }
+
+    const route = path === "/api/display-names" ? "names" : path === "/api/display-names/account-ids" ? "ids" : path === "/api/user" ? "user" : null;
+    if (!route) return json(res, 404, { message: "Not Found" });
+    stats[route]++;
+    if (injected(route, res)) return;
+    const claims = verify((req.headers.authorization ?? "").replace(/^Bearer /, ""));
+    if (!claims) return json(res, 401, { message: "Unauthenticated." });
+    if (route === "user") {
+      if (!claims.sub) return json(res, 401, { message: "Unauthenticated." });
+      return json(res, 200, { accountId: user.accountId, displayName: user.displayName });
+    }
+    const key = route === "names" ? "accountId[]" : "displayName[]";
+    const values = url.searchParams.getAll(key);
+    if (values.length === 0 || values.length > 50) return json(res, 400, { message: "The given data was invalid." });
+    const out = {};
+    for (const v of values) {
+      if (route === "names" && PLAYERS[v]) out[v] = PLAYERS[v];
+      if (route === "ids") {
+        const id = Object.keys(PLAYERS).find((k) => PLAYERS[k] === v);
+        if (id) out[v] = id;
+      }
+    }
+    return Object.keys(out).length ? json(res, 200, out) : json(res, 200, []);
+  }
+
+  function control(what, body, res) {
+    const args = body ? JSON.parse(body) : {};
+    switch (what) {
+      case "fail":
+        failures.push({ route: args.route, mode: args.mode, times: args.times ?? 1 });
+        break;
+      case "register":
+        registered.add(args.redirectUri);
+        break;
+      case "string-expires-in":
+        stringExpiresIn = !!args.on;
+        break;
+      case "reset":
+        failures.length = 0;
+        for (const k of Object.keys(stats)) stats[k] = 0;
+        log.length = 0;
+        stringExpiresIn = false;
+        break;
+      case "release":
+        for (const r of hanging) r.destroy();
+        hanging.clear();
+        break;
+      case "log":
+        return json(res, 200, log);
+      case "stats":
+        break;
+      default:
+        return json(res, 404, { message: "no such control" });
+    }
+    return json(res, 200, stats);
+  }
+
+  const server = createServer((req, res) => handle(req, res).catch((e) => res.writeHead(500).end(String(e))));
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const origin = `http://${host}:${server.address().port}`;
+  return {
+    origin,
+    clientId,
+    clientSecret,
+    user,
+    stats,
+    register: (uri) => registered.add(uri),
+    async close() {
+      for (const r of hanging) r.destroy();
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const m = await startOAuthMock({ port: Number(process.argv[2] ?? 0) });
+  console.log(`api.trackmania.com mock: ${m.origin} (client ${m.clientId} / ${m.clientSecret})`);
+}
