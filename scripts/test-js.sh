@@ -13,18 +13,22 @@ e2e=build/e2e
 rm -rf "$e2e"
 mkdir -p "$e2e"
 cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts "$e2e/"
+cp -r tests/js/signin "$e2e/signin"
 cp tests/mock/nadeo.mjs "$e2e/mock-nadeo.mjs"
 cp tests/mock/oauth.mjs "$e2e/mock-oauth.mjs"
 printf '{ "name": "nadeo-auth-e2e", "private": true, "type": "module" }\n' > "$e2e/package.json"
-(cd "$e2e" && npm install --offline --no-audit --no-fund --ignore-scripts --loglevel=error "../$tarball" >/dev/null)
+(export NADEO_AUTH_ARTIFACTS="$root/artifacts"
+cd "$e2e" && npm install --offline --no-audit --no-fund --ignore-scripts --loglevel=error "../$tarball" >/dev/null)
 echo "installed $tarball into $e2e"
 
 echo "== typings: tsc --strict --noEmit"
-(cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module nodenext \
+(export NADEO_AUTH_ARTIFACTS="$root/artifacts"
+cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module nodenext \
   --moduleResolution nodenext --lib es2022,dom usage.ts) \
   || { echo "typings check failed"; exit 1; }
 echo "typings: ok"
 
 echo "== JS suite: Node, workerd, Chromium"
+export NADEO_AUTH_ARTIFACTS="$root/artifacts"
 cd "$e2e"
-timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-nadeo.test.mjs node-oauth.test.mjs workerd.test.mjs chromium.test.mjs
+timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-nadeo.test.mjs node-oauth.test.mjs workerd.test.mjs chromium.test.mjs signin.test.mjs

@@ -43,7 +43,7 @@ function stillWorks(lib) {
 
 export const tests = [
   ["exports the API of API.md (tokens)", (lib) => {
-    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl", "whenRefreshable", "whenExpired", "scheduleRefresh", "loginBasic", "refreshTokens", "loginUbiTicket", "NadeoClient"]) {
+    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl", "whenRefreshable", "whenExpired", "scheduleRefresh", "loginBasic", "refreshTokens", "loginUbiTicket", "NadeoClient", "authorizationUrl", "parseRedirect", "beginLogin", "completeLogin", "exchangeCode", "refreshOAuthTokens", "clientCredentials", "displayNames", "accountIds", "currentUser", "TrackmaniaApi"]) {
       equal(typeof lib[name], "function", name);
     }
     equal(typeof lib.NadeoAuthError, "function", "NadeoAuthError");
@@ -311,5 +311,49 @@ export const tests = [
     equal(cancelledCalls, 0, "a cancelled schedule never fires");
     throwsCode(lib, () => lib.scheduleRefresh(tok(HEADER, { sub: "x" }), () => {}), "TOKEN_CLAIMS");
     throwsCode(lib, () => lib.scheduleRefresh(t, "not a function"), "INVALID_ARGUMENT");
+  }],
+
+  ["authorizationUrl builds the authorize URL with a fresh 32-byte state", (lib) => {
+    const a = lib.authorizationUrl({ clientId: "my app", redirectUri: "https://app.example/cb?x=1", scopes: ["clubs", "read_favorite"] });
+    const u = new URL(a.url);
+    equal(u.origin + u.pathname, "https://api.trackmania.com/oauth/authorize");
+    equal(u.searchParams.get("response_type"), "code");
+    equal(u.searchParams.get("client_id"), "my app");
+    equal(u.searchParams.get("redirect_uri"), "https://app.example/cb?x=1");
+    equal(u.searchParams.get("scope"), "clubs read_favorite", "joined by one space");
+    ok(a.url.includes("scope=clubs%20read_favorite"), "encoded once");
+    equal(u.searchParams.get("state"), a.state);
+    ok(/^[A-Za-z0-9_-]{43}$/.test(a.state), "32 random bytes, base64url");
+    ok(lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb" }).state !== a.state, "a new state each time");
+    const fixed = lib.authorizationUrl({ clientId: "c", redirectUri: "http://127.0.0.1:9/cb", state: "given", apiUrl: "http://127.0.0.1:8/" });
+    equal(fixed.url, "http://127.0.0.1:8/oauth/authorize?response_type=code&client_id=c&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=given");
+    throwsCode(lib, () => lib.authorizationUrl({ clientId: "c", redirectUri: "/relative" }), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.authorizationUrl({ redirectUri: "https://a.example/cb" }), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", scopes: "clubs" }), "INVALID_ARGUMENT");
+    throwsCode(lib, () => lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", scopes: ["two words"] }), "INVALID_ARGUMENT");
+  }],
+
+  ["parseRedirect checks duplicates, then state, then error, then code", (lib) => {
+    deepEqual(lib.parseRedirect("https://app.example/cb?code=abc&state=S1", "S1"), { code: "abc", state: "S1" });
+    deepEqual(lib.parseRedirect(new URL("https://app.example/cb?x=1&code=a%2Fb+c&state=S1#code=no"), "S1"), { code: "a/b c", state: "S1" });
+    const cases = [
+      ["https://a.example/cb?code=1&code=2&state=S1", "OAUTH_DUPLICATE_PARAM"],
+      ["https://a.example/cb?code=1&state=S1&state=S1", "OAUTH_DUPLICATE_PARAM"],
+      ["https://a.example/cb?error=a&error=b&state=EVIL", "OAUTH_DUPLICATE_PARAM"],
+      ["https://a.example/cb?code=1", "OAUTH_STATE_MISSING"],
+      ["https://a.example/cb?code=1&state=", "OAUTH_STATE_MISSING"],
+      ["https://a.example/cb?code=1&state=S2", "OAUTH_STATE_MISMATCH"],
+      ["https://a.example/cb?error=access_denied&state=EVIL", "OAUTH_STATE_MISMATCH"],
+      ["https://a.example/cb?state=S1", "OAUTH_CODE_MISSING"],
+      ["https://a.example/cb#code=1&state=S1", "OAUTH_STATE_MISSING"],
+    ];
+    for (const [url, code] of cases) throwsCode(lib, () => lib.parseRedirect(url, "S1"), code, url);
+    throwsCode(lib, () => lib.parseRedirect("https://a.example/cb?code=1&state=S1", ""), "OAUTH_STATE_MISSING", "nothing expected");
+    const denied = throwsCode(lib, () => lib.parseRedirect("https://a.example/cb?error=access_denied&error_description=The+user+said+no&state=S1", "S1"), "OAUTH_DENIED");
+    deepEqual(denied.body, { error: "access_denied", error_description: "The user said no" });
+    const unicode = lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", state: "été" });
+    equal(new URL(unicode.url).searchParams.get("state"), "été");
+    equal(lib.parseRedirect("https://a.example/cb?code=z&state=%C3%A9t%C3%A9", "été").code, "z");
+    throwsCode(lib, () => lib.parseRedirect(42, "S1"), "INVALID_ARGUMENT");
   }],
 ];
