@@ -194,3 +194,76 @@ export function whenExpired(token: string, options?: { leadSeconds?: number; sig
  *  made earlier by a random jitter in [0, jitterSeconds] (default 60), but never before rat;
  *  at once if that time has passed. Returns a function that cancels it. */
 export function scheduleRefresh(token: string, fn: () => void, options?: { marginSeconds?: number; jitterSeconds?: number }): () => void;
+
+// ---------------------------------------------------------------- OAuth (api.trackmania.com)
+
+export type Scope = "clubs" | "read_favorite" | "write_favorite";
+export interface OAuthTokens {
+  tokenType: "bearer";
+  accessToken: string;
+  refreshToken?: string;
+  /** Seconds, as sent. */
+  expiresIn: number;
+  /** Seconds since the epoch, computed on receipt. */
+  expiresAt: number;
+  scope?: string;
+}
+export interface OAuthCallOptions extends RequestOptions {
+  /** Default "https://api.trackmania.com". */
+  apiUrl?: string;
+}
+
+/** The authorize URL. state defaults to 32 random bytes (crypto.getRandomValues), base64url. */
+export function authorizationUrl(options: {
+  clientId: string;
+  redirectUri: string;
+  scopes?: (Scope | string)[];
+  state?: string;
+  apiUrl?: string;
+}): { url: string; state: string };
+/** Checks a redirect back from the authorize page, in this order: duplicates, state, error,
+ *  code. The state comparison takes the same time whatever the input. */
+export function parseRedirect(url: string | URL, expectedState: string): { code: string; state: string };
+
+/** Browser only: make an authorize URL, keep its state (and redirectUri) in sessionStorage,
+ *  and go there (location.assign) unless navigate is false. Returns the URL. */
+export function beginLogin(options: {
+  clientId: string;
+  redirectUri: string;
+  scopes?: (Scope | string)[];
+  navigate?: boolean;
+  apiUrl?: string;
+}): string;
+/** Browser only: on the redirect page, check the URL (default location.href) against the kept
+ *  state, forget the state (single use), remove code and state from the address bar
+ *  (history.replaceState), and hand back what the back end needs for exchangeCode. */
+export function completeLogin(options?: { url?: string }): { code: string; redirectUri: string };
+
+/** Server side (Worker, Node): the three grants of /api/access_token, form-encoded, with
+ *  client_id and client_secret in the body. */
+export function exchangeCode(
+  options: OAuthCallOptions & { clientId: string; clientSecret: string; code: string; redirectUri: string },
+): Promise<OAuthTokens>;
+/** Keeps the given refresh token when the answer has none. */
+export function refreshOAuthTokens(
+  options: OAuthCallOptions & { clientId: string; clientSecret: string; refreshToken: string },
+): Promise<OAuthTokens>;
+export function clientCredentials(options: OAuthCallOptions & { clientId: string; clientSecret: string }): Promise<OAuthTokens>;
+
+/** accountId -> display name, any number of IDs (batched 50 a request, in order, deduplicated). */
+export function displayNames(accountIds: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
+/** display name -> accountId (GET /api/display-names/account-ids), batched like displayNames. */
+export function accountIds(displayNames: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
+/** The signed-in user of a user token (GET /api/user). */
+export function currentUser(options: OAuthCallOptions & { accessToken: string }): Promise<{ accountId: string; displayName: string }>;
+
+/** Server side: a client-credentials token kept and renewed for you (single flight, renewed
+ *  60 s before it expires), for the name lookups most apps need. */
+export class TrackmaniaApi {
+  constructor(options: Omit<OAuthCallOptions, "signal"> & { clientId: string; clientSecret: string; now?: () => number });
+  accessToken(): Promise<string>;
+  displayNames(accountIds: string[]): Promise<Record<string, string>>;
+  accountIds(displayNames: string[]): Promise<Record<string, string>>;
+  /** Client-credentials grants made so far (for monitoring and tests). */
+  readonly grants: number;
+}

@@ -356,4 +356,46 @@ export const tests = [
     equal(lib.parseRedirect("https://a.example/cb?code=z&state=%C3%A9t%C3%A9", "été").code, "z");
     throwsCode(lib, () => lib.parseRedirect(42, "S1"), "INVALID_ARGUMENT");
   }],
+
+  ["beginLogin and completeLogin keep one single-use state per sign-in", (lib) => {
+    if (!globalThis.sessionStorage) {
+      throwsCode(lib, () => lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false }), "INVALID_ARGUMENT");
+      throwsCode(lib, () => lib.completeLogin({ url: "https://a.example/cb?code=1&state=2" }), "INVALID_ARGUMENT");
+      return;
+    }
+    sessionStorage.clear();
+    const a = new URL(lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb-a", navigate: false }));
+    const b = new URL(lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb-b", navigate: false }));
+    const stateA = a.searchParams.get("state");
+    const stateB = b.searchParams.get("state");
+    ok(stateA !== stateB, "two sign-ins, two states");
+    // B comes back first: A is not clobbered.
+    deepEqual(lib.completeLogin({ url: `https://a.example/cb-b?x=1&code=cb&state=${stateB}#frag` }), { code: "cb", redirectUri: "https://a.example/cb-b" });
+    deepEqual(lib.completeLogin({ url: `https://a.example/cb-a?code=ca&state=${stateA}` }), { code: "ca", redirectUri: "https://a.example/cb-a" });
+    // Single use: the same redirect again finds nothing pending.
+    throwsCode(lib, () => lib.completeLogin({ url: `https://a.example/cb-a?code=ca&state=${stateA}` }), "OAUTH_STATE_MISSING");
+    // A denied sign-in consumes its state too.
+    const c = new URL(lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false })).searchParams.get("state");
+    throwsCode(lib, () => lib.completeLogin({ url: `https://a.example/cb?error=access_denied&state=${c}` }), "OAUTH_DENIED");
+    throwsCode(lib, () => lib.completeLogin({ url: `https://a.example/cb?code=x&state=${c}` }), "OAUTH_STATE_MISSING");
+    // Forgotten after 10 minutes.
+    const d = new URL(lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false })).searchParams.get("state");
+    const key = Object.keys(sessionStorage).find((k) => k.endsWith(d));
+    const entry = JSON.parse(sessionStorage.getItem(key));
+    sessionStorage.setItem(key, JSON.stringify({ ...entry, at: entry.at - 11 * 60 * 1000 }));
+    throwsCode(lib, () => lib.completeLogin({ url: `https://a.example/cb?code=x&state=${d}` }), "OAUTH_STATE_MISSING");
+    equal(Object.keys(sessionStorage).filter((k) => k.startsWith("nadeo-auth:")).length, 0, "nothing left behind");
+    // On the redirect page itself: the address bar loses code and state, keeps the rest.
+    const home = location.href;
+    const e = new URL(lib.beginLogin({ clientId: "c", redirectUri: location.origin + location.pathname, navigate: false })).searchParams.get("state");
+    history.replaceState(null, "", `${location.pathname}?keep=1&code=cc&state=${e}&also=2#frag`);
+    const back = lib.completeLogin();
+    equal(back.code, "cc");
+    equal(location.href, `${location.origin}${location.pathname}?keep=1&also=2#frag`);
+    history.replaceState(null, "", home);
+    // Nothing secret is kept: only the state's key and the redirect URI.
+    lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false });
+    ok(!JSON.stringify(sessionStorage).includes("secret"));
+    sessionStorage.clear();
+  }],
 ];

@@ -11,6 +11,19 @@ import {
   refreshTokens,
   loginUbiTicket,
   NadeoClient,
+  authorizationUrl,
+  parseRedirect,
+  beginLogin,
+  completeLogin,
+  exchangeCode,
+  refreshOAuthTokens,
+  clientCredentials,
+  displayNames,
+  accountIds,
+  currentUser,
+  TrackmaniaApi,
+  type OAuthTokens,
+  type Scope,
   type TokenStore,
   type NadeoTokens,
   type Audience,
@@ -89,6 +102,32 @@ async function managed(): Promise<number> {
   return token.length + res.status + client.stats.logins;
 }
 
+// OAuth: browser and server.
+const { url: authUrl, state } = authorizationUrl({ clientId: "id", redirectUri: "https://a.example/cb", scopes: ["clubs", "custom"] });
+const checked: { code: string; state: string } = parseRedirect(new URL(authUrl), state);
+const started: string = beginLogin({ clientId: "id", redirectUri: "https://a.example/cb", navigate: false });
+const done: { code: string; redirectUri: string } = completeLogin();
+async function server(): Promise<string> {
+  const t: OAuthTokens = await exchangeCode({ clientId: "id", clientSecret: "s", code: done.code, redirectUri: done.redirectUri });
+  const kind: "bearer" = t.tokenType;
+  const r: string | undefined = t.refreshToken;
+  await refreshOAuthTokens({ clientId: "id", clientSecret: "s", refreshToken: r ?? "" });
+  const app = await clientCredentials({ clientId: "id", clientSecret: "s", timeoutMs: 5000 });
+  const names: Record<string, string> = await displayNames(["id"], { accessToken: app.accessToken });
+  const ids: Record<string, string> = await accountIds(["name"], { accessToken: app.accessToken, apiUrl: "http://127.0.0.1:1" });
+  const me: { accountId: string; displayName: string } = await currentUser({ accessToken: t.accessToken });
+  const api = new TrackmaniaApi({ clientId: "id", clientSecret: "s" });
+  const more: Record<string, string> = await api.displayNames(["id"]);
+  const scope: Scope = "read_favorite";
+  // @ts-expect-error a client secret is required on the server side
+  await clientCredentials({ clientId: "id" });
+  // @ts-expect-error beginLogin takes no client secret
+  beginLogin({ clientId: "id", redirectUri: "https://a.example/cb", clientSecret: "s" });
+  // @ts-expect-error TrackmaniaApi takes no signal
+  new TrackmaniaApi({ clientId: "id", clientSecret: "s", signal: new AbortController().signal });
+  return kind + names.x + ids.y + me.displayName + more.z + scope + checked.code + started;
+}
+
 // Misuse the typings refuse.
 // @ts-expect-error a token is a string
 decodeToken(42);
@@ -107,4 +146,4 @@ made.code = "HTTP";
 // @ts-expect-error expiresAt may be null
 const n: number = t1.expiresAt;
 
-export { nadeo, managed, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
+export { nadeo, managed, server, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
