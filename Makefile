@@ -9,7 +9,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
-.PHONY: all setup pkg test test-rust test-wasm test-js size bench demo clean
+.PHONY: all setup pkg test test-rust test-wasm test-js test-demo size bench demo clean
 
 all: pkg
 
@@ -21,7 +21,7 @@ pkg: setup
 	  --out-name nadeo_auth --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
-test: setup test-rust pkg test-wasm size test-js
+test: setup test-rust pkg test-wasm size test-js test-demo
 	@echo "make test: all suites passed"
 
 # The pure core, natively: unit and property tests, no_std build, lints.
@@ -42,6 +42,10 @@ size:
 # The packed package, installed by name: typings, then Node, workerd and Chromium.
 test-js:
 	scripts/test-js.sh
+
+# The playground as a person uses it: make demo started for real, driven by Playwright.
+test-demo:
+	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 600 node --test --test-timeout=120000 tests/demo.test.mjs
 
 bench: pkg
 	scripts/bench.sh

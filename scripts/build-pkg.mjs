@@ -15,7 +15,22 @@ for (const f of ["nadeo_auth.js", "nadeo_auth_bg.wasm"]) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-cpSync(join(built, "nadeo_auth.js"), join(out, "nadeo_auth.js"));
+// wasm-bindgen lists the glue snippet once per import group, under the same key, in the
+// imports object: the same module each time. Keep the first so bundlers do not warn.
+{
+  const seen = new Set();
+  const glueJs = readFileSync(join(built, "nadeo_auth.js"), "utf8")
+    .split("\n")
+    .filter((line) => {
+      const m = /^\s*"(\.\/snippets\/[^"]+)": import\d+,$/.exec(line);
+      if (!m) return true;
+      if (seen.has(m[1])) return false;
+      seen.add(m[1]);
+      return true;
+    })
+    .join("\n");
+  writeFileSync(join(out, "nadeo_auth.js"), glueJs);
+}
 cpSync(join(built, "nadeo_auth_bg.wasm"), join(out, "nadeo_auth_bg.wasm"));
 cpSync(join(built, "snippets"), join(out, "snippets"), { recursive: true });
 

@@ -1,0 +1,140 @@
+// The playground as a person uses it: `make demo` started for real, driven by Playwright in
+// headless Chromium. Screenshots go to artifacts/ (not committed).
+import { after, before, test } from "node:test";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const artifacts = `${root}artifacts`;
+const require = createRequire(`${root}tools/package.json`);
+const pw = require("playwright-core");
+let demo, url, browser, page, readyMs;
+
+/** Starts scripts/demo.mjs; resolves to { child, url } once it prints its URL. */
+function startDemo(port) {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [`${root}scripts/demo.mjs`], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start: ${out}`)), 60_000);
+    const onData = (d) => {
+      out += d;
+      const m = /playground: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], ms: Date.now() - t0, out: () => out });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ child, url: null, code, out: () => out });
+    });
+  });
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  const d = await startDemo(0);
+  if (!d.url) throw new Error(`the demo exited: ${d.out()}`);
+  demo = d.child;
+  url = d.url;
+  readyMs = d.ms;
+  browser = await pw.chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+});
+
+after(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) demo.kill("SIGINT");
+});
+
+function token(claims) {
+  const b = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${b({ alg: "HS256", env: "trackmania-prod", ver: "1" })}.${b(claims)}.${Buffer.alloc(32, 7).toString("base64url")}`;
+}
+
+test("demo: ready quickly", () => {
+  console.log(`# make demo was ready in ${readyMs} ms (warm machine, package built)`);
+  if (readyMs > 60_000) throw new Error(`too slow: ${readyMs} ms`);
+});
+
+test("demo: the inspector decodes a pasted token in the page and sends nothing", async () => {
+  await page.goto(`${url}/`);
+  await page.waitForLoadState("networkidle");
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  const now = Math.floor(Date.now() / 1000) - 600;
+  const t = token({ jti: "j", iss: "NadeoServices", iat: now, rat: now + 1800, exp: now + 3600, aud: "NadeoLiveServices", usg: "Server", sid: "s", sat: now, sub: "d2372a08-a8a1-46cb-97fb-23a161d85ad0", aun: "my_server", rtk: false, pce: false });
+  await page.fill("#token", `Authorization: nadeo_v1 t=${t}`);
+  await page.waitForSelector("#result:not([hidden])");
+  const claims = await page.textContent("#claims");
+  for (const want of ["my_server", "NadeoLiveServices", "d2372a08-a8a1-46cb-97fb-23a161d85ad0", "account ID", "audience"]) {
+    if (!claims.includes(want)) throw new Error(`claims lack ${want}`);
+  }
+  const times = await page.textContent("#times");
+  if (!/Expires/.test(times) || !/in \d+ min/.test(times)) throw new Error(`times: ${times}`);
+  await page.waitForTimeout(1200); // the live countdown ticks
+  await page.screenshot({ path: `${artifacts}/demo-inspector.png`, fullPage: true });
+  if (requests.length) throw new Error(`the page sent requests while inspecting: ${requests.join(", ")}`);
+});
+
+test("demo: garbage shows its error code", async () => {
+  await page.fill("#token", "this is not a token");
+  const status = await page.textContent("#status");
+  if (!status.includes("TOKEN_MALFORMED")) throw new Error(`status: ${status}`);
+  await page.fill("#token", "eyJhbGciOiJIUzI1NiJ9.e30+.c2ln");
+  if (!(await page.textContent("#status")).includes("TOKEN_BASE64")) throw new Error("TOKEN_BASE64 not shown");
+  await page.screenshot({ path: `${artifacts}/demo-inspector-error.png` });
+});
+
+test("demo: sign in with Trackmania, keep an HttpOnly session, sign out", async () => {
+  await page.goto(`${url}/signin.html`);
+  await page.waitForSelector("body[data-ready]");
+  if (!(await page.textContent("#who")).includes("Not signed in")) throw new Error("signed in already?");
+  await page.click("#signin");
+  await page.waitForSelector("#allow");
+  await page.click("#allow");
+  await page.waitForSelector("body[data-ready]");
+  const who = await page.textContent("#who");
+  if (!who.includes("Signed in as tooInfinite")) throw new Error(`the page says: ${who}`);
+  if (page.url() !== `${url}/signin.html`) throw new Error(`code and state stay in the address bar: ${page.url()}`);
+  const [sid] = (await page.context().cookies()).filter((c) => c.name === "sid");
+  if (!sid || !sid.httpOnly || sid.sameSite !== "Lax") throw new Error(`session cookie: ${JSON.stringify(sid)}`);
+  await page.screenshot({ path: `${artifacts}/demo-signin.png` });
+  await page.reload();
+  await page.waitForSelector("body[data-ready]");
+  if (!(await page.textContent("#who")).includes("tooInfinite")) throw new Error("the session did not last a reload");
+  await page.click("#signout");
+  await page.waitForFunction(() => document.getElementById("who").textContent.includes("Not signed in"));
+});
+
+test("demo: many Nadeo calls through the Worker, one login", async () => {
+  await page.goto(`${url}/nadeo.html`);
+  await page.click("#five");
+  await page.waitForFunction(() => document.getElementById("calls").textContent === "5", null, { timeout: 20_000 });
+  await page.click("#call");
+  await page.waitForFunction(() => document.getElementById("calls").textContent === "6");
+  const logins = await page.textContent("#logins");
+  if (logins !== "1") throw new Error(`logins: ${logins}`);
+  if (!(await page.textContent("#answer")).includes("NadeoLiveServices")) throw new Error("no answer shown");
+  await page.screenshot({ path: `${artifacts}/demo-nadeo.png` });
+});
+
+test("demo: a port in use is said plainly; Ctrl-C stops everything", async () => {
+  const port = new URL(url).port;
+  const second = await startDemo(port);
+  if (second.url || second.code !== 1 || !second.out().includes(`port ${port} is in use`)) throw new Error(`second demo: ${second.out()}`);
+  if (/at .*\(.*:\d+:\d+\)/.test(second.out())) throw new Error("a stack trace was printed");
+  const exited = new Promise((r) => demo.once("exit", r));
+  demo.kill("SIGINT");
+  await Promise.race([exited, new Promise((_, j) => setTimeout(() => j(new Error("the demo did not stop")), 10_000))]);
+  const again = await startDemo(port); // the port is free again
+  if (!again.url) throw new Error(`the port was not freed: ${again.out()}`);
+  again.child.kill("SIGINT");
+});
