@@ -206,16 +206,7 @@ mod tests {
         assert!(decode(b"Zm 9v").is_err());
     }
 
-    /// A tiny deterministic generator (xorshift64*), enough for differential testing.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-    }
+    use crate::TestRng as Rng;
 
     #[test]
     fn agrees_with_the_base64_crate_on_arbitrary_input() {

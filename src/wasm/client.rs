@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::flight::{is_code, promise, spawn, Gate, Work};
 use super::glue::{
-    invalid, js_number, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    clock_option, clock_s, invalid, js_number, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
 use super::http::{self, Transport};
@@ -52,14 +52,7 @@ fn idx(a: Audience) -> usize {
 impl Inner {
     /// The client's clock, in seconds.
     fn now_s(&self) -> f64 {
-        let ms = self
-            .now
-            .as_ref()
-            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
-            .and_then(|v| v.as_f64())
-            .filter(|v| v.is_finite())
-            .unwrap_or_else(js_sys::Date::now);
-        ms / 1000.0
+        clock_s(&self.now)
     }
 
     fn slot(&self, a: Audience) -> &RefCell<Slot> {
@@ -234,10 +227,7 @@ impl NadeoClient {
         if margin < 0.0 {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
         }
-        let now = match option(&options, "now")? {
-            None => None,
-            Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| invalid("options.now must be a function"))?),
-        };
+        let now = clock_option(&options)?;
         let base = |key: &str, default: &str| -> Result<String, JsValue> {
             let raw = string_option(&options, key)?.unwrap_or_else(|| default.into());
             nadeo::base_url(&raw).map_err(to_js)?;

@@ -1,6 +1,7 @@
 //! Imports from `js/glue.js` and helpers to read JS arguments.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::core::{Code, Error};
 
@@ -162,4 +163,22 @@ pub(crate) fn js_number(text: &str) -> Option<f64> {
 /// An array of strings from JS (one crossing, not one per item).
 pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
     Some(string_list(v)?.split('\0').skip(1).map(String::from).collect())
+}
+
+/// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.
+pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, JsValue> {
+    match option(options, "now")? {
+        None => Ok(None),
+        Some(f) => f.dyn_into::<js_sys::Function>().map(Some).map_err(|_| bad_option("now", "a function")),
+    }
+}
+
+/// A clock's time in seconds (a clock that throws or answers garbage counts as `Date.now`).
+pub(crate) fn clock_s(now: &Option<js_sys::Function>) -> f64 {
+    now.as_ref()
+        .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+        .and_then(|v| v.as_f64())
+        .filter(|v| v.is_finite())
+        .unwrap_or_else(js_sys::Date::now)
+        / 1000.0
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::flight::{Gate, Work};
 use super::glue::{
-    denied_error, invalid, make_code_state, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
+    clock_option, clock_s, denied_error, invalid, make_code_state, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
     set_pair, string_arg, string_array, string_option, to_js,
 };
 use super::http::{status_error, Transport};
@@ -202,13 +202,7 @@ struct ApiInner {
 
 impl ApiInner {
     fn now_s(&self) -> f64 {
-        self.now
-            .as_ref()
-            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
-            .and_then(|v| v.as_f64())
-            .filter(|v| v.is_finite())
-            .unwrap_or_else(js_sys::Date::now)
-            / 1000.0
+        clock_s(&self.now)
     }
 }
 
@@ -253,10 +247,7 @@ impl ApiTokens {
     pub fn new(options: JsValue, grant: js_sys::Function) -> Result<ApiTokens, JsValue> {
         let (_, _, id, secret) = client_of(&options)?;
         oauth::grant_body(&Grant::ClientCredentials, &id, &secret).map_err(to_js)?;
-        let now = match option(&options, "now")? {
-            None => None,
-            Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| invalid("options.now must be a function"))?),
-        };
+        let now = clock_option(&options)?;
         Ok(ApiTokens { inner: Rc::new(ApiInner { grant, now, token: RefCell::new(None), gate: Rc::default(), grants: Cell::new(0) }) })
     }
 

@@ -1,7 +1,7 @@
 // The Nadeo network suite in Node, against the mock service.
 import { after, test } from "node:test";
 import * as lib from "nadeo-auth";
-import { startNadeoMock } from "./mock-nadeo.mjs";
+import { startNadeoMock } from "./mock/nadeo.mjs";
 import { mockClient } from "./mock-client.mjs";
 import { tests } from "./nadeo-suite.mjs";
 

@@ -1,7 +1,7 @@
 // The OAuth server-side suite in Node, against the mock api.trackmania.com.
 import { after, test } from "node:test";
 import * as lib from "nadeo-auth";
-import { startOAuthMock } from "./mock-oauth.mjs";
+import { startOAuthMock } from "./mock/oauth.mjs";
 import { oauthMockClient } from "./mock-oauth-client.mjs";
 import { REDIRECT, tests } from "./oauth-suite.mjs";
 

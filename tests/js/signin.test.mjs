@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { serveStatic } from "./static-server.mjs";
 import { launchChromium } from "./browser.mjs";
-import { startOAuthMock } from "./mock-oauth.mjs";
+import { startOAuthMock } from "./mock/oauth.mjs";
 import { tool, toolBin } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;

@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { tests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
-import { startNadeoMock } from "./mock-nadeo.mjs";
-import { startOAuthMock } from "./mock-oauth.mjs";
+import { startNadeoMock } from "./mock/nadeo.mjs";
+import { startOAuthMock } from "./mock/oauth.mjs";
 import { REDIRECT, tests as oauthTests } from "./oauth-suite.mjs";
 import { tool, toolBin } from "./tools.mjs";
 

@@ -11,7 +11,7 @@
 // One server plays the three hosts under path prefixes: /core (Core: auth + API), /live and
 // /meet (API only). Run it alone with `node tests/mock/nadeo.mjs [port]`.
 import { createHmac, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { json, listen } from "./server.mjs";
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
 
@@ -58,10 +58,6 @@ export async function startNadeoMock({
     return { accessToken, refreshToken };
   }
 
-  const json = (res, status, body, headers = {}) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
-  };
   const coreError = (res, status, message, code = "C-AA-00-03") =>
     json(res, status, { code, correlation_id: randomUUID().replace(/-/g, ""), message, info: {} });
 
@@ -237,16 +233,7 @@ export async function startNadeoMock({
     return json(res, 200, { ...stats, now: now() });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e) => {
-      res.writeHead(500).end(String(e));
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
-  const origin = `http://${host}:${server.address().port}`;
+  const { origin, close } = await listen(handle, { port, host, hanging });
   return {
     origin,
     coreUrl: `${origin}/core`,
@@ -273,11 +260,7 @@ export async function startNadeoMock({
       for (const res of hanging) res.destroy();
       hanging.clear();
     },
-    async close() {
-      this.releaseHanging();
-      server.closeAllConnections?.();
-      await new Promise((r) => server.close(r));
-    },
+    close,
   };
 }
 

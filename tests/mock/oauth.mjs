@@ -9,7 +9,7 @@
 //
 // Run it alone with `node tests/mock/oauth.mjs [port]`.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { json, listen } from "./server.mjs";
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -63,10 +63,6 @@ export async function startOAuthMock({
     return out;
   }
 
-  const json = (res, status, body, headers = {}) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
-  };
   const oauthError = (res, status, error, description) =>
     json(res, status, { error, error_description: description, message: description });
 
@@ -225,12 +221,7 @@ export async function startOAuthMock({
     return json(res, 200, stats);
   }
 
-  const server = createServer((req, res) => handle(req, res).catch((e) => res.writeHead(500).end(String(e))));
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
-  const origin = `http://${host}:${server.address().port}`;
+  const { origin, close } = await listen(handle, { port, host, hanging });
   return {
     origin,
     clientId,
@@ -238,11 +229,7 @@ export async function startOAuthMock({
     user,
     stats,
     register: (uri) => registered.add(uri),
-    async close() {
-      for (const r of hanging) r.destroy();
-      server.closeAllConnections?.();
-      await new Promise((r) => server.close(r));
-    },
+    close,
   };
 }
 

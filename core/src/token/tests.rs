@@ -134,19 +134,7 @@ fn times_view() {
     assert_eq!(none.refreshable_in, 0.0);
 }
 
-/// xorshift64*: a deterministic source for the property tests.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use crate::TestRng as Rng;
 
 #[test]
 fn property_arbitrary_strings_never_panic() {
