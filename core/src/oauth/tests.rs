@@ -162,3 +162,32 @@ fn lookups() {
     assert_eq!(user_from_body(r#"{"accountId":"i","displayName":"n"}"#).unwrap(), ("i".into(), "n".into()));
     assert_eq!(user_from_body(r#"{"accountId":"i"}"#).unwrap_err().code, Code::BadResponse);
 }
+
+#[test]
+fn property_arbitrary_redirects_never_panic() {
+    let mut rng = crate::TestRng(0x5eed);
+    let pieces = ["code", "state", "error", "error_description", "=", "&", "?", "#", "%", "%2", "%zz", "%C3%A9", "+", "S1", "x", "é", "\u{0}", "%FF"];
+    for _ in 0..50_000 {
+        let mut url = String::from("https://app.example/cb");
+        for _ in 0..rng.below(12) {
+            url.push_str(pieces[rng.below(pieces.len())]);
+        }
+        let _ = parse_redirect(&url, "S1");
+        let _ = redirect_state(&url);
+        let stripped = strip_code_and_state(&url);
+        assert!(redirect_state(&stripped).is_none(), "{url} -> {stripped}");
+        let _ = decode_component(&url);
+    }
+}
+
+#[test]
+fn property_arbitrary_answers_never_panic() {
+    let mut rng = crate::TestRng(77);
+    let pieces = ["{", "}", "[", "]", "\"access_token\"", "\"token_type\"", "\"bearer\"", "\"expires_in\"", ":", ",", "1", "\"3600\"", "\"x\"", "null", "-", "1e999"];
+    for _ in 0..50_000 {
+        let body: String = (0..rng.below(16)).map(|_| pieces[rng.below(pieces.len())]).collect();
+        let _ = tokens_from_body(&body, Some("r"));
+        let _ = string_map(&body);
+        let _ = user_from_body(&body);
+    }
+}
