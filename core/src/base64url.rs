@@ -59,9 +59,12 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), DecodeError> {
     if rem == 1 {
         return Err(DecodeError::NonCanonical);
     }
-    out.reserve(data.len() / 4 * 3 + 2);
+    // Whole quanta go straight into place (no per-chunk push: this is the hot loop).
+    let start = out.len();
+    let whole = data.len() / 4;
+    out.resize(start + whole * 3, 0);
     let mut chunks = data.chunks_exact(4);
-    for c in &mut chunks {
+    for (c, o) in (&mut chunks).zip(out[start..].chunks_exact_mut(3)) {
         let a = DECODE_URL[c[0] as usize];
         let b = DECODE_URL[c[1] as usize];
         let d = DECODE_URL[c[2] as usize];
@@ -71,7 +74,9 @@ pub fn decode_into(input: &[u8], out: &mut Vec<u8>) -> Result<(), DecodeError> {
             return Err(DecodeError::InvalidByte);
         }
         let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(d) << 6) | u32::from(e);
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        o[0] = (n >> 16) as u8;
+        o[1] = (n >> 8) as u8;
+        o[2] = n as u8;
     }
     let tail = chunks.remainder();
     let mut n: u32 = 0;
