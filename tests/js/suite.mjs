@@ -258,10 +258,10 @@ export const tests = [
     ok(Date.now() - t0 >= 200, `rat waited (${Date.now() - t0} ms)`);
     t0 = Date.now();
     await lib.whenRefreshable(t);
-    ok(Date.now() - t0 < 200, "past rat resolves at once");
+    ok(Date.now() - t0 < 1000, "past rat resolves at once");
     t0 = Date.now();
     await lib.whenExpired(t, { leadSeconds: 0.1 });
-    ok(Date.now() - t0 >= 100 && Date.now() - t0 < 1000, `exp - lead (${Date.now() - t0} ms)`);
+    ok(Date.now() - t0 >= 100 && Date.now() - t0 < 3000, `exp - lead (${Date.now() - t0} ms)`);
     await lib.whenRefreshable(tok(HEADER, { sub: "no rat" }));
     const noExp = await Promise.resolve(lib.whenExpired(tok(HEADER, { sub: "x" }))).then(() => null, (e) => e);
     equal(noExp?.code, "TOKEN_CLAIMS", "no exp: an error, not a promise that never settles");
