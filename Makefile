@@ -8,6 +8,10 @@ export CARGO_TERM_COLOR := never
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# Panic locations are strings in the wasm: drop the machine's cargo home from dependency
+# paths, so the package is the same size (and bytes) wherever it is built.
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates
 
 .PHONY: all setup pkg test test-rust test-wasm test-js test-demo size bench demo clean
 
@@ -17,7 +21,7 @@ setup:
 	@scripts/setup.sh
 
 pkg: setup
-	wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
 	  --out-name nadeo_auth --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
