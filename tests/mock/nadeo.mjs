@@ -11,7 +11,7 @@
 // One server plays the three hosts under path prefixes: /core (Core: auth + API), /live and
 // /meet (API only). Run it alone with `node tests/mock/nadeo.mjs [port]`.
 import { createHmac, randomUUID } from "node:crypto";
-import { json, listen } from "./server.mjs";
+import { json, listen, testControls } from "./server.mjs";
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
 
@@ -24,11 +24,16 @@ export async function startNadeoMock({
 } = {}) {
   let clock = null; // seconds, or null for real time
   const now = () => (clock ?? Math.floor(Date.now() / 1000));
-  const failures = []; // { route, mode, times }
   const usedRefresh = new Set();
   const stats = { basic: 0, refresh: 0, ubi: 0, api: 0, rejected: 0 };
-  const log = []; // { route, method, path, headers, body }
-  const hanging = new Set();
+  const ctl = testControls(stats, {
+    now: (args) => {
+      clock = args.now ?? null;
+    },
+    reset: () => {
+      clock = null;
+    },
+  });
 
   function sign(claims) {
     const head = b64url(JSON.stringify({ alg: "HS256", env: "trackmania-prod", ver: "1" }));
@@ -63,13 +68,11 @@ export async function startNadeoMock({
 
   /** Applies an injected failure for the route, if one is queued. Returns true if it answered. */
   function injected(route, res) {
-    const i = failures.findIndex((f) => f.route === route);
-    if (i < 0) return false;
-    const f = failures[i];
-    if (--f.times <= 0) failures.splice(i, 1);
-    switch (f.mode) {
+    const mode = ctl.take(route);
+    if (mode === undefined) return false;
+    switch (mode) {
       case "hang":
-        hanging.add(res);
+        ctl.hanging.add(res);
         return true;
       case "garbage":
         res.writeHead(200, { "content-type": "text/html" }).end("<html>upstream error</html>");
@@ -93,8 +96,8 @@ export async function startNadeoMock({
         json(res, 403, ["clubMemberRole:error-notMember"]);
         return true;
       default:
-        if (typeof f.mode === "number") {
-          res.writeHead(f.mode, { "content-type": "text/plain" }).end(`status ${f.mode}`);
+        if (typeof mode === "number") {
+          res.writeHead(mode, { "content-type": "text/plain" }).end(`status ${mode}`);
           return true;
         }
         return false;
@@ -151,9 +154,8 @@ export async function startNadeoMock({
       : path === "/core/v2/authentication/token/ubiservices" ? "ubi"
       : /^\/(core|live|meet)\//.test(path) ? "api"
       : null;
-    if (path.startsWith("/__control/")) return control(path.slice(11), body, res);
-    log.push({ route, method: req.method, path: path + url.search, headers: { ...req.headers }, body });
-    if (log.length > 500) log.shift();
+    if (path.startsWith("/__control/")) return ctl.handle(path.slice(11), body, res, () => ({ ...stats, now: now() }));
+    ctl.record({ route, method: req.method, path: path + url.search, headers: { ...req.headers }, body });
     if (!route) return json(res, 404, { message: "Not Found" });
     stats[route]++;
     if (injected(route, res)) return;
@@ -203,44 +205,14 @@ export async function startNadeoMock({
     return json(res, 200, { ok: true, method: req.method, path: path + url.search, body, accountId: claims.sub, aud: claims.aud });
   }
 
-  /** Test control over HTTP, so that tests running inside workerd can drive the mock too. */
-  function control(what, body, res) {
-    const args = body ? JSON.parse(body) : {};
-    switch (what) {
-      case "fail":
-        failures.push({ route: args.route, mode: args.mode, times: args.times ?? 1 });
-        break;
-      case "now":
-        clock = args.now ?? null;
-        break;
-      case "reset":
-        failures.length = 0;
-        for (const k of Object.keys(stats)) stats[k] = 0;
-        log.length = 0;
-        clock = null;
-        break;
-      case "release":
-        for (const r of hanging) r.destroy();
-        hanging.clear();
-        break;
-      case "stats":
-        break;
-      case "log":
-        return json(res, 200, log);
-      default:
-        return json(res, 404, { message: "no such control" });
-    }
-    return json(res, 200, { ...stats, now: now() });
-  }
-
-  const { origin, close } = await listen(handle, { port, host, hanging });
+  const { origin, close } = await listen(handle, { port, host, hanging: ctl.hanging });
   return {
     origin,
     coreUrl: `${origin}/core`,
     liveUrl: `${origin}/live`,
     meetUrl: `${origin}/meet`,
     stats,
-    log,
+    log: ctl.log,
     accounts,
     issue,
     verify,
@@ -248,18 +220,9 @@ export async function startNadeoMock({
     setNow(seconds) {
       clock = seconds;
     },
-    failNext(route, mode, times = 1) {
-      failures.push({ route, mode, times });
-    },
-    reset() {
-      failures.length = 0;
-      for (const k of Object.keys(stats)) stats[k] = 0;
-      log.length = 0;
-    },
-    releaseHanging() {
-      for (const res of hanging) res.destroy();
-      hanging.clear();
-    },
+    failNext: ctl.fail,
+    reset: ctl.reset,
+    releaseHanging: ctl.release,
     close,
   };
 }

@@ -9,7 +9,7 @@
 //
 // Run it alone with `node tests/mock/oauth.mjs [port]`.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { json, listen } from "./server.mjs";
+import { json, listen, testControls } from "./server.mjs";
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -33,11 +33,17 @@ export async function startOAuthMock({
   const registered = new Set(redirectUris);
   const codes = new Map(); // code -> { redirectUri, scopes, at }
   const refreshTokens = new Map(); // token -> { scopes }
-  const failures = [];
   const stats = { authorize: 0, token: 0, names: 0, ids: 0, user: 0 };
-  const log = [];
-  const hanging = new Set();
   let stringExpiresIn = false;
+  const ctl = testControls(stats, {
+    register: (args) => registered.add(args.redirectUri),
+    "string-expires-in": (args) => {
+      stringExpiresIn = !!args.on;
+    },
+    reset: () => {
+      stringExpiresIn = false;
+    },
+  });
 
   function jwt(claims) {
     const h = b64url(JSON.stringify({ typ: "JWT", alg: "HS256" }));
@@ -67,17 +73,15 @@ export async function startOAuthMock({
     json(res, status, { error, error_description: description, message: description });
 
   function injected(route, res) {
-    const i = failures.findIndex((f) => f.route === route);
-    if (i < 0) return false;
-    const f = failures[i];
-    if (--f.times <= 0) failures.splice(i, 1);
-    if (f.mode === "hang") hanging.add(res);
-    else if (f.mode === "garbage") res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
-    else if (f.mode === 302) res.writeHead(302, { location: "https://example.invalid/" }).end();
-    else if (f.mode === 429) json(res, 429, { message: "Too Many Attempts." }, { "retry-after": "9" });
-    else if (f.mode === 401) json(res, 401, { message: "Unauthenticated." });
-    else if (f.mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
-    else res.writeHead(Number(f.mode), { "content-type": "text/plain" }).end(`status ${f.mode}`);
+    const mode = ctl.take(route);
+    if (mode === undefined) return false;
+    if (mode === "hang") ctl.hanging.add(res);
+    else if (mode === "garbage") res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
+    else if (mode === 302) res.writeHead(302, { location: "https://example.invalid/" }).end();
+    else if (mode === 429) json(res, 429, { message: "Too Many Attempts." }, { "retry-after": "9" });
+    else if (mode === 401) json(res, 401, { message: "Unauthenticated." });
+    else if (mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
+    else res.writeHead(Number(mode), { "content-type": "text/plain" }).end(`status ${mode}`);
     return true;
   }
 
@@ -107,9 +111,8 @@ export async function startOAuthMock({
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url, "http://mock");
     const path = url.pathname;
-    if (path.startsWith("/__control/")) return control(path.slice(11), body, res);
-    log.push({ method: req.method, path: path + url.search, headers: { ...req.headers }, body });
-    if (log.length > 500) log.shift();
+    if (path.startsWith("/__control/")) return ctl.handle(path.slice(11), body, res);
+    ctl.record({ method: req.method, path: path + url.search, headers: { ...req.headers }, body });
 
     if (path === "/oauth/authorize" && req.method === "GET") {
       stats.authorize++;
@@ -189,39 +192,7 @@ export async function startOAuthMock({
     return Object.keys(out).length ? json(res, 200, out) : json(res, 200, []);
   }
 
-  function control(what, body, res) {
-    const args = body ? JSON.parse(body) : {};
-    switch (what) {
-      case "fail":
-        failures.push({ route: args.route, mode: args.mode, times: args.times ?? 1 });
-        break;
-      case "register":
-        registered.add(args.redirectUri);
-        break;
-      case "string-expires-in":
-        stringExpiresIn = !!args.on;
-        break;
-      case "reset":
-        failures.length = 0;
-        for (const k of Object.keys(stats)) stats[k] = 0;
-        log.length = 0;
-        stringExpiresIn = false;
-        break;
-      case "release":
-        for (const r of hanging) r.destroy();
-        hanging.clear();
-        break;
-      case "log":
-        return json(res, 200, log);
-      case "stats":
-        break;
-      default:
-        return json(res, 404, { message: "no such control" });
-    }
-    return json(res, 200, stats);
-  }
-
-  const { origin, close } = await listen(handle, { port, host, hanging });
+  const { origin, close } = await listen(handle, { port, host, hanging: ctl.hanging });
   return {
     origin,
     clientId,

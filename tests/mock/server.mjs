@@ -27,3 +27,66 @@ export async function listen(handle, { port = 0, host = "127.0.0.1", hanging = n
     },
   };
 }
+
+/** What the stand-ins share for tests: failures queued per route, a request log, answers
+ *  left hanging, counters, and the `/__control/<command>` endpoint that drives them (so tests
+ *  inside workerd can too). `extra` adds commands; `extra.reset` also runs on reset. */
+export function testControls(stats, extra = {}) {
+  const failures = []; // { route, mode, times }
+  const log = [];
+  const hanging = new Set();
+  const c = {
+    stats,
+    log,
+    hanging,
+    fail(route, mode, times = 1) {
+      failures.push({ route, mode, times });
+    },
+    /** The mode of the next failure queued for `route` (used up), or undefined. */
+    take(route) {
+      const i = failures.findIndex((f) => f.route === route);
+      if (i < 0) return undefined;
+      const f = failures[i];
+      if (--f.times <= 0) failures.splice(i, 1);
+      return f.mode;
+    },
+    record(entry) {
+      log.push(entry);
+      if (log.length > 500) log.shift();
+    },
+    release() {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+    },
+    reset() {
+      failures.length = 0;
+      for (const k of Object.keys(stats)) stats[k] = 0;
+      log.length = 0;
+      extra.reset?.();
+    },
+    /** Answers `/__control/<what>` with `answer()` (default: the counters). */
+    handle(what, body, res, answer = () => stats) {
+      const args = body ? JSON.parse(body) : {};
+      switch (what) {
+        case "fail":
+          c.fail(args.route, args.mode, args.times ?? 1);
+          break;
+        case "reset":
+          c.reset();
+          break;
+        case "release":
+          c.release();
+          break;
+        case "log":
+          return json(res, 200, log);
+        case "stats":
+          break;
+        default:
+          if (typeof extra[what] !== "function") return json(res, 404, { message: "no such control" });
+          extra[what](args);
+      }
+      return json(res, 200, answer());
+    },
+  };
+  return c;
+}
