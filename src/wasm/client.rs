@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::flight::{is_code, promise, spawn, Gate, Work};
+use super::schedule::Alarm;
 use super::glue::{
     clock_option, clock_s, invalid, js_number, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
@@ -39,7 +40,7 @@ struct Inner {
     gates: [Rc<Gate>; 2],
     logins: Cell<u32>,
     refreshes: Cell<u32>,
-    auto: RefCell<Option<[Option<gloo_timers::callback::Timeout>; 2]>>,
+    auto: RefCell<Option<[Option<Alarm>; 2]>>,
 }
 
 fn idx(a: Audience) -> usize {
@@ -174,31 +175,31 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
     }
 }
 
-/// (Re)arms the background renewal of an audience when auto-refresh is on.
+/// (Re)arms the background renewal of an audience when auto-refresh is on: when the held
+/// token is due (as scheduleRefresh: margin plus up to 60 s of jitter, never before rat).
 fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
     let mut auto = inner.auto.borrow_mut();
     let Some(timers) = auto.as_mut() else { return };
     let Some(pair) = inner.slot(a).borrow().pair.clone() else { return };
-    let jitter = js_sys::Math::random() * 60.0;
-    let Some(at) = nadeo::due_at(&pair.access, inner.margin, jitter) else { return };
-    let wait_ms = ((at - inner.now_s()) * 1000.0).clamp(0.0, 1_073_741_824.0) as u32;
+    let Some(at) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0) else { return };
+    // The client's clock may be injected: turn its due time into a wall-clock time once.
+    let at_ms = js_sys::Date::now() + (at - inner.now_s()) * 1000.0;
     let weak = Rc::downgrade(inner);
-    let token = pair.access_token.clone();
-    timers[idx(a)] = Some(gloo_timers::callback::Timeout::new(wait_ms, move || {
-        let Some(inner) = weak.upgrade() else { return };
-        let still_held = inner.slot(a).borrow().pair.as_ref().is_some_and(|p| p.access_token == token);
-        if still_held {
-            if inner.now_s() < at {
-                // A long wait was cut short to fit a timer: wait again.
-                schedule_auto(&inner, a);
-                return;
+    let token = pair.access_token;
+    timers[idx(a)] = Some(Alarm::new(
+        at_ms,
+        Rc::new(move || {
+            let Some(inner) = weak.upgrade() else { return };
+            let mut s = inner.slot(a).borrow_mut();
+            if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
+                s.rejected = Some(token.clone());
+                drop(s);
+                spawn(Box::pin(async move {
+                    let _ = access_token(inner, a, JsValue::UNDEFINED).await;
+                }));
             }
-            inner.slot(a).borrow_mut().rejected = Some(token.clone());
-            spawn(Box::pin(async move {
-                let _ = access_token(inner, a, JsValue::UNDEFINED).await;
-            }));
-        }
-    }));
+        }),
+    ));
 }
 
 /// Manages one token pair per audience for a service or dedicated server account.

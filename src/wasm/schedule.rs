@@ -78,8 +78,36 @@ pub fn when_expired(token: JsValue, options: JsValue) -> js_sys::Promise {
     when(token, options, true)
 }
 
-/// Calls `fire` at `at_ms` (wall clock) unless cancelled, chaining timers for long waits.
-fn arm(at_ms: f64, fire: Rc<js_sys::Function>, cancelled: Rc<Cell<bool>>, slot: Rc<Cell<Option<Timeout>>>) {
+/// A call at a wall-clock time (ms since the epoch), on timers of at most [`MAX_TIMER_MS`]
+/// chained for long waits; nothing happens once it is cancelled or dropped. Serves
+/// `scheduleRefresh` and `NadeoClient.startAutoRefresh`.
+pub(crate) struct Alarm {
+    cancelled: Rc<Cell<bool>>,
+    slot: Rc<Cell<Option<Timeout>>>,
+}
+
+impl Alarm {
+    pub fn new(at_ms: f64, fire: Rc<dyn Fn()>) -> Alarm {
+        let alarm = Alarm { cancelled: Rc::new(Cell::new(false)), slot: Rc::new(Cell::new(None)) };
+        arm(at_ms, fire, alarm.cancelled.clone(), alarm.slot.clone());
+        alarm
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.set(true);
+        if let Some(t) = self.slot.take() {
+            t.cancel();
+        }
+    }
+}
+
+impl Drop for Alarm {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+fn arm(at_ms: f64, fire: Rc<dyn Fn()>, cancelled: Rc<Cell<bool>>, slot: Rc<Cell<Option<Timeout>>>) {
     if cancelled.get() {
         return;
     }
@@ -98,7 +126,7 @@ fn arm(at_ms: f64, fire: Rc<js_sys::Function>, cancelled: Rc<Cell<bool>>, slot: 
             return;
         }
         cancelled.set(true);
-        let _ = fire.call0(&JsValue::UNDEFINED);
+        fire();
     });
     slot.set(Some(timeout));
 }
@@ -116,14 +144,11 @@ pub fn schedule_refresh(token: JsValue, fire: JsValue, options: JsValue) -> Resu
         return Err(invalid("marginSeconds and jitterSeconds must not be negative"));
     }
     let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or_else(|| to_js(E_NO_EXP))?;
-    let cancelled = Rc::new(Cell::new(false));
-    let slot: Rc<Cell<Option<Timeout>>> = Rc::new(Cell::new(None));
-    arm(at * 1000.0, Rc::new(fire), cancelled.clone(), slot.clone());
-    Ok(Closure::<dyn FnMut()>::new(move || {
-        cancelled.set(true);
-        if let Some(t) = slot.take() {
-            t.cancel();
-        }
-    })
-    .into_js_value())
+    let alarm = Alarm::new(
+        at * 1000.0,
+        Rc::new(move || {
+            let _ = fire.call0(&JsValue::UNDEFINED);
+        }),
+    );
+    Ok(Closure::<dyn FnMut()>::new(move || alarm.cancel()).into_js_value())
 }
