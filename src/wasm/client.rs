@@ -60,6 +60,14 @@ impl Inner {
         &self.slots[idx(a)]
     }
 
+    /// The held access token while it can still be sent: not expired, not refused by an API.
+    fn usable(&self, a: Audience) -> Option<String> {
+        let s = self.slot(a).borrow();
+        let p = s.pair.as_ref()?;
+        let ok = !nadeo::expired(&p.access, self.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str());
+        ok.then(|| p.access_token.clone())
+    }
+
     fn need(&self, a: Audience, now: f64) -> Need {
         let s = self.slot(a).borrow();
         let need = nadeo::assess(s.pair.as_ref(), now, self.margin);
@@ -90,12 +98,7 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
         inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone())
     };
     // After a flight: a due token that is still valid (a refresh that failed in passing).
-    let after = || {
-        let s = inner.slot(a).borrow();
-        let p = s.pair.as_ref()?;
-        let usable = !nadeo::expired(&p.access, inner.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str());
-        usable.then(|| p.access_token.clone())
-    };
+    let after = || inner.usable(a);
     let work = || -> Work { Box::pin(renew(inner.clone(), a)) };
     inner.gates[idx(a)].obtain(&signal, &fresh, &after, &work).await
 }
@@ -162,14 +165,7 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
                 // A refused refresh: the refresh token is dead or used; log in again.
                 Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => login(&inner, a).await,
                 // A passing failure with a still-valid access token: keep serving it.
-                Err(e) => {
-                    let rejected = inner.slot(a).borrow().rejected.as_deref() == Some(held.access_token.as_str());
-                    if !nadeo::expired(&held.access, inner.now_s()) && !rejected {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                }
+                Err(e) => inner.usable(a).map(|_| ()).ok_or(e),
             }
         }
     }
