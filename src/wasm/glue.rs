@@ -108,6 +108,15 @@ pub(crate) fn string_arg(value: &JsValue, message: &'static str) -> Result<Strin
     value.as_string().ok_or_else(|| invalid(message))
 }
 
+/// `INVALID_ARGUMENT` unless `options` is an object (for calls whose options are required).
+pub(crate) fn options_object(options: &JsValue) -> Result<(), JsValue> {
+    if options.is_object() {
+        Ok(())
+    } else {
+        Err(invalid("options must be an object"))
+    }
+}
+
 /// `options[key]` when `options` is an object, `None` when it or the member is undefined;
 /// `INVALID_ARGUMENT` when `options` is neither undefined/null nor an object.
 pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{invalid, make_tokens, required_string, string_option, to_js};
+use super::glue::{invalid, make_tokens, options_object, required_string, string_option, to_js};
 use super::http::{self, Transport};
 use crate::core::audience::Audience;
 use crate::core::nadeo::{self, Tokens};
@@ -18,9 +18,7 @@ pub(crate) struct Common {
 
 impl Common {
     pub fn read(options: &JsValue) -> Result<Common, JsValue> {
-        if !options.is_object() {
-            return Err(invalid("options must be an object"));
-        }
+        options_object(options)?;
         let user_agent = string_option(options, "userAgent")?.ok_or_else(|| invalid(E_UA))?;
         nadeo::user_agent(&user_agent).map_err(to_js)?;
         let core_url = string_option(options, "coreUrl")?

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::flight::{Gate, Work};
 use super::glue::{
-    clock_option, clock_s, denied_error, invalid, make_code_state, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
+    clock_option, clock_s, denied_error, invalid, make_code_state, options_object, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
     set_pair, string_arg, string_array, string_option, to_js,
 };
 use super::http::{status_error, Transport};
@@ -46,9 +46,7 @@ fn new_state(options: &JsValue) -> Result<String, JsValue> {
 }
 
 fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue> {
-    if !options.is_object() {
-        return Err(invalid("options must be an object"));
-    }
+    options_object(options)?;
     let client_id = required_string(options, "clientId")?;
     let redirect_uri = required_string(options, "redirectUri")?;
     let url = oauth::authorization_url(&api_url(options)?, &client_id, &redirect_uri, &scopes(options)?, state).map_err(to_js)?;
@@ -93,9 +91,7 @@ pub fn strip_code_and_state(url: &str) -> String {
 // driver in api.js sends it, and Rust checks the answer. No async state machine in the wasm.
 
 fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), JsValue> {
-    if !options.is_object() {
-        return Err(invalid("options must be an object"));
-    }
+    options_object(options)?;
     Ok((
         Transport::read(options)?,
         api_url(options)?,
@@ -152,9 +148,7 @@ pub fn oauth_answer(status: u16, retry_after: Option<String>, text: String, prev
 /// `[urls, authorization, fetch, signal, timeoutMs]`; `inputs` is ignored for currentUser.
 #[wasm_bindgen(js_name = __lookupRequest, skip_typescript)]
 pub fn lookup_request(kind: u8, inputs: JsValue, options: JsValue) -> Result<js_sys::Array, JsValue> {
-    if !options.is_object() {
-        return Err(invalid("options must be an object"));
-    }
+    options_object(&options)?;
     let token = required_string(&options, "accessToken")?;
     let authorization = header::bearer(&token).map_err(to_js)?;
     let t = Transport::read(&options)?;
