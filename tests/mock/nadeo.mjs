@@ -141,11 +141,7 @@ export async function startNadeoMock({
     return aud;
   }
 
-  async function handle(req, res) {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const body = Buffer.concat(chunks).toString("utf8");
-    const url = new URL(req.url, "http://mock");
+  async function handle(req, res, body, url) {
     const path = url.pathname;
     const auth = req.headers.authorization ?? "";
     const route =

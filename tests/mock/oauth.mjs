@@ -105,11 +105,7 @@ export async function startOAuthMock({
     res.writeHead(302, { location: u.href }).end();
   }
 
-  async function handle(req, res) {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const body = Buffer.concat(chunks).toString("utf8");
-    const url = new URL(req.url, "http://mock");
+  async function handle(req, res, body, url) {
     const path = url.pathname;
     if (path.startsWith("/__control/")) return ctl.handle(path.slice(11), body, res);
     ctl.record({ method: req.method, path: path + url.search, headers: { ...req.headers }, body });

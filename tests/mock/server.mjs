@@ -7,10 +7,17 @@ export function json(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-/** Listens with `handle(req, res)` (errors answer 500). Resolves to { server, origin, close }. */
+/** Listens with `handle(req, res, body, url)`: the request body read as text and its URL
+ *  parsed (errors answer 500). Resolves to { server, origin, close }. */
 export async function listen(handle, { port = 0, host = "127.0.0.1", hanging = new Set() } = {}) {
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e) => res.writeHead(500).end(String(e)));
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      await handle(req, res, Buffer.concat(chunks).toString("utf8"), new URL(req.url, "http://mock"));
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
