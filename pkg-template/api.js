@@ -59,10 +59,14 @@ function send([method, url, headers, body, fetch, signal, timeoutMs]) {
   return httpCall(fetch, method, url, headers, body, timeoutMs, signal);
 }
 
-async function nadeo(kind, options) {
-  const [status, retryAfter, text] = await send(__nadeoRequest(kind, options));
-  return __nadeoAnswer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
+/** A one-shot call: build (kind 1 is always the refresh grant, whose answer may keep the
+ *  given refresh token), send, check. */
+async function oneShot(request, answer, kind, options) {
+  const [status, retryAfter, text] = await send(request(kind, options));
+  return answer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
 }
+const nadeo = (kind, options) => oneShot(__nadeoRequest, __nadeoAnswer, kind, options);
+const grant = (kind, options) => oneShot(__oauthRequest, __oauthAnswer, kind, options);
 
 export async function loginBasic(options) {
   return nadeo(0, options);
@@ -72,11 +76,6 @@ export async function refreshTokens(options) {
 }
 export async function loginUbiTicket(options) {
   return nadeo(2, options);
-}
-
-async function grant(kind, options) {
-  const [status, retryAfter, text] = await send(__oauthRequest(kind, options));
-  return __oauthAnswer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
 }
 
 export async function exchangeCode(options) {
