@@ -48,6 +48,11 @@ impl Code {
         }
     }
 
+    /// The code of its string form, e.g. `"TOKEN_BASE64"`.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
     /// Every code, in documentation order.
     pub const ALL: [Code; 18] = [
         Code::InvalidArgument,

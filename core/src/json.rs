@@ -345,6 +345,26 @@ pub fn validate(text: &[u8]) -> Result<Kind, SyntaxError> {
     scan(text, &mut |_| Ok(())).map_err(|_| SyntaxError)
 }
 
+/// Writes `s` as a JSON string (quotes included): `"` and `\\` escaped, control characters as
+/// `\\u00XX`; everything else as it is (JSON text is UTF-8).
+pub fn push_string(out: &mut alloc::string::String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 /// Decodes the body of a JSON string (as [`Member::value`] gives it, quotes included) into
 /// Rust text. `None` when it is not a string, or holds a lone surrogate escape (which no
 /// token, login or name has).

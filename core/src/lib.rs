@@ -8,12 +8,14 @@
 extern crate alloc;
 
 pub mod audience;
+pub mod backoff;
 pub mod base64url;
 pub mod error;
 pub mod header;
 pub mod json;
 pub mod nadeo;
 pub mod oauth;
+pub mod store;
 pub mod token;
 
 pub use error::{Code, Error};

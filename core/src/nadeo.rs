@@ -139,16 +139,6 @@ pub fn status_code(status: u16) -> (Code, &'static str) {
     }
 }
 
-/// `Retry-After` as delta-seconds (the form Nadeo and Cloudflare send). HTTP dates are
-/// ignored.
-pub fn retry_after(value: &str) -> Option<f64> {
-    let v = value.trim();
-    if v.is_empty() || v.len() > 9 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse::<u32>().ok().map(f64::from)
-}
-
 /// Reads `{"accessToken":"…","refreshToken":"…"}` from a 2xx answer. Both must be JWTs that
 /// decode; a missing refresh token falls back to `previous_refresh` (a refresh answer that
 /// lacks one keeps the old).
@@ -222,40 +212,6 @@ pub fn assess(pair: Option<&Tokens>, now: f64, margin: f64) -> Need {
     } else {
         Need::Refresh
     }
-}
-
-/// The store's value for a pair: `{"v":1,"accessToken":"…","refreshToken":"…"}`. Tokens are
-/// header-safe visible ASCII without quotes or backslashes (checked by [`pair`]).
-pub fn store_value(p: &Tokens) -> String {
-    let mut s = String::with_capacity(p.access_token.len() + p.refresh_token.len() + 48);
-    s.push_str("{\"v\":1,\"accessToken\":\"");
-    s.push_str(&p.access_token);
-    s.push_str("\",\"refreshToken\":\"");
-    s.push_str(&p.refresh_token);
-    s.push_str("\"}");
-    s
-}
-
-/// A pair read back from a store, or `None` for anything unusable (garbage degrades to a
-/// login, never to an error).
-pub fn from_store(value: &str, slow: &dyn Fn(&str) -> Option<f64>) -> Option<Tokens> {
-    tokens_from_body(value, None, slow).ok()
-}
-
-/// The store key of a login's pair for an audience. Never holds the password.
-pub fn store_key(login: &str, audience: Audience) -> String {
-    let mut k = String::from("nadeo-auth:v1:");
-    k.push_str(audience.as_str());
-    k.push(':');
-    k.push_str(login);
-    k
-}
-
-/// Seconds a stored pair stays useful: until the refresh token dies, at least 60 (Cloudflare
-/// KV's minimum TTL).
-pub fn store_ttl(p: &Tokens, now: f64) -> f64 {
-    let until = p.refresh.exp.or(p.access.exp).unwrap_or(now + 3600.0);
-    (((until - now) as i64) as f64).max(60.0)
 }
 
 #[cfg(test)]
