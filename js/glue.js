@@ -78,6 +78,20 @@ export function httpError(code, message, status, text, retryAfter) {
   return new NadeoAuthError(code, message, { status, body, retryAfter });
 }
 
+/** The error of a call made while auth attempts back off after a failure: the last failure's
+ *  code, status and body (JSON text, parsed back), and the seconds until the next attempt. */
+export function backoffError(code, status, bodyText, retryAfter) {
+  let body;
+  if (bodyText !== undefined) {
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      body = bodyText;
+    }
+  }
+  return new NadeoAuthError(code, "the last auth attempt failed; no new attempt before retryAfter seconds have passed (backoff)", { status, body, retryAfter });
+}
+
 export function makeTokens(accessToken, refreshToken) {
   return { accessToken, refreshToken };
 }
@@ -236,17 +250,17 @@ export async function sendPrepared(fetchFn, url, prepared, authorization, userAg
   }
 }
 
-/** The UNAUTHORIZED error of an API call that got 401 twice. */
+/** The UNAUTHORIZED error of an API call whose 401 is final (the token was renewed for a 401 already). */
 export async function unauthorizedFrom(res) {
   let text = "";
   try {
     text = await res.text();
   } catch {}
-  return httpError("UNAUTHORIZED", "the API refused the token twice (401), after a renewal", res.status, text, undefined);
+  return httpError("UNAUTHORIZED", "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it", res.status, text, undefined);
 }
 
-export function makeStats(logins, refreshes) {
-  return { logins, refreshes };
+export function makeStats(logins, refreshes, failures) {
+  return { logins, refreshes, failures };
 }
 
 // ---------------------------------------------------------------- OAuth helpers

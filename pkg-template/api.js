@@ -16,12 +16,13 @@ import {
   __ApiTokens,
   __redirectState,
   __stripCodeAndState,
-  NadeoClient,
+  NadeoClient as ManagedTokens,
   nadeoAuthorization,
   authorizationUrl,
   parseRedirect,
 } from "./nadeo_auth.js";
 import { NadeoAuthError, httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__GLUE__";
+import { Throttle } from "./throttle.js";
 
 export {
   decodeToken,
@@ -29,7 +30,6 @@ export {
   nadeoAuthorization,
   bearerAuthorization,
   audienceForUrl,
-  NadeoClient,
   whenRefreshable,
   whenExpired,
   scheduleRefresh,
@@ -38,21 +38,34 @@ export {
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";
 
-/** NadeoClient.fetch: fetch() with the Authorization of the URL's audience. On a 401 it
- *  renews once and retries once with the same (buffered) body; a second 401 is UNAUTHORIZED.
- *  A URL that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. */
-NadeoClient.prototype.fetch = async function fetch(input, init) {
-  const [url, prepared] = await prepareRequest(input, init);
-  const [audience, fetchFn, userAgent] = this.__route(url);
-  const signal = init?.signal;
-  for (let retried = false; ; retried = true) {
-    const token = await this.accessToken(audience, { signal });
-    const res = await sendPrepared(fetchFn, url, prepared, nadeoAuthorization(token), userAgent);
-    if (res.status !== 401) return res;
-    if (retried) throw await unauthorizedFrom(res);
-    this.__rejected(audience, token);
+/** Manages one token pair per audience (the token logic and the failure policy are the
+ *  wasm's ManagedTokens); adds fetch() and its optional throttle. */
+export class NadeoClient extends ManagedTokens {
+  #throttle;
+
+  constructor(options) {
+    super(options);
+    this.#throttle = Throttle.of(options.requestsPerSecond);
   }
-};
+
+  /** fetch() with the Authorization of the URL's audience. On a 401 it renews once and
+   *  retries once with the same (buffered) body; a second 401, or a 401 to a token that was
+   *  itself renewed for a 401, is UNAUTHORIZED (one renewal per token, never a loop). A URL
+   *  that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. An API's
+   *  other answers, 429 included, are handed back as they are. */
+  async fetch(input, init) {
+    const [url, prepared] = await prepareRequest(input, init);
+    const [audience, fetchFn, userAgent] = this.__route(url);
+    const signal = init?.signal;
+    for (let retried = false; ; retried = true) {
+      const token = await this.accessToken(audience, { signal });
+      await this.#throttle?.wait(signal);
+      const res = await sendPrepared(fetchFn, url, prepared, nadeoAuthorization(token), userAgent);
+      if (res.status !== 401) return res;
+      if (retried || !this.__refused(audience, token)) throw await unauthorizedFrom(res);
+    }
+  }
+}
 
 /** Sends a plan [method, url, headers, body, fetch, signal, timeoutMs]: [status, retryAfter, text]. */
 function send([method, url, headers, body, fetch, signal, timeoutMs]) {

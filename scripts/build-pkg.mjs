@@ -3,6 +3,7 @@
 // pkg-template/. Run by `make pkg` after wasm-pack; takes no arguments.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 
 const root = new URL("..", import.meta.url).pathname;
 const built = join(root, "build/wasm-pack");
@@ -34,7 +35,7 @@ mkdirSync(out, { recursive: true });
 cpSync(join(built, "nadeo_auth_bg.wasm"), join(out, "nadeo_auth_bg.wasm"));
 cpSync(join(built, "snippets"), join(out, "snippets"), { recursive: true });
 
-// The glue snippet lives under a hashed folder: point api.js at it.
+// The glue snippet lives under a hashed folder: point the entry files (api.js, throttle.js) at it.
 const snippetDirs = readdirSync(join(out, "snippets"));
 if (snippetDirs.length !== 1) throw new Error(`expected one snippet folder, found ${snippetDirs.join(", ")}`);
 const glue = `./snippets/${snippetDirs[0]}/js/glue.js`;
@@ -42,7 +43,7 @@ if (!existsSync(join(out, glue))) throw new Error(`missing ${glue}`);
 
 for (const f of readdirSync(template)) {
   let text = readFileSync(join(template, f), "utf8");
-  if (f === "api.js") text = text.replaceAll("__GLUE__", glue);
+  if (f.endsWith(".js")) text = text.replaceAll("__GLUE__", glue);
   if (f === "package.json") {
     const pkg = JSON.parse(text);
     const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
@@ -50,6 +51,29 @@ for (const f of readdirSync(template)) {
     text = JSON.stringify(pkg, null, 2) + "\n";
   }
   writeFileSync(join(out, f), text);
+}
+// Shipped JS loses its comments and whitespace (identifiers stay, so stack traces still read):
+// wasm-bindgen copies every Rust doc comment into nadeo_auth.js, and the package's size
+// budget counts what a runtime loads. The commented sources are in the repository.
+const { transformSync } = createRequire(join(root, "tools/package.json"))("esbuild");
+const shippedJs = [];
+const walkJs = (dir) => {
+  for (const f of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, f.name);
+    if (f.isDirectory()) walkJs(p);
+    else if (f.name.endsWith(".js")) shippedJs.push(p);
+  }
+};
+walkJs(out);
+for (const p of shippedJs) {
+  const { code } = transformSync(readFileSync(p, "utf8"), {
+    format: "esm",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    target: "es2022",
+  });
+  writeFileSync(p, code);
 }
 cpSync(join(root, "README.md"), join(out, "README.md"));
 console.log(`pkg/ assembled (nadeo-auth, glue at ${glue})`);

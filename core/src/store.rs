@@ -54,24 +54,24 @@ fn push_uint(out: &mut String, mut n: u64) {
 
 /// The value to store. Tokens are header-safe visible ASCII without quotes or backslashes
 /// (checked when they were adopted), so they are written as they are.
-pub fn value(s: &Stored) -> String {
+pub fn value(pair: Option<&Tokens>, after_401: bool, backoff: &Backoff) -> String {
     let mut out = String::with_capacity(1200);
     out.push_str("{\"v\":1");
-    if let Some(p) = &s.pair {
+    if let Some(p) = pair {
         out.push_str(",\"accessToken\":\"");
         out.push_str(&p.access_token);
         out.push_str("\",\"refreshToken\":\"");
         out.push_str(&p.refresh_token);
         out.push('"');
-        if s.after_401 {
+        if after_401 {
             out.push_str(",\"after401\":true");
         }
     }
-    if let (true, Some(last)) = (s.backoff.failures > 0, &s.backoff.last) {
+    if let (true, Some(last)) = (backoff.failures > 0, &backoff.last) {
         out.push_str(",\"backoff\":{\"failures\":");
-        push_uint(&mut out, u64::from(s.backoff.failures));
+        push_uint(&mut out, u64::from(backoff.failures));
         out.push_str(",\"notBeforeMs\":");
-        push_uint(&mut out, (s.backoff.not_before.max(0.0) * 1000.0) as u64);
+        push_uint(&mut out, (backoff.not_before.max(0.0) * 1000.0) as u64);
         out.push_str(",\"code\":\"");
         out.push_str(last.code.as_str());
         out.push('"');
@@ -140,9 +140,9 @@ pub fn read(value: &str, slow: &dyn Fn(&str) -> Option<f64>) -> Stored {
 /// Seconds a stored value stays useful: the pair until its refresh token dies, the backoff
 /// until a cap after its wait (so the next failure still counts as a repeat); at least 60
 /// (Cloudflare KV's minimum TTL).
-pub fn ttl(s: &Stored, now: f64) -> f64 {
-    let pair_until = s.pair.as_ref().map(|p| p.refresh.exp.or(p.access.exp).unwrap_or(now + 3600.0));
-    let backoff_until = (s.backoff.failures > 0).then_some(s.backoff.not_before + CAP_S);
+pub fn ttl(pair: Option<&Tokens>, backoff: &Backoff, now: f64) -> f64 {
+    let pair_until = pair.map(|p| p.refresh.exp.or(p.access.exp).unwrap_or(now + 3600.0));
+    let backoff_until = (backoff.failures > 0).then_some(backoff.not_before + CAP_S);
     let until = match (pair_until, backoff_until) {
         (Some(a), Some(b)) => a.max(b),
         (a, b) => a.or(b).unwrap_or(now),

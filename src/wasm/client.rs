@@ -14,16 +14,33 @@ use super::glue::{
     to_js,
 };
 use super::http::{self, Transport};
+use super::policy;
 use super::nadeo::audience_option;
 use super::token::audience_of_href;
 use crate::core::audience::Audience;
+use crate::core::backoff::Backoff;
 use crate::core::nadeo::{self, Need, Tokens};
+use crate::core::store;
+use crate::core::{Code, Error};
 
 #[derive(Default)]
 struct Slot {
     pair: Option<Tokens>,
-    /// The access token that an API answered 401 to: renew it even if it looks fresh.
-    rejected: Option<String>,
+    /// The pair came from a renewal made because an API answered 401: a 401 to it is final
+    /// (no second renewal for the same refusal) until it is due by time.
+    after_401: bool,
+    /// The access token that an API answered 401 to: renew it even if it looks fresh, and do
+    /// not serve it any more.
+    refused: Option<String>,
+    /// The access token auto-refresh wants renewed now (still served meanwhile).
+    early: Option<String>,
+    /// The refresh token was refused: the next renewal is a login.
+    refresh_dead: bool,
+    /// The failure policy of this audience (shared through the store).
+    backoff: Backoff,
+    /// Bumped by every adopted pair: a failure of an attempt that started before a newer
+    /// success (a stale flight) must not put the audience in backoff.
+    generation: u32,
 }
 
 struct Inner {
@@ -40,6 +57,7 @@ struct Inner {
     gates: [Rc<Gate>; 2],
     logins: Cell<u32>,
     refreshes: Cell<u32>,
+    failures: Cell<u32>,
     auto: RefCell<Option<[Option<Alarm>; 2]>>,
 }
 
@@ -64,17 +82,30 @@ impl Inner {
     fn usable(&self, a: Audience) -> Option<String> {
         let s = self.slot(a).borrow();
         let p = s.pair.as_ref()?;
-        let ok = !nadeo::expired(&p.access, self.now_s()) && s.rejected.as_deref() != Some(p.access_token.as_str());
+        let ok = !nadeo::expired(&p.access, self.now_s()) && s.refused.as_deref() != Some(p.access_token.as_str());
         ok.then(|| p.access_token.clone())
     }
 
     fn need(&self, a: Audience, now: f64) -> Need {
         let s = self.slot(a).borrow();
         let need = nadeo::assess(s.pair.as_ref(), now, self.margin);
-        match (&need, &s.pair, &s.rejected) {
-            (Need::Fresh, Some(p), Some(r)) if *r == p.access_token => Need::Refresh,
+        match (need, &s.pair) {
+            (Need::Refresh, _) if s.refresh_dead => Need::Login,
+            (Need::Fresh, Some(p)) if s.refused.as_ref() == Some(&p.access_token) || s.early.as_ref() == Some(&p.access_token) => {
+                if s.refresh_dead {
+                    Need::Login
+                } else {
+                    Need::Refresh
+                }
+            }
             _ => need,
         }
+    }
+
+    /// The error for callers while the audience backs off, or `None` when an attempt may be
+    /// made.
+    fn blocked(&self, a: Audience) -> Option<JsValue> {
+        policy::blocked(&self.slot(a).borrow().backoff, self.now_s())
     }
 
     fn audience_of(&self, url: &str) -> Option<Audience> {
@@ -87,108 +118,188 @@ impl Inner {
         }
         audience_of_href(url)
     }
+
+    /// Writes this audience's state (pair, after-401 mark, backoff) to the store, if any.
+    async fn save(&self, a: Audience) {
+        let Some(store) = &self.store else { return };
+        let (value, ttl) = {
+            let s = self.slot(a).borrow();
+            (store::value(s.pair.as_ref(), s.after_401, &s.backoff), store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()))
+        };
+        let _ = JsFuture::from(store_put(store, &store::key(&self.login, a), &value, ttl)).await;
+    }
 }
+
+const E_EXPIRED_ON_ARRIVAL: Error =
+    Error::new(Code::BadResponse, "the auth service answered a token that is already expired by this machine's clock: is the clock right?");
 
 /// A usable access token for the audience (the heart of the client).
 async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
     let fresh = || {
-        if inner.need(a, inner.now_s()) != Need::Fresh {
-            return None;
+        let now = inner.now_s();
+        if inner.need(a, now) == Need::Fresh {
+            return inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone());
         }
-        inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone())
+        // While renewals back off, a still-valid token keeps being served.
+        if inner.slot(a).borrow().backoff.wait(now).is_some() {
+            return inner.usable(a);
+        }
+        None
     };
+    if let Some(token) = fresh() {
+        return Ok(token);
+    }
+    // Fail fast during a backoff: no flight, no network.
+    if let Some(err) = inner.blocked(a) {
+        return Err(err);
+    }
     // After a flight: a due token that is still valid (a refresh that failed in passing).
     let after = || inner.usable(a);
     let work = || -> Work { Box::pin(renew(inner.clone(), a)) };
     inner.gates[idx(a)].obtain(&signal, &fresh, &after, &work).await
 }
 
-/// Adopts a pair: memory, store, auto-refresh.
-async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, write_store: bool) {
-    let value = nadeo::store_value(&pair);
-    let ttl = nadeo::store_ttl(&pair, inner.now_s());
+/// Adopts a pair: memory, store, auto-refresh. A success resets the backoff.
+async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, after_401: bool, write_store: bool) {
     {
         let mut s = inner.slot(a).borrow_mut();
         s.pair = Some(pair);
-        s.rejected = None;
+        s.after_401 = after_401;
+        s.refused = None;
+        s.early = None;
+        s.refresh_dead = false;
+        s.generation = s.generation.wrapping_add(1);
+        if write_store {
+            s.backoff.succeeded();
+        }
     }
     schedule_auto(inner, a);
     if write_store {
-        if let Some(store) = &inner.store {
-            let _ = JsFuture::from(store_put(store, &nadeo::store_key(&inner.login, a), &value, ttl)).await;
-        }
+        inner.save(a).await;
     }
 }
 
-async fn login(inner: &Rc<Inner>, a: Audience) -> Result<(), JsValue> {
-    let req = nadeo::login_basic(&inner.core_url, &inner.login, &inner.password, a, &inner.user_agent).map_err(to_js)?;
-    inner.logins.set(inner.logins.get() + 1);
-    let pair = http::tokens(&inner.transport, &req, None).await?;
-    adopt(inner, a, pair, true).await;
-    Ok(())
+/// Records a failed attempt (unless a newer pair was adopted since it started) and shares it
+/// through the store.
+async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &JsValue) {
+    inner.failures.set(inner.failures.get() + 1);
+    let counted = {
+        let mut s = inner.slot(a).borrow_mut();
+        s.generation == generation && policy::record(&mut s.backoff, inner.now_s(), err)
+    };
+    if counted {
+        schedule_auto(inner, a);
+        inner.save(a).await;
+    }
 }
 
+/// Another client (isolate, process) on the same store may hold a better pair, or be backing
+/// off: take both into account. Returns whether the held pair is now fresh.
+async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
+    let Some(store) = &inner.store else { return false };
+    let v = JsFuture::from(store_get(store, &store::key(&inner.login, a))).await.ok().and_then(|v| v.as_string());
+    let Some(stored) = v.map(|v| store::read(&v, &js_number)) else { return false };
+    inner.slot(a).borrow_mut().backoff.merge(&stored.backoff, now);
+    let Some(p) = stored.pair else { return false };
+    let (held, refused) = {
+        let s = inner.slot(a).borrow();
+        (s.pair.as_ref().map(|p| p.access_token.clone()), s.refused.clone())
+    };
+    if held.as_deref() == Some(p.access_token.as_str()) || refused.as_deref() == Some(p.access_token.as_str()) {
+        return false;
+    }
+    let fresh = nadeo::assess(Some(&p), now, inner.margin) == Need::Fresh;
+    // Adopting keeps the shared backoff (only our own successes reset it).
+    let backoff = inner.slot(a).borrow().backoff.clone();
+    adopt(inner, a, p, stored.after_401, false).await;
+    inner.slot(a).borrow_mut().backoff = backoff;
+    fresh
+}
+
+/// One login or renewal attempt for the audience: the work of a flight.
 async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
     let now = inner.now_s();
-    let mut need = inner.need(a, now);
-    // Another client (isolate, process) on the same store may hold a better pair.
-    if need != Need::Fresh {
-        if let Some(store) = &inner.store {
-            let key = nadeo::store_key(&inner.login, a);
-            let v = JsFuture::from(store_get(store, &key)).await.ok().and_then(|v| v.as_string());
-            let held = inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone());
-            if let Some(p) = v.and_then(|v| nadeo::from_store(&v, &js_number)) {
-                let rejected = inner.slot(a).borrow().rejected.clone();
-                if held.as_deref() != Some(p.access_token.as_str()) && rejected.as_deref() != Some(p.access_token.as_str()) {
-                    let stored_need = nadeo::assess(Some(&p), now, inner.margin);
-                    adopt(&inner, a, p, false).await;
-                    if stored_need == Need::Fresh {
-                        return Ok(());
-                    }
-                    need = stored_need;
-                }
-            }
-        }
+    // A passing failure or a backoff learnt from the store: serve what is still valid.
+    let serve_or = |err: JsValue| inner.usable(a).map(|_| ()).ok_or(err);
+    if let Some(err) = inner.blocked(a) {
+        return serve_or(err);
     }
-    match need {
-        Need::Fresh => Ok(()),
-        Need::Login => login(&inner, a).await,
-        Need::Refresh => {
-            let Some(held) = inner.slot(a).borrow().pair.clone() else { return login(&inner, a).await };
+    if read_store(&inner, a, now).await {
+        return Ok(());
+    }
+    if let Some(err) = inner.blocked(a) {
+        return serve_or(err);
+    }
+    let (generation, held, after_refusal) = {
+        let s = inner.slot(a).borrow();
+        let refused = s.pair.as_ref().is_some_and(|p| s.refused.as_ref() == Some(&p.access_token));
+        (s.generation, s.pair.clone(), refused)
+    };
+    let result = match (inner.need(a, now), held) {
+        (Need::Fresh, _) => return Ok(()),
+        (Need::Refresh, Some(held)) => {
             let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent).map_err(to_js)?;
             inner.refreshes.set(inner.refreshes.get() + 1);
             match http::tokens(&inner.transport, &req, Some(&held.refresh_token)).await {
-                Ok(pair) => {
-                    adopt(&inner, a, pair, true).await;
-                    Ok(())
-                }
                 // A refused refresh: the refresh token is dead or used; log in again.
-                Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => login(&inner, a).await,
-                // A passing failure with a still-valid access token: keep serving it.
-                Err(e) => inner.usable(a).map(|_| ()).ok_or(e),
+                Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => {
+                    inner.failures.set(inner.failures.get() + 1);
+                    inner.slot(a).borrow_mut().refresh_dead = true;
+                    login(&inner, a).await
+                }
+                other => other,
             }
+        }
+        _ => login(&inner, a).await,
+    };
+    match result {
+        // A token that is expired on arrival (this machine's clock is off by an hour or more)
+        // would make every call log in again: it is a failure like any other.
+        Ok(pair) if nadeo::expired(&pair.access, inner.now_s()) => {
+            let e = to_js(E_EXPIRED_ON_ARRIVAL);
+            failed(&inner, a, generation, &e).await;
+            Err(e)
+        }
+        Ok(pair) => {
+            adopt(&inner, a, pair, after_refusal, true).await;
+            Ok(())
+        }
+        Err(e) => {
+            failed(&inner, a, generation, &e).await;
+            serve_or(e)
         }
     }
 }
 
+async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, JsValue> {
+    let req = nadeo::login_basic(&inner.core_url, &inner.login, &inner.password, a, &inner.user_agent).map_err(to_js)?;
+    inner.logins.set(inner.logins.get() + 1);
+    http::tokens(&inner.transport, &req, None).await
+}
+
 /// (Re)arms the background renewal of an audience when auto-refresh is on: when the held
-/// token is due (as scheduleRefresh: margin plus up to 60 s of jitter, never before rat).
+/// token is due (as scheduleRefresh: margin plus up to 60 s of jitter, never before rat), and
+/// not before the backoff of a failed attempt has passed.
 fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
     let mut auto = inner.auto.borrow_mut();
     let Some(timers) = auto.as_mut() else { return };
-    let Some(pair) = inner.slot(a).borrow().pair.clone() else { return };
-    let Some(at) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0) else { return };
+    let (token, at) = {
+        let s = inner.slot(a).borrow();
+        let Some(pair) = &s.pair else { return };
+        let Some(due) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0) else { return };
+        let at = if s.backoff.failures > 0 { due.max(s.backoff.not_before) } else { due };
+        (pair.access_token.clone(), at)
+    };
     // The client's clock may be injected: turn its due time into a wall-clock time once.
     let at_ms = js_sys::Date::now() + (at - inner.now_s()) * 1000.0;
     let weak = Rc::downgrade(inner);
-    let token = pair.access_token;
     timers[idx(a)] = Some(Alarm::new(
         at_ms,
         Rc::new(move || {
             let Some(inner) = weak.upgrade() else { return };
             let mut s = inner.slot(a).borrow_mut();
             if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
-                s.rejected = Some(token.clone());
+                s.early = Some(token.clone());
                 drop(s);
                 spawn(Box::pin(async move {
                     let _ = access_token(inner, a, JsValue::UNDEFINED).await;
@@ -252,6 +363,7 @@ impl NadeoClient {
                 gates: Default::default(),
                 logins: Cell::new(0),
                 refreshes: Cell::new(0),
+                failures: Cell::new(0),
                 auto: RefCell::new(None),
             }),
         })
@@ -283,15 +395,22 @@ impl NadeoClient {
         Ok(out)
     }
 
-    /// For `fetch` (in api.js): an API answered 401 to `token`; renew it on the next call.
-    #[wasm_bindgen(js_name = __rejected)]
-    pub fn rejected(&self, audience: &str, token: String) {
-        if let Some(a) = Audience::parse(audience) {
-            let mut s = self.inner.slot(a).borrow_mut();
-            if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
-                s.rejected = Some(token);
-            }
+    /// For `fetch` (in api.js): an API answered 401 to `token`. Returns whether a retry may
+    /// follow: the token is marked for renewal, unless it came from a renewal made for an
+    /// earlier 401 (then the 401 is final for it: one renewal per token).
+    #[wasm_bindgen(js_name = __refused)]
+    pub fn refused(&self, audience: &str, token: String) -> bool {
+        let Some(a) = Audience::parse(audience) else { return false };
+        let mut s = self.inner.slot(a).borrow_mut();
+        if !s.pair.as_ref().is_some_and(|p| p.access_token == token) {
+            // Already renewed by another call: retry with the current token.
+            return true;
         }
+        if s.after_401 {
+            return false;
+        }
+        s.refused = Some(token);
+        true
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.
@@ -310,9 +429,10 @@ impl NadeoClient {
         .into_js_value()
     }
 
-    /// `{ logins, refreshes }`: network calls made to the auth endpoints.
+    /// `{ logins, refreshes, failures }`: calls made to the auth endpoints, and how many of
+    /// them failed.
     #[wasm_bindgen(getter)]
     pub fn stats(&self) -> JsValue {
-        make_stats(self.inner.logins.get(), self.inner.refreshes.get())
+        make_stats(self.inner.logins.get(), self.inner.refreshes.get(), self.inner.failures.get())
     }
 }

@@ -67,8 +67,7 @@ impl Gate {
     /// A value: `fresh()` as soon as it has one; else the running flight is joined, or one is
     /// started with `work()`. Once a flight this caller waited on has succeeded, `after()` may
     /// accept what it left (a due but still valid token). A flight's failure is shared with
-    /// its waiters, except a timeout or network error of another caller's flight (it may have
-    /// died with its request), which the waiter retries once with a flight of its own.
+    /// its waiters. A flight whose request died (no heartbeat) is taken over.
     pub async fn obtain(
         self: &Rc<Self>,
         signal: &JsValue,
@@ -77,7 +76,6 @@ impl Gate {
         work: &dyn Fn() -> Work,
     ) -> Result<String, JsValue> {
         let mut waited_on: Option<u32> = None;
-        let mut own: Option<u32> = None;
         let mut rounds = 0;
         loop {
             if is_aborted(signal) {
@@ -93,9 +91,10 @@ impl Gate {
                 }
                 _ => {
                     if let Some(id) = waited_on.take() {
+                        // Every failure is shared: whether and when to try again is the
+                        // failure policy's call (the backoff), not each waiter's.
                         if let Some((failed_id, err)) = &*self.failed.borrow() {
-                            let transport = is_code(err, "TIMEOUT") || is_code(err, "NETWORK");
-                            if *failed_id == id && (own == Some(id) || !transport) {
+                            if *failed_id == id {
                                 return Err(err.clone());
                             }
                         }
@@ -111,7 +110,6 @@ impl Gate {
                     self.next.set(id);
                     self.flight.set(Some(Flight { id, alive_at: wall_ms() }));
                     waited_on = Some(id);
-                    own = Some(id);
                     spawn(Box::pin(self.clone().heartbeat(id)));
                     let gate = self.clone();
                     let job = work();

@@ -32,6 +32,10 @@ extern "C" {
     #[wasm_bindgen(js_name = httpError)]
     pub(crate) fn http_error(code: &str, message: &str, status: u16, text: &str, retry_after: Option<f64>) -> JsValue;
 
+    /// The error of a call refused during a backoff (`body` is JSON text, parsed back).
+    #[wasm_bindgen(js_name = backoffError)]
+    pub(crate) fn backoff_error(code: &str, status: Option<u16>, body: Option<&str>, retry_after: f64) -> JsValue;
+
     #[wasm_bindgen(js_name = makeTokens)]
     pub(crate) fn make_tokens(access_token: &str, refresh_token: &str) -> JsValue;
 
@@ -68,7 +72,7 @@ extern "C" {
     #[wasm_bindgen(js_name = normalizeBase)]
     pub(crate) fn normalize_base(base: &str) -> Option<String>;
     #[wasm_bindgen(js_name = makeStats)]
-    pub(crate) fn make_stats(logins: u32, refreshes: u32) -> JsValue;
+    pub(crate) fn make_stats(logins: u32, refreshes: u32, failures: u32) -> JsValue;
 
     #[wasm_bindgen(js_name = randomBytes32)]
     pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::glue::{fetch_of, http_call, http_error, invalid, js_number, number_option, option, to_js};
+use crate::core::backoff;
 use crate::core::nadeo::{self, Request, Tokens};
 
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -81,7 +82,8 @@ pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result
 
 /// The error of a non-2xx answer, `retryAfter` set on 429 and 503.
 pub(crate) fn status_error(status: u16, text: &str, retry_after: Option<&str>, (code, message): (crate::core::Code, &str)) -> JsValue {
-    let retry = retry_after.and_then(nadeo::retry_after).filter(|_| matches!(status, 429 | 503));
+    let now = js_sys::Date::now() / 1000.0;
+    let retry = retry_after.and_then(|v| backoff::retry_after(v, now)).filter(|_| matches!(status, 429 | 503));
     http_error(code.as_str(), message, status, text, retry)
 }
 

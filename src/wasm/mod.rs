@@ -7,5 +7,6 @@ pub mod flight;
 pub mod http;
 pub mod nadeo;
 pub mod oauth;
+pub mod policy;
 pub mod schedule;
 pub mod token;

@@ -12,6 +12,8 @@ use super::glue::{
     set_pair, string_arg, string_array, string_option, to_js,
 };
 use super::http::{status_error, Transport};
+use super::policy;
+use crate::core::backoff::Backoff;
 use super::nadeo::{plan, push_transport};
 use crate::core::oauth::{self, Grant, Lookup, RedirectError};
 use crate::core::header;
@@ -192,34 +194,64 @@ struct ApiInner {
     token: RefCell<Option<(String, f64)>>,
     gate: Rc<Gate>,
     grants: Cell<u32>,
+    /// The failure policy of the client-credentials grant (as NadeoClient's per audience).
+    backoff: RefCell<Backoff>,
 }
 
 impl ApiInner {
     fn now_s(&self) -> f64 {
         clock_s(&self.now)
     }
+
+    /// The held token while it has not expired.
+    fn usable(&self) -> Option<String> {
+        let t = self.token.borrow();
+        let (tok, at) = t.as_ref()?;
+        (self.now_s() < *at).then(|| tok.clone())
+    }
 }
 
 async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
     let fresh = || {
+        let now = inner.now_s();
+        if inner.backoff.borrow().wait(now).is_some() {
+            // Backing off: a still-valid token keeps being served.
+            return inner.usable();
+        }
         let t = inner.token.borrow();
         let (tok, at) = t.as_ref()?;
-        (inner.now_s() < at - RENEW_BEFORE_S).then(|| tok.clone())
+        (now < at - RENEW_BEFORE_S).then(|| tok.clone())
     };
-    let after = || {
-        let t = inner.token.borrow();
-        let (tok, at) = t.as_ref()?;
-        (inner.now_s() < *at).then(|| tok.clone())
-    };
+    if let Some(token) = fresh() {
+        return Ok(token);
+    }
+    if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
+        return Err(err);
+    }
+    let after = || inner.usable();
     let work = || -> Work {
         let inner = inner.clone();
         Box::pin(async move {
+            if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
+                return inner.usable().map(|_| ()).ok_or(err);
+            }
             inner.grants.set(inner.grants.get() + 1);
-            let promise: js_sys::Promise = inner.grant.call0(&JsValue::UNDEFINED)?.into();
-            let t = wasm_bindgen_futures::JsFuture::from(promise).await?;
+            let granted = match inner.grant.call0(&JsValue::UNDEFINED) {
+                Ok(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(p)).await,
+                Err(e) => Err(e),
+            };
+            let t = match granted {
+                Ok(t) => t,
+                Err(e) => {
+                    policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
+                    // A passing failure with a still-valid token: keep serving it.
+                    return inner.usable().map(|_| ()).ok_or(e);
+                }
+            };
             let get = |k: &str| js_sys::Reflect::get(&t, &JsValue::from_str(k)).ok();
             let token = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
             let expires_in = get("expiresIn").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            inner.backoff.borrow_mut().succeeded();
             *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
             Ok(())
         })
@@ -242,7 +274,7 @@ impl ApiTokens {
         let (_, _, id, secret) = client_of(&options)?;
         oauth::grant_body(&Grant::ClientCredentials, &id, &secret).map_err(to_js)?;
         let now = clock_option(&options)?;
-        Ok(ApiTokens { inner: Rc::new(ApiInner { grant, now, token: RefCell::new(None), gate: Rc::default(), grants: Cell::new(0) }) })
+        Ok(ApiTokens { inner: Rc::new(ApiInner { grant, now, token: RefCell::new(None), gate: Rc::default(), grants: Cell::new(0), backoff: RefCell::default() }) })
     }
 
     #[wasm_bindgen(js_name = accessToken)]

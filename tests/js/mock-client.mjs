@@ -12,6 +12,7 @@ export function mockClient(origin) {
     fail: (route, mode, times = 1) => call("fail", { route, mode, times }),
     setNow: (now) => call("now", { now }),
     reset: () => call("reset"),
+    heal: () => call("heal"),
     release: () => call("release"),
     stats: () => call("stats"),
     log: () => call("log"),

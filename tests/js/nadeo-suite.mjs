@@ -175,7 +175,7 @@ export const tests = [
     const core = await Promise.all(Array.from({ length: 20 }, () => client.accessToken("NadeoServices")));
     equal(lib.decodeToken(core[0]).payload.aud, "NadeoServices");
     equal((await mock.stats()).basic, 2);
-    deepEqual(client.stats, { logins: 2, refreshes: 0 });
+    deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
     equal(await client.accessToken("NadeoClubServices"), tokens[0], "the club alias is the live audience");
   }],
 
@@ -189,12 +189,12 @@ export const tests = [
     now = T + 2000; // past rat (1800), not within 300 s of exp (3600)
     await mock.setNow(now);
     equal(await client.accessToken("NadeoLiveServices"), first);
-    deepEqual(client.stats, { logins: 1, refreshes: 0 });
+    deepEqual(client.stats, { logins: 1, refreshes: 0, failures: 0 });
     now = T + 3400; // due
     await mock.setNow(now);
     const renewed = await Promise.all(Array.from({ length: 100 }, () => client.accessToken("NadeoLiveServices")));
     ok(renewed.every((t) => t === renewed[0]) && renewed[0] !== first);
-    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+    deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
     equal((await mock.stats()).refresh, 1);
   }],
 
@@ -208,13 +208,13 @@ export const tests = [
     now = T + 90_000; // the 24 h refresh token is dead
     await mock.setNow(now);
     await Promise.all(Array.from({ length: 10 }, () => client.accessToken("NadeoServices")));
-    deepEqual(client.stats, { logins: 2, refreshes: 0 });
+    deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
     now += 3500; // due again; the refresh is refused
     await mock.setNow(now);
     await mock.fail("refresh", 401);
     const t = await client.accessToken("NadeoServices");
     equal(lib.decodeToken(t).payload.iat, now);
-    deepEqual(client.stats, { logins: 3, refreshes: 1 });
+    deepEqual(client.stats, { logins: 3, refreshes: 1, failures: 1 }, "the refused refresh counts as a failed call");
   }],
 
   ["NadeoClient.fetch: a 401 once makes one renewal and one retry with the same body", async (lib, mock) => {
@@ -232,7 +232,7 @@ export const tests = [
     equal(api[0].headers.authorization, `nadeo_v1 t=${first}`);
     ok(api[1].headers.authorization !== api[0].headers.authorization, "the retry carries the renewed token");
     equal(api[1].headers["user-agent"], UA);
-    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+    deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
   }],
 
   ["NadeoClient.fetch: a 401 forever makes at most two API calls, then UNAUTHORIZED", async (lib, mock) => {
@@ -297,17 +297,21 @@ export const tests = [
 
   ["NadeoClient: failures of the auth service keep their codes", async (lib, mock) => {
     await mock.reset();
-    const client = new lib.NadeoClient(opts(mock, { timeoutMs: 300 }));
-    const cases = [[500, "HTTP"], [429, "RATE_LIMITED"], [403, "UNAUTHORIZED"], ["garbage", "BAD_RESPONSE"], [302, "BAD_RESPONSE"], ["hang", "TIMEOUT"]];
+    let now = 1_900_000_000;
+    await mock.setNow(now);
+    const client = new lib.NadeoClient(opts(mock, { timeoutMs: 300, now: () => now * 1000 }));
+    const cases = [[500, "HTTP"], [429, "RATE_LIMITED"], [403, "UNAUTHORIZED"], ["garbage", "BAD_RESPONSE"], [302, "BAD_RESPONSE"], ["hang", "TIMEOUT"], ["drop", "NETWORK"]];
     for (const [mode, code] of cases) {
       await mock.fail("basic", mode);
       const e = await rejects(lib, client.accessToken("NadeoLiveServices"), code, String(mode));
       if (mode === 429) equal(e.retryAfter, 7);
       await mock.release();
+      now += 301; // past any backoff of the policy
     }
     const down = new lib.NadeoClient(opts(mock, { coreUrl: "http://127.0.0.1:9/core" }));
     await rejects(lib, down.accessToken("NadeoServices"), "NETWORK");
     ok(await client.accessToken("NadeoLiveServices"), "then it recovers");
+    deepEqual(client.stats, { logins: 8, refreshes: 0, failures: 7 });
   }],
 
   ["NadeoClient: a refresh that fails in passing keeps serving the valid token", async (lib, mock) => {
@@ -321,16 +325,18 @@ export const tests = [
     await mock.setNow(now);
     await mock.fail("refresh", 500);
     equal(await client.accessToken("NadeoLiveServices"), first, "still valid: served");
-    deepEqual(client.stats, { logins: 1, refreshes: 1 });
-    now = T + 3700; // expired now: the next call renews
+    deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 1 });
+    now = T + 3700; // expired now (and long past the backoff): the next call renews
     await mock.setNow(now);
     ok((await client.accessToken("NadeoLiveServices")) !== first);
-    deepEqual(client.stats, { logins: 1, refreshes: 2 });
+    deepEqual(client.stats, { logins: 1, refreshes: 2, failures: 1 });
   }],
 
   ["NadeoClient: a waiting caller can abort; the others still get the token", async (lib, mock) => {
     await mock.reset();
-    const client = new lib.NadeoClient(opts(mock));
+    let now = 1_900_000_000;
+    await mock.setNow(now);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
     await mock.fail("basic", "hang");
     const owner = client.accessToken("NadeoServices").catch((e) => e);
     const ac = new AbortController();
@@ -341,6 +347,7 @@ export const tests = [
     await mock.release(); // the hung login fails (NETWORK); the owner reports it
     const o = await owner;
     ok(o instanceof lib.NadeoAuthError, "the owner of the hung call gets its error");
+    now += 2; // past the first backoff
     ok(await client.accessToken("NadeoServices"), "and the next call logs in");
   }],
 
@@ -357,7 +364,7 @@ export const tests = [
     for (let i = 0; i < 100 && client.stats.refreshes === 0; i++) await new Promise((r) => setTimeout(r, 20));
     equal(client.stats.refreshes, 1, "renewed without being asked");
     stop();
-    deepEqual(client.stats, { logins: 1, refreshes: 1 });
+    deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
   }],
 
   ["NadeoClient holds no secret where JS can see it", async (lib, mock) => {

@@ -4,6 +4,7 @@
 import * as lib from "nadeo-auth";
 import { tests as tokenTests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
+import { tests as failureTests } from "./failure-suite.mjs";
 import { mockClient } from "./mock-client.mjs";
 import { tests as oauthTests } from "./oauth-suite.mjs";
 import { oauthMockClient } from "./mock-oauth-client.mjs";
@@ -11,12 +12,20 @@ import { oauthMockClient } from "./mock-oauth-client.mjs";
 // One client per isolate, as a user keeps it: it must serve every request, whichever request
 // started its login.
 let client;
+// Seconds added to the client's clock (/client/advance), so tests can pass a backoff without
+// waiting for it.
+let offset = 0;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function clientRoute(url, env) {
   switch (url.pathname) {
+    case "/client/advance":
+      offset += Number(url.searchParams.get("s"));
+      return new Response("ok");
     case "/client/reset":
+      offset = 0;
       client = new lib.NadeoClient({
+        now: () => Date.now() + offset * 1000,
         login: "svc_login",
         password: "pa:ss wörd 🏎",
         userAgent: "nadeo-auth tests / workerd",
@@ -53,7 +62,8 @@ export default {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/client/")) return clientRoute(url, env);
     const suite = url.searchParams.get("suite");
-    const tests = suite === "nadeo" ? nadeoTests : suite === "oauth" ? oauthTests : tokenTests;
+    const suites = { nadeo: nadeoTests, failure: failureTests, oauth: oauthTests };
+    const tests = suites[suite] ?? tokenTests;
     if (url.pathname === "/list") return Response.json(tests.map(([name]) => name));
     const name = url.searchParams.get("test");
     const entry = tests.find(([n]) => n === name);

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { tests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
+import { tests as failureTests } from "./failure-suite.mjs";
 import { startNadeoMock } from "./mock/nadeo.mjs";
 import { startOAuthMock } from "./mock/oauth.mjs";
 import { REDIRECT, tests as oauthTests } from "./oauth-suite.mjs";
@@ -70,6 +71,14 @@ for (const [name] of nadeoTests) {
   });
 }
 
+for (const [name] of failureTests) {
+  test(`workerd: failure policy: ${name}`, async () => {
+    const res = await mf.dispatchFetch(`http://suite/run?suite=failure&test=${encodeURIComponent(name)}`);
+    const out = await res.json();
+    if (!out.ok) throw new Error(out.error);
+  });
+}
+
 for (const [name] of oauthTests) {
   test(`workerd: ${name}`, async () => {
     const res = await mf.dispatchFetch(`http://suite/run?suite=oauth&test=${encodeURIComponent(name)}`);
@@ -114,8 +123,10 @@ test("workerd: a request that gives up on its login does not strand the others",
 });
 
 // Here the request whose client went away lives on in workerd (Miniflare does not cancel it),
-// so its login stays alive until its own timeout; the others then run their own login once.
-test("workerd: a hung login of a request whose client went away is retried by the others after timeoutMs", async () => {
+// so its login stays alive until its own timeout. That timeout is a failed attempt like any
+// other: the waiting request gets it (no second login behind it), and once the backoff has
+// passed the next request logs in.
+test("workerd: a hung login of a request whose client went away times out for all, then the backoff passes", async () => {
   await control("reset");
   await mf.dispatchFetch("http://suite/client/reset?timeoutMs=1500");
   await control("fail", { route: "basic", mode: "hang", times: 1 });
@@ -128,9 +139,16 @@ test("workerd: a hung login of a request whose client went away is retried by th
   await a;
   const t0 = Date.now();
   const rb = await (await b).json();
-  if (typeof rb.token !== "string") throw new Error(`request B got no token: ${JSON.stringify(rb)}`);
+  if (rb.error !== "TIMEOUT") throw new Error(`request B should share the timeout: ${JSON.stringify(rb)}`);
   if (Date.now() - t0 > 10_000) throw new Error("B waited too long");
-  const stats = await (await mf.dispatchFetch("http://suite/client/stats")).json();
-  if (stats.logins !== 2) throw new Error(`expected two logins, got ${JSON.stringify(stats)}`);
+  const blocked = await (await mf.dispatchFetch("http://suite/client/token")).json();
+  if (blocked.error !== "TIMEOUT") throw new Error(`during the backoff: ${JSON.stringify(blocked)}`);
+  let stats = await (await mf.dispatchFetch("http://suite/client/stats")).json();
+  if (stats.logins !== 1) throw new Error(`no second login during the backoff, got ${JSON.stringify(stats)}`);
+  await mf.dispatchFetch("http://suite/client/advance?s=2");
+  const rc = await (await mf.dispatchFetch("http://suite/client/token")).json();
+  if (typeof rc.token !== "string") throw new Error(`after the backoff: ${JSON.stringify(rc)}`);
+  stats = await (await mf.dispatchFetch("http://suite/client/stats")).json();
+  if (stats.logins !== 2 || stats.failures !== 1) throw new Error(`expected two logins, one failed: ${JSON.stringify(stats)}`);
   await control("release");
 });

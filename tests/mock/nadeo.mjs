@@ -1,10 +1,12 @@
 // A stand-in for the Nadeo auth service and game APIs, strict like PROTOCOL.md says the real
 // one is: it checks every header and body, issues HS256 JWTs with the real claim set and
 // lifetimes (access 1 h, rat at 30 min, refresh 24 h), accepts each refresh token once, and
-// fails on demand (401, 403, 429 with Retry-After, 500, non-JSON, hang, 302).
+// fails on demand (401, 403, 429 with Retry-After, 500, non-JSON, hang, 302, a dropped
+// connection, any status with any Retry-After), once or any number of times.
 //
 //   const mock = await startNadeoMock();   // mock.coreUrl, mock.liveUrl, mock.meetUrl
 //   mock.failNext("basic", 500);           // the next login answers 500
+//   mock.failNext("basic", { status: 429, retryAfter: "120" }, 1e6);   // every login, for good
 //   mock.setNow(1735394983);               // the mock's clock, in seconds (default: real time)
 //   mock.stats                             // { basic, refresh, ubi, api } calls received
 //
@@ -92,10 +94,20 @@ export async function startNadeoMock({
       case 403:
         coreError(res, 403, "Forbidden.", "C-AA-00-05");
         return true;
+      case "drop": // the network is down: the connection closes without an answer
+        res.socket?.destroy();
+        return true;
       case "live-403":
         json(res, 403, ["clubMemberRole:error-notMember"]);
         return true;
       default:
+        // { status, retryAfter?, body? }: any status, with a Retry-After of the test's choice
+        // (delta-seconds or an HTTP-date) and a Core error body.
+        if (mode && typeof mode === "object") {
+          const headers = mode.retryAfter === undefined ? {} : { "retry-after": String(mode.retryAfter) };
+          json(res, mode.status, mode.body ?? { code: "C-AA-00-29", correlation_id: "0", message: `status ${mode.status}`, info: {} }, headers);
+          return true;
+        }
         if (typeof mode === "number") {
           res.writeHead(mode, { "content-type": "text/plain" }).end(`status ${mode}`);
           return true;

@@ -57,6 +57,10 @@ export function testControls(stats, extra = {}) {
       if (--f.times <= 0) failures.splice(i, 1);
       return f.mode;
     },
+    /** Drops every queued failure (the service is healthy again); counters and clock stay. */
+    heal() {
+      failures.length = 0;
+    },
     record(entry) {
       log.push(entry);
       if (log.length > 500) log.shift();
@@ -80,6 +84,9 @@ export function testControls(stats, extra = {}) {
           break;
         case "reset":
           c.reset();
+          break;
+        case "heal":
+          c.heal();
           break;
         case "release":
           c.release();

@@ -23,6 +23,14 @@ fn tokens(iat: i64) -> Tokens {
     pair(access, refresh, &slow).unwrap()
 }
 
+fn value_of(s: &Stored) -> String {
+    value(s.pair.as_ref(), s.after_401, &s.backoff)
+}
+
+fn ttl_of(s: &Stored, now: f64) -> f64 {
+    ttl(s.pair.as_ref(), &s.backoff, now)
+}
+
 fn failing(body: &str) -> Backoff {
     let mut b = Backoff::default();
     b.failed(1_900_000_000.0, Failure::new(Code::Http, Some(500), Some(body)), None, 0.5);
@@ -44,7 +52,7 @@ fn round_trips() {
         Stored { pair: None, after_401: false, backoff: failing(body) },
         Stored { pair: Some(tokens(1000)), after_401: true, backoff: failing("plain text") },
     ] {
-        let v = value(&s);
+        let v = value_of(&s);
         assert!(crate::json::validate(v.as_bytes()).is_ok(), "{v}");
         assert_eq!(read(&v, &slow), s, "{v}");
     }
@@ -86,7 +94,7 @@ fn garbage_parts_are_dropped_one_by_one() {
 
 #[test]
 fn reading_never_panics() {
-    let good = value(&Stored { pair: Some(tokens(1000)), after_401: true, backoff: failing("{\"m\":1}") });
+    let good = value_of(&Stored { pair: Some(tokens(1000)), after_401: true, backoff: failing("{\"m\":1}") });
     let mut rng = TestRng(3);
     for _ in 0..3000 {
         let mut bytes = good.clone().into_bytes();
@@ -114,10 +122,10 @@ fn reading_never_panics() {
 fn ttl_covers_the_pair_and_the_backoff() {
     let t = tokens(1000);
     let with_pair = Stored { pair: Some(t), ..Stored::default() };
-    assert_eq!(ttl(&with_pair, 1000.0), 86400.0);
-    assert_eq!(ttl(&with_pair, 87390.0), 60.0, "KV's minimum");
+    assert_eq!(ttl_of(&with_pair, 1000.0), 86400.0);
+    assert_eq!(ttl_of(&with_pair, 87390.0), 60.0, "KV's minimum");
     let b = failing("x");
     let only_backoff = Stored { backoff: b.clone(), ..Stored::default() };
-    assert_eq!(ttl(&only_backoff, 1_900_000_000.0), ((b.not_before + CAP_S - 1_900_000_000.0) as i64) as f64);
-    assert_eq!(ttl(&Stored::default(), 5.0), 60.0);
+    assert_eq!(ttl_of(&only_backoff, 1_900_000_000.0), ((b.not_before + CAP_S - 1_900_000_000.0) as i64) as f64);
+    assert_eq!(ttl_of(&Stored::default(), 5.0), 60.0);
 }
