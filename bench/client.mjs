@@ -73,4 +73,48 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   console.log(`| ${logins} | ${refreshes} | ${(logins + refreshes) / 2} | 1 login + ${Math.floor(DAY / 3300)} renewals |`);
   console.log(`(the mock saw ${mock.stats.basic} logins and ${mock.stats.refresh} refreshes)`);
 }
+// 3. Under failure: the auth calls of 1,000 accessToken() calls over 10 simulated minutes, with a
+//    fetch option answering every auth call the same way (as the failure-policy issue measured
+//    it), and of 100 client.fetch() calls to an API that answers 401 for good.
+{
+  const T = 1_900_000_000;
+  const answer = (status, body, headers = {}) => async () =>
+    new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  const modes = [
+    ["500", answer(500, { code: "C-AA-00-00", message: "Internal error." })],
+    ["429 with Retry-After: 120", answer(429, { message: "Too many requests." }, { "retry-after": "120" })],
+    ["401 Invalid credentials. (wrong password)", answer(401, { code: "C-AA-00-01", message: "Invalid credentials." })],
+    ["fetch throws (network down)", async () => { throw new TypeError("fetch failed"); }],
+  ];
+  const run = async (fetchFn, clients = 1) => {
+    let now = T;
+    let calls = 0;
+    const counted = async (...args) => {
+      calls++;
+      return fetchFn(...args);
+    };
+    const map = new Map();
+    const store = { get: (k) => map.get(k) ?? null, put: (k, v) => void map.set(k, v) };
+    const made = Array.from({ length: clients }, () =>
+      new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, fetch: counted, now: () => now * 1000, ...(clients > 1 ? { store } : {}) }));
+    for (let i = 0; i < 1000; i++) {
+      await made[i % clients].accessToken("NadeoLiveServices").catch(() => {});
+      now += 0.6;
+    }
+    return calls;
+  };
+  console.log("\nauth calls under failure: 1,000 accessToken() calls over 10 simulated minutes (budget: at most 20)");
+  console.log("| auth endpoint answers | before the failure policy | now |");
+  console.log("| --- | ---: | ---: |");
+  for (const [name, fetchFn] of modes) console.log(`| ${name} | 1000 | ${await run(fetchFn)} |`);
+  console.log(`| 500, two clients sharing one store (budget 25) | 2000 | ${await run(modes[0][1], 2)} |`);
+  mock.setNow(null);
+  mock.reset();
+  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, liveUrl: mock.liveUrl });
+  await client.accessToken("NadeoLiveServices");
+  mock.failNext("api", 401, 1_000_000);
+  for (let i = 0; i < 100; i++) await client.fetch(`${mock.liveUrl}/api/dedicated-only`).catch(() => {});
+  console.log(`| an API answering 401 for good, 100 client.fetch calls: renewals | 100 | ${client.stats.refreshes} |`);
+  mock.reset();
+}
 await mock.close();

@@ -41,7 +41,8 @@ export class NadeoAuthError extends Error {
   readonly status?: number;
   /** The server's error body, parsed where it was JSON; else the text. */
   readonly body?: unknown;
-  /** Seconds to wait, from Retry-After, on 429 and 503. */
+  /** Seconds to wait: from Retry-After on 429 and 503; on a call refused during a backoff
+   *  (no network call was made), the whole seconds until the next attempt is allowed. */
   readonly retryAfter?: number;
   /** The underlying error (a fetch TypeError, an AbortSignal reason). */
   readonly cause?: unknown;
@@ -164,21 +165,52 @@ export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
   meetUrl?: string;
   /** Renew a token this many seconds before exp (never before rat). Default 300. */
   refreshMargin?: number;
-  /** Clock in milliseconds since the epoch; default Date.now. */
+  /** Clock in milliseconds since the epoch; default Date.now. Backoff and Retry-After waits
+   *  are measured on this clock too. */
   now?: () => number;
+  /** Off by default. At most this many `fetch` calls a second leave this client, queued in
+   *  order (a queued call rejects with ABORTED when its signal fires). Nadeo asks for about 2
+   *  a second in short bursts and fewer for long jobs. Auth calls are not throttled: the
+   *  failure policy guards them. */
+  requestsPerSecond?: number;
 }
+/** Calls a NadeoClient made to the auth endpoints, and how many of them failed. */
+export interface NadeoClientStats {
+  logins: number;
+  refreshes: number;
+  /** Logins and refreshes that failed (a refused refresh followed by a login counts one). */
+  failures: number;
+}
+/**
+ * One token pair per audience, managed: logs in on first use, renews when due, logs in again
+ * when the refresh token is dead, and never storms the auth endpoints: after a failed login
+ * or renewal no new attempt is made before a backoff has passed (1 s doubling to 300 s, with
+ * jitter; refused credentials start at 30 s; never before Retry-After), calls meanwhile fail
+ * at once with the last failure's code, status, body and `retryAfter`, and a still-valid
+ * token keeps being served. Clients sharing a `store` share the backoff.
+ *
+ * @example
+ * const client = new NadeoClient({ login, password, userAgent: "My bot / me@example.com", store: env.TOKENS });
+ * try {
+ *   const res = await client.fetch("https://live-services.trackmania.nadeo.live/api/token/campaign/official?offset=0&length=1");
+ * } catch (e) {
+ *   if (e instanceof NadeoAuthError && e.retryAfter) console.log(`auth backing off for ${e.retryAfter} s (${e.code})`);
+ * }
+ */
 export class NadeoClient {
   constructor(options: NadeoClientOptions);
   /** A usable access token for the audience (login on first use, refresh when due, login again
    *  when the refresh token is dead or refused; one network call per audience at a time). */
   accessToken(audience: Audience | "NadeoClubServices", options?: { signal?: AbortSignal }): Promise<string>;
   /** fetch() with the right Authorization for the URL's audience; on a 401 it renews once and
-   *  retries once. Throws INVALID_ARGUMENT for a URL that is not a Nadeo game API. */
+   *  retries once. A 401 to a token that was itself renewed for a 401 is UNAUTHORIZED at once
+   *  (one renewal per token). Any other answer, 429 included, is the Response. Throws
+   *  INVALID_ARGUMENT for a URL that is not a Nadeo game API. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Renews each held token in the background when due. Returns a function that stops it. */
   startAutoRefresh(): () => void;
-  /** Network calls made to the auth endpoints. */
-  readonly stats: { logins: number; refreshes: number };
+  /** Network calls made to the auth endpoints, and how many failed. */
+  readonly stats: NadeoClientStats;
   /** Frees the client's wasm memory at once (it is also freed when garbage-collected). */
   free(): void;
 }
@@ -258,7 +290,8 @@ export function accountIds(displayNames: string[], options: OAuthCallOptions & {
 export function currentUser(options: OAuthCallOptions & { accessToken: string }): Promise<{ accountId: string; displayName: string }>;
 
 /** Server side: a client-credentials token kept and renewed for you (single flight, renewed
- *  60 s before it expires), for the name lookups most apps need. */
+ *  60 s before it expires), for the name lookups most apps need. Failed grants back off as a
+ *  NadeoClient's renewals do (fail fast with `retryAfter`, a valid token served meanwhile). */
 export class TrackmaniaApi {
   constructor(options: Omit<OAuthCallOptions, "signal"> & { clientId: string; clientSecret: string; now?: () => number });
   accessToken(): Promise<string>;

@@ -152,4 +152,41 @@ export const tests = [
     for (const text of [JSON.stringify(api), String(api), Object.keys(api).join()]) ok(!text.includes(tm.clientSecret), "no secret shown");
     await rejects(lib, Promise.resolve().then(() => new lib.TrackmaniaApi({ clientId: "x" })), "INVALID_ARGUMENT");
   }],
+  ["TrackmaniaApi backs off after failed grants, serves a valid token meanwhile, and recovers", async (lib, tm) => {
+    await tm.reset();
+    let now = 1_900_000_000;
+    const api = new lib.TrackmaniaApi(base(tm, { now: () => now * 1000 }));
+    await tm.control("fail", { route: "token", mode: 500, times: 1_000_000 });
+    const errors = [];
+    for (let i = 0; i < 1000; i++) {
+      errors.push(await api.accessToken().catch((e) => e));
+      now += 0.6;
+    }
+    const grants = (await tm.stats()).token;
+    ok(grants >= 5 && grants <= 20, `${grants} grants in 10 minutes while the token endpoint answers 500`);
+    equal(api.grants, grants);
+    ok(errors.every((e) => e instanceof lib.NadeoAuthError && e.code === "HTTP" && e.status === 500));
+    const fast = errors.filter((e) => e.retryAfter > 0);
+    ok(fast.length >= 1000 - grants, "the others failed fast with retryAfter");
+    for (const e of errors) ok(!JSON.stringify(e).includes(tm.clientSecret) && !e.message.includes(tm.clientSecret), "no secret");
+    // The service comes back: a token within the cap.
+    await tm.control("heal");
+    const back = now;
+    let token;
+    while (!token && now - back <= 400) {
+      token = await api.accessToken().catch(() => undefined);
+      now += 1;
+    }
+    ok(token && now - back <= 301, `recovered ${now - back} s after the service`);
+    // Due for renewal (within 60 s of expiry) while the endpoint is rate limited: the valid
+    // token keeps being served, and Retry-After holds the next grant back.
+    now += 3545;
+    await tm.control("fail", { route: "token", mode: 429, times: 1_000_000 });
+    const before = (await tm.stats()).token;
+    for (let i = 0; i < 50; i++) {
+      equal(await api.accessToken(), token, "the still-valid token");
+      now += 0.2;
+    }
+    equal((await tm.stats()).token - before, 2, "one grant, then another once Retry-After (9 s) has passed");
+  }],
 ];

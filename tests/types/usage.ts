@@ -89,7 +89,9 @@ async function nadeo(): Promise<NadeoTokens> {
 
 // A managed client with a KV-like store.
 const kv: TokenStore = { get: async () => null, put: async () => {} };
-const client = new NadeoClient({ login: "l", password: "p", userAgent: "ua", store: kv, refreshMargin: 120 });
+const client = new NadeoClient({ login: "l", password: "p", userAgent: "ua", store: kv, refreshMargin: 120, requestsPerSecond: 2 });
+// @ts-expect-error requestsPerSecond is a number
+new NadeoClient({ login: "l", password: "p", userAgent: "ua", requestsPerSecond: "2" });
 async function managed(): Promise<number> {
   const token: string = await client.accessToken("NadeoLiveServices");
   const res: Response = await client.fetch("https://live-services.trackmania.nadeo.live/api/x", { method: "GET" });
@@ -98,8 +100,8 @@ async function managed(): Promise<number> {
   // @ts-expect-error not an audience
   await client.accessToken("Nope");
   // @ts-expect-error stats are read-only
-  client.stats = { logins: 0, refreshes: 0 };
-  return token.length + res.status + client.stats.logins;
+  client.stats = { logins: 0, refreshes: 0, failures: 0 };
+  return token.length + res.status + client.stats.logins + client.stats.failures;
 }
 
 // OAuth: browser and server.
