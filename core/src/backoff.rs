@@ -83,7 +83,7 @@ pub fn delay(failures: u32, code: Code, random: f64) -> f64 {
 impl Backoff {
     /// Seconds until the next attempt is allowed, or `None` when one may be made now.
     pub fn wait(&self, now: f64) -> Option<f64> {
-        (self.failures > 0 && now < self.not_before).then(|| self.not_before - now)
+        (self.failures > 0 && now < self.not_before).then_some(self.not_before - now)
     }
 
     /// Records a failed attempt at `now`. `retry_after` is the server's wait in seconds (on
@@ -125,7 +125,7 @@ pub fn retry_after(value: &str, now: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
         // Delta-seconds; more digits than any sane wait are garbage.
-        return (v.len() <= 9).then(|| parse_uint(v.as_bytes())).flatten().map(|n| n as f64);
+        return parse_uint(v.as_bytes()).filter(|_| v.len() <= 9).map(|n| n as f64);
     }
     let at = http_date(v)?;
     Some((at as f64 - now).max(0.0))

@@ -88,17 +88,15 @@ impl Inner {
 
     fn need(&self, a: Audience, now: f64) -> Need {
         let s = self.slot(a).borrow();
-        let need = nadeo::assess(s.pair.as_ref(), now, self.margin);
-        match (need, &s.pair) {
-            (Need::Refresh, _) if s.refresh_dead => Need::Login,
-            (Need::Fresh, Some(p)) if s.refused.as_ref() == Some(&p.access_token) || s.early.as_ref() == Some(&p.access_token) => {
-                if s.refresh_dead {
-                    Need::Login
-                } else {
-                    Need::Refresh
-                }
-            }
-            _ => need,
+        let need = match (nadeo::assess(s.pair.as_ref(), now, self.margin), &s.pair) {
+            // Refused by an API, or wanted early by auto-refresh: renew though it looks fresh.
+            (Need::Fresh, Some(p)) if s.refused.as_ref() == Some(&p.access_token) || s.early.as_ref() == Some(&p.access_token) => Need::Refresh,
+            (need, _) => need,
+        };
+        if need == Need::Refresh && s.refresh_dead {
+            Need::Login
+        } else {
+            need
         }
     }
 
@@ -159,7 +157,8 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
     inner.gates[idx(a)].obtain(&signal, &fresh, &after, &work).await
 }
 
-/// Adopts a pair: memory, store, auto-refresh. A success resets the backoff.
+/// Adopts a pair: memory, auto-refresh, and for a pair this client obtained (`write_store`)
+/// the store, resetting the backoff.
 async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, after_401: bool, write_store: bool) {
     {
         let mut s = inner.slot(a).borrow_mut();
@@ -209,10 +208,8 @@ async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
         return false;
     }
     let fresh = nadeo::assess(Some(&p), now, inner.margin) == Need::Fresh;
-    // Adopting keeps the shared backoff (only our own successes reset it).
-    let backoff = inner.slot(a).borrow().backoff.clone();
+    // Not a success of ours: the shared backoff stays as merged.
     adopt(inner, a, p, stored.after_401, false).await;
-    inner.slot(a).borrow_mut().backoff = backoff;
     fresh
 }
 
@@ -402,7 +399,7 @@ impl NadeoClient {
     pub fn refused(&self, audience: &str, token: String) -> bool {
         let Some(a) = Audience::parse(audience) else { return false };
         let mut s = self.inner.slot(a).borrow_mut();
-        if !s.pair.as_ref().is_some_and(|p| p.access_token == token) {
+        if s.pair.as_ref().is_none_or(|p| p.access_token != token) {
             // Already renewed by another call: retry with the current token.
             return true;
         }

@@ -149,7 +149,7 @@ fn at_most_twelve_attempts_in_ten_minutes_whatever_the_draws() {
 
 #[test]
 fn failure_bodies_are_cut() {
-    let long: String = core::iter::repeat('é').take(5000).collect();
+    let long = "é".repeat(5000);
     let f = Failure::new(Code::Http, Some(500), Some(&long));
     assert_eq!(f.body.as_ref().map(|b| b.chars().count()), Some(MAX_BODY_CHARS));
     assert_eq!(Failure::new(Code::Http, None, Some("")).body, None);
