@@ -122,6 +122,8 @@ test("demo: many Nadeo calls through the Worker, one login", async () => {
   await page.waitForFunction(() => document.getElementById("calls").textContent === "6");
   const logins = await page.textContent("#logins");
   if (logins !== "1") throw new Error(`logins: ${logins}`);
+  const failures = await page.textContent("#failures");
+  if (failures !== "0") throw new Error(`failed auth calls: ${failures}`);
   if (!(await page.textContent("#answer")).includes("NadeoLiveServices")) throw new Error("no answer shown");
   await page.screenshot({ path: `${artifacts}/demo-nadeo.png` });
 });

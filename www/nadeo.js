@@ -10,6 +10,7 @@ async function call() {
   if (out.stats) {
     $("logins").textContent = String(out.stats.logins);
     $("refreshes").textContent = String(out.stats.refreshes);
+    $("failures").textContent = String(out.stats.failures);
   }
   $("answer").textContent = JSON.stringify(out.body ?? out, null, 2);
 }
