@@ -92,6 +92,49 @@ export function backoffError(code, status, bodyText, retryAfter) {
   return new NadeoAuthError(code, "the last auth attempt failed; no new attempt before retryAfter seconds have passed (backoff)", { status, body, retryAfter });
 }
 
+export function makeHeld(accessToken, refreshToken, after401) {
+  return { accessToken, refreshToken, after401 };
+}
+
+/** The internal call of NadeoClient to the fleet's NadeoTokenBroker (one object per login).
+ *  The password travels on this call only (Worker to Durable Object, inside the account); the
+ *  broker keeps it in memory, never in storage. */
+export async function brokerCall(namespace, login, password, userAgent, coreUrl, audience, refused, timeoutMs) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new NadeoAuthError("TIMEOUT", "the token broker gave no answer within timeoutMs")), timeoutMs);
+  });
+  const call = (async () => {
+    let res;
+    try {
+      const stub = namespace.get(namespace.idFromName(login));
+      res = await stub.fetch("https://nadeo-token-broker/token", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ login, password, userAgent, coreUrl, audience, refused }),
+      });
+    } catch (e) {
+      throw new NadeoAuthError("NETWORK", "the token broker (Durable Object) could not be reached", { cause: e });
+    }
+    let out;
+    try {
+      out = await res.json();
+    } catch {}
+    if (typeof out?.accessToken === "string") return out;
+    const e = out?.error;
+    if (typeof e?.code === "string" && typeof e.message === "string") {
+      throw new NadeoAuthError(e.code, e.message, { status: e.status, body: e.body, retryAfter: e.retryAfter });
+    }
+    throw new NadeoAuthError("NETWORK", "the token broker answered neither a token nor an error", { status: res.status });
+  })();
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+    call.catch(() => {});
+  }
+}
+
 export function makeTokens(accessToken, refreshToken) {
   return { accessToken, refreshToken };
 }

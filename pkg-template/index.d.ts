@@ -173,6 +173,22 @@ export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
    *  a second in short bursts and fewer for long jobs. Auth calls are not throttled: the
    *  failure policy guards them. */
   requestsPerSecond?: number;
+  /** Cloudflare Workers: the Durable Object namespace bound to NadeoTokenBroker. With it,
+   *  every isolate of the fleet gets its tokens from one broker object per account, which
+   *  makes the one login / one renewal per audience and keeps the failure backoff for all;
+   *  this client keeps the pair in memory and asks the broker only when it is due or refused.
+   *  It takes the place of `store`. */
+  broker?: DurableObjectNamespaceLike;
+}
+/** What NadeoClient needs of a Durable Object namespace binding (a `DurableObjectNamespace`
+ *  of @cloudflare/workers-types fits). */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
+}
+/** What NadeoTokenBroker needs of its `DurableObjectState` (the one workerd passes fits). */
+export interface DurableObjectStateLike {
+  storage: { get(key: string): Promise<unknown>; put(key: string, value: string): Promise<void> };
 }
 /** Calls a NadeoClient made to the auth endpoints, and how many of them failed. */
 export interface NadeoClientStats {
@@ -288,6 +304,33 @@ export function displayNames(accountIds: string[], options: OAuthCallOptions & {
 export function accountIds(displayNames: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
 /** The signed-in user of a user token (GET /api/user). */
 export function currentUser(options: OAuthCallOptions & { accessToken: string }): Promise<{ accountId: string; displayName: string }>;
+
+/**
+ * Workers only (exported by the workerd entry): the Durable Object behind
+ * NadeoClientOptions.broker. One object per account makes the single login and renewal per
+ * audience for the whole fleet and keeps the failure backoff; it stores tokens and failure
+ * state only, never a password.
+ *
+ * @example
+ * // worker.js
+ * export { NadeoTokenBroker } from "nadeo-auth";
+ * const client = new NadeoClient({ login, password, userAgent, broker: env.NADEO_BROKER });
+ * // wrangler.toml
+ * // [[durable_objects.bindings]]
+ * // name = "NADEO_BROKER"
+ * // class_name = "NadeoTokenBroker"
+ * // [[migrations]]
+ * // tag = "v1"
+ * // new_sqlite_classes = ["NadeoTokenBroker"]
+ */
+export class NadeoTokenBroker {
+  constructor(ctx: DurableObjectStateLike, env: unknown);
+  /** The internal protocol of the package (POST /token; GET /stats gives the fleet's
+   *  upstream `{ logins, refreshes, failures, requests }`). */
+  fetch(request: Request): Promise<Response>;
+  /** The broker's clock in milliseconds (Date.now); a subclass may move it in tests. */
+  now(): number;
+}
 
 /** Server side: a client-credentials token kept and renewed for you (single flight, renewed
  *  60 s before it expires), for the name lookups most apps need. Failed grants back off as a

@@ -6,3 +6,5 @@ import module from "./nadeo_auth_bg.wasm";
 initSync({ module });
 
 export * from "./api.js";
+// Workers only: the Durable Object behind NadeoClientOptions.broker.
+export { NadeoTokenBroker } from "./broker.js";

@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node bench/decode.mjs
 node bench/client.mjs
+scripts/pack-e2e.sh >/dev/null
+NADEO_AUTH_TOOLS="$PWD/tools" node bench/fleet.mjs

@@ -52,9 +52,10 @@ for (const f of readdirSync(template)) {
   }
   writeFileSync(join(out, f), text);
 }
-// Shipped JS loses its comments and whitespace (identifiers stay, so stack traces still read):
-// wasm-bindgen copies every Rust doc comment into nadeo_auth.js, and the package's size
-// budget counts what a runtime loads. The commented sources are in the repository.
+// Shipped JS is minified (esbuild, pinned in tools/): wasm-bindgen copies every Rust doc
+// comment into nadeo_auth.js, and the package's size budget counts what a runtime loads.
+// Exported names and NadeoAuthError's `name` stay as they are; internal bindings get short
+// names. The commented sources are in the repository (js/, pkg-template/).
 const { transformSync } = createRequire(join(root, "tools/package.json"))("esbuild");
 const shippedJs = [];
 const walkJs = (dir) => {
@@ -68,8 +69,7 @@ walkJs(out);
 for (const p of shippedJs) {
   const { code } = transformSync(readFileSync(p, "utf8"), {
     format: "esm",
-    minifyWhitespace: true,
-    minifySyntax: true,
+    minify: true,
     legalComments: "none",
     target: "es2022",
   });

@@ -12,6 +12,9 @@ async function call() {
     $("refreshes").textContent = String(out.stats.refreshes);
     $("failures").textContent = String(out.stats.failures);
   }
+  if (out.fleet) {
+    for (const k of ["requests", "logins", "refreshes", "failures"]) $(`fleet-${k}`).textContent = String(out.fleet[k]);
+  }
   $("answer").textContent = JSON.stringify(out.body ?? out, null, 2);
 }
 

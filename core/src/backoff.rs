@@ -100,6 +100,14 @@ impl Backoff {
         self.last = Some(failure);
     }
 
+    /// Extends the current wait to at least `seconds` from `now`: for a wait decided elsewhere
+    /// (a token broker's backoff, handed over as `retryAfter`), bounded like a Retry-After.
+    pub fn hold(&mut self, now: f64, seconds: f64) {
+        if self.failures > 0 && seconds.is_finite() {
+            self.not_before = self.not_before.max(now + seconds.clamp(0.0, MAX_RETRY_AFTER_S));
+        }
+    }
+
     /// Records a success: the next failure starts the schedule again.
     pub fn succeeded(&mut self) {
         *self = Backoff::default();

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::flight::{is_code, promise, spawn, Gate, Work};
 use super::schedule::Alarm;
 use super::glue::{
-    clock_option, clock_s, invalid, js_number, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    broker_call, clock_option, clock_s, invalid, js_number, make_held, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
 use super::http::{self, Transport};
@@ -51,6 +51,9 @@ struct Inner {
     bases: [(String, Audience); 3],
     transport: Transport,
     store: Option<JsValue>,
+    /// Workers: the Durable Object namespace of NadeoTokenBroker. With it, logins and renewals
+    /// are the broker's, made once for the fleet; this client keeps the pair in memory.
+    broker: Option<JsValue>,
     margin: f64,
     now: Option<js_sys::Function>,
     slots: [RefCell<Slot>; 2],
@@ -128,6 +131,7 @@ impl Inner {
     }
 }
 
+const E_BROKER_ANSWER: Error = Error::new(Code::BadResponse, "the token broker answered a pair that is not two tokens");
 const E_EXPIRED_ON_ARRIVAL: Error =
     Error::new(Code::BadResponse, "the auth service answered a token that is already expired by this machine's clock: is the clock right?");
 
@@ -227,14 +231,16 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
     if let Some(err) = inner.blocked(a) {
         return serve_or(err);
     }
-    let (generation, held, after_refusal) = {
+    let (generation, held, refused) = {
         let s = inner.slot(a).borrow();
-        let refused = s.pair.as_ref().is_some_and(|p| s.refused.as_ref() == Some(&p.access_token));
+        let refused = s.pair.as_ref().filter(|p| s.refused.as_ref() == Some(&p.access_token)).map(|p| p.access_token.clone());
         (s.generation, s.pair.clone(), refused)
     };
-    let result = match (inner.need(a, now), held) {
-        (Need::Fresh, _) => return Ok(()),
-        (Need::Refresh, Some(held)) => {
+    // The new pair, and whether it came from a renewal made for an API's 401.
+    let result = match (&inner.broker, inner.need(a, now), held) {
+        (Some(broker), _, _) => from_broker(&inner, a, broker, refused.as_deref()).await,
+        (None, Need::Fresh, _) => return Ok(()),
+        (None, Need::Refresh, Some(held)) => {
             let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent).map_err(to_js)?;
             inner.refreshes.set(inner.refreshes.get() + 1);
             match http::tokens(&inner.transport, &req, Some(&held.refresh_token)).await {
@@ -246,19 +252,20 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
                 }
                 other => other,
             }
+            .map(|p| (p, refused.is_some()))
         }
-        _ => login(&inner, a).await,
+        _ => login(&inner, a).await.map(|p| (p, refused.is_some())),
     };
     match result {
         // A token that is expired on arrival (this machine's clock is off by an hour or more)
         // would make every call log in again: it is a failure like any other.
-        Ok(pair) if nadeo::expired(&pair.access, inner.now_s()) => {
+        Ok((pair, _)) if nadeo::expired(&pair.access, inner.now_s()) => {
             let e = to_js(E_EXPIRED_ON_ARRIVAL);
             failed(&inner, a, generation, &e).await;
             Err(e)
         }
-        Ok(pair) => {
-            adopt(&inner, a, pair, after_refusal, true).await;
+        Ok((pair, after_401)) => {
+            adopt(&inner, a, pair, after_401, true).await;
             Ok(())
         }
         Err(e) => {
@@ -266,6 +273,20 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
             serve_or(e)
         }
     }
+}
+
+/// The pair of the fleet's broker, and whether it came from a renewal made for an API's 401.
+/// The broker answers its held pair, or makes the one login or renewal for everyone (told
+/// which token an API refused, it renews that one once). Its errors carry its `retryAfter`,
+/// which the failure record turns into this client's wait: isolates wait as the broker does.
+async fn from_broker(inner: &Rc<Inner>, a: Audience, broker: &JsValue, refused: Option<&str>) -> Result<(Tokens, bool), JsValue> {
+    let call = broker_call(broker, &inner.login, &inner.password, &inner.user_agent, &inner.core_url, a.as_str(), refused, inner.transport.timeout_ms);
+    let held = JsFuture::from(call).await?;
+    let get = |k: &str| js_sys::Reflect::get(&held, &JsValue::from_str(k)).ok();
+    let access = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
+    let refresh = get("refreshToken").and_then(|v| v.as_string()).unwrap_or_default();
+    let pair = nadeo::pair(access, refresh, &js_number).map_err(|_| to_js(E_BROKER_ANSWER))?;
+    Ok((pair, get("after401").and_then(|v| v.as_bool()).unwrap_or(false)))
 }
 
 async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, JsValue> {
@@ -328,6 +349,15 @@ impl NadeoClient {
                 return Err(invalid("options.store must have get and put methods"));
             }
         }
+        // With a broker the fleet's state lives in the broker's storage: no store here.
+        let broker = option(&options, "broker")?;
+        let store = if broker.is_some() { None } else { store };
+        if let Some(b) = &broker {
+            let has = |m: &str| js_sys::Reflect::get(b, &JsValue::from_str(m)).map(|f| f.is_function()).unwrap_or(false);
+            if !has("idFromName") || !has("get") {
+                return Err(invalid("options.broker must be the Durable Object namespace bound to NadeoTokenBroker"));
+            }
+        }
         let margin = number_option(&options, "refreshMargin")?.unwrap_or(300.0);
         if margin < 0.0 {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
@@ -354,6 +384,7 @@ impl NadeoClient {
                 bases,
                 transport,
                 store,
+                broker,
                 margin,
                 now,
                 slots: Default::default(),
@@ -408,6 +439,15 @@ impl NadeoClient {
         }
         s.refused = Some(token);
         true
+    }
+
+    /// For NadeoTokenBroker: the pair held for an audience, `{ accessToken, refreshToken,
+    /// after401 }`, or undefined.
+    #[wasm_bindgen(js_name = __held)]
+    pub fn held(&self, audience: &str) -> JsValue {
+        let Some(a) = Audience::parse(audience) else { return JsValue::UNDEFINED };
+        let s = self.inner.slot(a).borrow();
+        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| make_held(&p.access_token, &p.refresh_token, s.after_401))
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.

@@ -36,6 +36,25 @@ extern "C" {
     #[wasm_bindgen(js_name = backoffError)]
     pub(crate) fn backoff_error(code: &str, status: Option<u16>, body: Option<&str>, retry_after: f64) -> JsValue;
 
+    /// Asks the fleet's NadeoTokenBroker (a Durable Object namespace) for the pair of an
+    /// audience; resolves to `{ accessToken, refreshToken, after401 }`, rejects with the
+    /// broker's NadeoAuthError (code, status, body, retryAfter) or NETWORK/TIMEOUT.
+    #[wasm_bindgen(js_name = brokerCall)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn broker_call(
+        namespace: &JsValue,
+        login: &str,
+        password: &str,
+        user_agent: &str,
+        core_url: &str,
+        audience: &str,
+        refused: Option<&str>,
+        timeout_ms: f64,
+    ) -> js_sys::Promise;
+
+    #[wasm_bindgen(js_name = makeHeld)]
+    pub(crate) fn make_held(access_token: &str, refresh_token: &str, after_401: bool) -> JsValue;
+
     #[wasm_bindgen(js_name = makeTokens)]
     pub(crate) fn make_tokens(access_token: &str, refresh_token: &str) -> JsValue;
 

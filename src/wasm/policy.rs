@@ -27,6 +27,11 @@ pub(crate) fn record(b: &mut Backoff, now: f64, err: &JsValue) -> bool {
     let body = if body.is_undefined() { None } else { js_sys::JSON::stringify(&body).ok().and_then(|s| s.as_string()) };
     let retry_after = field(err, "retryAfter").as_f64();
     b.failed(now, Failure::new(code, status, body.as_deref()), retry_after, js_sys::Math::random());
+    // A wait decided elsewhere (a token broker's backoff, relayed as retryAfter whatever the
+    // status) is held too.
+    if let Some(wait) = retry_after {
+        b.hold(now, wait);
+    }
     true
 }
 

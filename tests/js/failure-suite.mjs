@@ -43,6 +43,23 @@ const MODES = [
   ["garbage 200", "garbage", "BAD_RESPONSE"],
 ];
 
+/** A stand-in for a Durable Object namespace bound to NadeoTokenBroker: `answer(ask)` gives the
+ *  broker's JSON answer (or throws, as an unreachable object does); `asks` records the calls. */
+function fakeBroker(answer) {
+  const asks = [];
+  const namespace = {
+    idFromName: (name) => ({ name }),
+    get: (id) => ({
+      fetch: async (url, init) => {
+        const ask = JSON.parse(init.body);
+        asks.push({ id: id.name, url, ask });
+        return Response.json(await answer(ask));
+      },
+    }),
+  };
+  return { namespace, asks };
+}
+
 export const tests = [
   ...MODES.map(([name, mode, code]) => [`1,000 calls over 10 minutes while the login answers ${name}: at most 20 attempts, the rest fail fast`, async (lib, mock) => {
     await mock.reset();
@@ -272,5 +289,66 @@ export const tests = [
     const order = (await mock.log()).filter((r) => r.route === "api").map((r) => r.path.slice(-1));
     deepEqual(order, ["0", "1", "2", "4"], "in order, the aborted one left out");
     ok(elapsed >= 140, `four calls at 20 a second take at least 150 ms (took ${elapsed})`);
+  }],
+  ["with a broker, the pair comes from the broker, stays in memory, and a refused token is reported once", async (lib, mock) => {
+    await mock.reset();
+    await mock.setNow(T);
+    const pairs = [await lib.loginBasic(opts(mock)), await lib.loginBasic(opts(mock))];
+    const { namespace, asks } = fakeBroker((ask) => ({ ...pairs[ask.refused ? 1 : 0], after401: !!ask.refused }));
+    const { client } = clocked(lib, mock, { broker: namespace });
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => client.accessToken("NadeoLiveServices")));
+    ok(tokens.every((t) => t === pairs[0].accessToken), "the broker's token for all");
+    equal(asks.length, 1, "one ask for 20 concurrent calls");
+    equal(asks[0].id, LOGIN, "one broker object per login");
+    equal(asks[0].url, "https://nadeo-token-broker/token");
+    deepEqual(Object.keys(asks[0].ask).sort(), ["audience", "coreUrl", "login", "password", "userAgent"]);
+    equal(asks[0].ask.audience, "NadeoLiveServices");
+    await client.accessToken("NadeoLiveServices");
+    equal(asks.length, 1, "later calls are served from memory");
+    // An API refuses the token: the broker is told which one, and its renewal is final on 401.
+    await mock.fail("api", 401, FOREVER);
+    const e = await client.fetch(`${mock.liveUrl}/api/x`).catch((x) => x);
+    equal(e.code, "UNAUTHORIZED");
+    equal(asks.length, 2);
+    equal(asks[1].ask.refused, pairs[0].accessToken);
+    await client.fetch(`${mock.liveUrl}/api/x`).catch(() => {});
+    equal(asks.length, 2, "a 401 to the broker's renewed token is final: no new ask");
+    deepEqual(client.stats, { logins: 0, refreshes: 0, failures: 0 }, "no auth call of its own");
+    equal((await mock.stats()).basic, 2, "the two logins of the test set-up only");
+  }],
+
+  ["with a broker, the broker's backoff is this client's: no ask before its retryAfter", async (lib, mock) => {
+    await mock.reset();
+    const error = { code: "RATE_LIMITED", message: "backing off", status: 429, body: { message: "Too many requests." }, retryAfter: 120 };
+    const { namespace, asks } = fakeBroker(() => ({ error }));
+    const { client, clock } = clocked(lib, mock, { broker: namespace });
+    const results = await hammer(client, clock, 1000, 0.6);
+    ok(asks.length >= 5 && asks.length <= 6, `${asks.length} asks in 10 minutes (one per 120 s)`);
+    const first = results[0].error;
+    equal(first.code, "RATE_LIMITED");
+    equal(first.status, 429);
+    deepEqual(first.body, { message: "Too many requests." });
+    ok(results.every((r) => r.error?.code === "RATE_LIMITED"));
+  }],
+
+  ["an unreachable broker is a clear NETWORK error and no storm, neither on it nor upstream", async (lib, mock) => {
+    await mock.reset();
+    const { namespace, asks } = fakeBroker(() => {
+      throw new Error("Durable Object reset");
+    });
+    const { client, clock } = clocked(lib, mock, { broker: namespace });
+    const results = await hammer(client, clock, 1000, 0.6);
+    ok(asks.length >= 5 && asks.length <= 20, `${asks.length} asks in 10 minutes`);
+    const e = results[0].error;
+    equal(e.code, "NETWORK");
+    ok(e.message.includes("broker"), e.message);
+    equal((await mock.stats()).basic, 0, "the client never logs in on its own");
+    let bad;
+    try {
+      new lib.NadeoClient(opts(mock, { broker: {} }));
+    } catch (x) {
+      bad = x;
+    }
+    equal(bad?.code, "INVALID_ARGUMENT", "a broker that is not a namespace");
   }],
 ];

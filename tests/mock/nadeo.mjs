@@ -229,6 +229,7 @@ export async function startNadeoMock({
       clock = seconds;
     },
     failNext: ctl.fail,
+    heal: ctl.heal,
     reset: ctl.reset,
     releaseHanging: ctl.release,
     close,

@@ -212,3 +212,19 @@ fn retry_after_never_panics() {
         let _ = retry_after(&s, T);
     }
 }
+
+#[test]
+fn hold_extends_a_wait_decided_elsewhere() {
+    let mut b = Backoff::default();
+    b.hold(T, 60.0);
+    assert_eq!(b.wait(T), None, "nothing failed: nothing to hold");
+    b.failed(T, fail(Code::Http, Some(500)), None, 1.0);
+    b.hold(T, 60.0);
+    assert_eq!(b.wait(T), Some(60.0));
+    b.hold(T, 5.0);
+    assert_eq!(b.wait(T), Some(60.0), "never shortened");
+    b.hold(T, 1e9);
+    assert_eq!(b.wait(T), Some(MAX_RETRY_AFTER_S));
+    b.hold(T, f64::NAN);
+    assert_eq!(b.wait(T), Some(MAX_RETRY_AFTER_S));
+}

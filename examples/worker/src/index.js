@@ -5,16 +5,21 @@
 //                      side (KV), sets an HttpOnly, SameSite=Lax session cookie, answers the player
 //   GET  /api/me       the signed-in player, or 401
 //   POST /api/logout   forgets the session and clears the cookie
-//   GET  /api/nadeo    calls a Nadeo game API through NadeoClient.fetch (KV token store) and
-//                      answers { status, body, stats }
+//   GET  /api/nadeo    calls a Nadeo game API through NadeoClient.fetch (tokens from the fleet's
+//                      token broker) and answers { status, body, stats, fleet }
 //
 // Environment: NADEO_LOGIN, NADEO_PASSWORD (secret), NADEO_USER_AGENT, TM_CLIENT_ID,
-// TM_CLIENT_SECRET (secret), KV namespaces TOKENS and SESSIONS. For local stand-ins:
-// NADEO_CORE_URL, NADEO_LIVE_URL, TM_API_URL.
+// TM_CLIENT_SECRET (secret), the Durable Object binding NADEO_BROKER (class NadeoTokenBroker)
+// and the KV namespace SESSIONS. For local stand-ins: NADEO_CORE_URL, NADEO_LIVE_URL,
+// TM_API_URL.
 import { NadeoAuthError, NadeoClient, currentUser, exchangeCode } from "nadeo-auth";
 
-// One client per isolate. It keeps only plain data between requests, and the KV store lets
-// every isolate share one login.
+// The token broker of the fleet: a Durable Object class the Worker re-exports (wrangler.toml
+// binds it as NADEO_BROKER).
+export { NadeoTokenBroker } from "nadeo-auth";
+
+// One client per isolate. It keeps the token in memory and asks the broker only when it is
+// due or refused: one login and one renewal per audience for the whole fleet.
 let client;
 let clientKey;
 
@@ -25,7 +30,7 @@ function nadeo(env) {
       login: env.NADEO_LOGIN,
       password: env.NADEO_PASSWORD,
       userAgent: env.NADEO_USER_AGENT,
-      store: env.TOKENS,
+      broker: env.NADEO_BROKER,
       ...(env.NADEO_CORE_URL ? { coreUrl: env.NADEO_CORE_URL } : {}),
       ...(env.NADEO_LIVE_URL ? { liveUrl: env.NADEO_LIVE_URL } : {}),
     });
@@ -99,7 +104,10 @@ async function route(request, env) {
       try {
         body = JSON.parse(text);
       } catch {}
-      return json({ status: res.status, body, stats: c.stats });
+      // Fleet figures: the broker's upstream auth calls and the token requests it served.
+      const broker = env.NADEO_BROKER.get(env.NADEO_BROKER.idFromName(env.NADEO_LOGIN));
+      const fleet = await (await broker.fetch("https://nadeo-token-broker/stats")).json();
+      return json({ status: res.status, body, stats: c.stats, fleet });
     }
   }
   return json({ error: "NOT_FOUND" }, 404);

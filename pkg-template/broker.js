@@ -1,0 +1,80 @@
+// NadeoTokenBroker: the Durable Object behind NadeoClientOptions.broker (Cloudflare Workers).
+//
+// One object per account (the client names it by login). It runs one NadeoClient whose store
+// is the object's durable storage, so the single login, the single renewal per audience, the
+// one-renewal-per-token rule on API 401 and the failure backoff are made once for the whole
+// fleet and survive the object's restarts. Durable Objects are single-threaded and strongly
+// consistent, which KV is not. The password arrives on each internal call and stays in this
+// object's memory: storage holds tokens and failure state only, under keys that name the
+// login and the audience.
+//
+// Internal protocol (the package's own; users only bind the class):
+//   POST /token  {login, password, userAgent, coreUrl, audience, refused?}
+//                -> {accessToken, refreshToken, after401} | {error: {code, message, status?, body?, retryAfter?}}
+//   GET  /stats  -> {logins, refreshes, failures, requests}: upstream auth calls for the fleet,
+//                   and token requests served (for monitoring)
+import { NadeoClient } from "./api.js";
+import { NadeoAuthError } from "__GLUE__";
+
+const AUDIENCES = ["NadeoServices", "NadeoLiveServices", "NadeoClubServices"];
+
+export class NadeoTokenBroker {
+  #storage;
+  #client;
+  #identity;
+  #requests = 0;
+
+  /** @param {DurableObjectState} ctx */
+  constructor(ctx, env) {
+    this.#storage = ctx.storage;
+  }
+
+  /** The clock of the broker's policy, in milliseconds (a subclass may move it in tests). */
+  now() {
+    return Date.now();
+  }
+
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    if (request.method === "GET" && pathname === "/stats") {
+      return Response.json({ ...(this.#client?.stats ?? { logins: 0, refreshes: 0, failures: 0 }), requests: this.#requests });
+    }
+    if (request.method !== "POST" || pathname !== "/token") return new Response("not found", { status: 404 });
+    this.#requests++;
+    try {
+      const ask = await request.json().catch(() => undefined);
+      if (!ask || typeof ask !== "object" || !AUDIENCES.includes(ask.audience)) {
+        throw new NadeoAuthError("INVALID_ARGUMENT", "the broker needs a login, password, userAgent and audience");
+      }
+      const client = this.#clientFor(ask);
+      const audience = ask.audience === "NadeoClubServices" ? "NadeoLiveServices" : ask.audience;
+      // An isolate's API answered 401 to this token: renew it once for everyone (unless it
+      // was itself renewed for a 401, or another isolate's report renewed it already).
+      if (typeof ask.refused === "string") client.__refused(audience, ask.refused);
+      await client.accessToken(audience);
+      return Response.json(client.__held(audience));
+    } catch (e) {
+      const error = e instanceof NadeoAuthError ? e : new NadeoAuthError("NETWORK", "the broker failed", { cause: e });
+      const { code, message, status, body, retryAfter } = error;
+      return Response.json({ error: { code, message, status, body, retryAfter } });
+    }
+  }
+
+  /** The client of the asked identity; a new one (same storage, so the same tokens and
+   *  backoff) when the password, User-Agent or base URL changed. */
+  #clientFor({ login, password, userAgent, coreUrl }) {
+    const identity = JSON.stringify([login, password, userAgent, coreUrl]);
+    if (this.#identity !== identity) {
+      const storage = this.#storage;
+      const store = {
+        get: async (key) => (await storage.get(key)) ?? null,
+        put: (key, value) => storage.put(key, value),
+      };
+      const client = new NadeoClient({ login, password, userAgent, coreUrl, store, now: () => this.now() });
+      this.#client?.free();
+      this.#client = client;
+      this.#identity = identity;
+    }
+    return this.#client;
+  }
+}

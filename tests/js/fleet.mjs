@@ -1,0 +1,52 @@
+// A fleet of two Workers ("a" and "b": two isolates of tests/js/broker-worker.mjs, bundled by
+// wrangler as a user would) bound to one NadeoTokenBroker class and one KV namespace, run by
+// Miniflare with durable storage on disk, against a mock Nadeo service. Used by
+// broker.test.mjs and by make bench (bench/fleet.mjs).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tool, toolBin } from "./tools.mjs";
+
+const here = new URL(".", import.meta.url).pathname;
+let bundled = false;
+
+/** mode: "broker", "kv" or "alone" (see broker-worker.mjs); `T` the epoch second the test
+ *  clock starts at. Resolves to { workers: {a, b}, get, clock, persist, close }. */
+export async function startFleet({ mock, password, mode = "broker", T }) {
+  if (!bundled) {
+    writeFileSync(`${here}wrangler-broker.toml`, 'name = "nadeo-auth-fleet"\nmain = "broker-worker.mjs"\ncompatibility_date = "2026-04-01"\n');
+    execFileSync(toolBin("wrangler"), ["deploy", "--dry-run", "--config", "wrangler-broker.toml", "--outdir", "dist-broker"], {
+      cwd: here,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    });
+    bundled = true;
+  }
+  const { Miniflare } = await tool("miniflare");
+  const persist = mkdtempSync(join(tmpdir(), "nadeo-fleet-"));
+  const worker = (name, durableObjects) => ({
+    name,
+    modules: true,
+    scriptPath: `${here}dist-broker/broker-worker.js`,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    bindings: { MOCK_ORIGIN: mock.origin, PASSWORD: password, MODE: mode },
+    kvNamespaces: ["TOKENS"],
+    durableObjects,
+  });
+  const mf = new Miniflare({
+    durableObjectsPersist: persist,
+    kvPersist: join(persist, "kv"),
+    workers: [worker("a", { NADEO_BROKER: "TestBroker" }), worker("b", { NADEO_BROKER: { className: "TestBroker", scriptName: "a" } })],
+  });
+  const workers = { a: await mf.getWorker("a"), b: await mf.getWorker("b") };
+  const get = async (name, path) => (await workers[name].fetch(`http://fleet${path}`)).json();
+  /** Both isolates, the broker and the mock move to `T + offset` (seconds). */
+  const clock = async (offset) => {
+    mock.setNow(T + offset);
+    for (const w of Object.values(workers)) await w.fetch(`http://fleet/clock?offset=${T + offset - Date.now() / 1000}`);
+  };
+  await clock(0);
+  return { workers, get, clock, persist, close: () => mf.dispose() };
+}
