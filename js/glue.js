@@ -89,7 +89,7 @@ export function backoffError(code, status, bodyText, retryAfter) {
       body = bodyText;
     }
   }
-  return new NadeoAuthError(code, "the last auth attempt failed; no new attempt before retryAfter seconds have passed (backoff)", { status, body, retryAfter });
+  return new NadeoAuthError(code, "the last auth attempt failed: backoff, no new attempt for retryAfter seconds", { status, body, retryAfter });
 }
 
 export function makeHeld(accessToken, refreshToken, after401) {
@@ -149,6 +149,43 @@ function abortError(signal) {
   return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
 }
 
+/** The largest answer read from an auth, OAuth or lookup endpoint: a broken or hostile
+ *  endpoint must not exhaust a Worker's memory (128 MB). Real answers are a few KB. */
+const MAX_ANSWER_BYTES = 1 << 20;
+
+/** The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is
+ *  never read (the stream is cancelled). */
+async function readCapped(res) {
+  const tooBig = () => new NadeoAuthError("BAD_RESPONSE", "the answer is larger than 1 MiB", { status: res.status });
+  if (Number(res.headers.get("content-length")) > MAX_ANSWER_BYTES) {
+    res.body?.cancel().catch(() => {});
+    throw tooBig();
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = res.body?.getReader();
+    for (let part = await reader?.read(); part && !part.done; part = await reader.read()) {
+      size += part.value.byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+      chunks.push(part.value);
+    }
+  } catch (e) {
+    throw new NadeoAuthError("NETWORK", "the answer could not be read", { cause: e });
+  }
+  if (size > MAX_ANSWER_BYTES) throw tooBig();
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /**
  * One HTTP call with a timeout and the caller's AbortSignal, redirects not followed.
  * `headers` is a flat [name, value, name, value, …] array, or the same joined by line breaks
@@ -186,13 +223,7 @@ export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, s
     } catch (e) {
       throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
     }
-    let text;
-    try {
-      text = await res.text();
-    } catch (e) {
-      throw new NadeoAuthError("NETWORK", "the answer could not be read", { cause: e });
-    }
-    return [res.status, res.headers.get("retry-after"), text];
+    return [res.status, res.headers.get("retry-after"), await readCapped(res)];
   })();
   try {
     return await Promise.race([call, stop]);

@@ -159,7 +159,8 @@ export function beginLogin(options) {
   const { url, state } = authorizationUrl({ ...options, state: undefined });
   const now = Date.now();
   pending(s, now);
-  s.setItem(PREFIX + state, JSON.stringify({ redirectUri: options.redirectUri, at: now }));
+  // The apiUrl too: the redirect's `iss` must be its issuer.
+  s.setItem(PREFIX + state, JSON.stringify({ redirectUri: options.redirectUri, apiUrl: options.apiUrl, at: now }));
   if (options.navigate !== false) globalThis.location.assign(url);
   return url;
 }
@@ -178,7 +179,7 @@ export function completeLogin(options = {}) {
   const expected = entry ? state : (waiting.keys().next().value ?? "");
   let code;
   try {
-    ({ code } = parseRedirect(url, expected));
+    ({ code } = parseRedirect(url, expected, { apiUrl: entry?.apiUrl }));
   } finally {
     if (entry) s.removeItem(PREFIX + state);
   }

@@ -22,7 +22,9 @@ export type ErrorCode =
   | "OAUTH_STATE_MISMATCH"
   | "OAUTH_DENIED"
   | "OAUTH_CODE_MISSING"
-  | "OAUTH_DUPLICATE_PARAM";
+  | "OAUTH_DUPLICATE_PARAM"
+  | "OAUTH_ISSUER_MISMATCH"
+  | "OAUTH_UNEXPECTED_PARAM";
 
 export interface NadeoAuthErrorOptions {
   status?: number;
@@ -269,9 +271,16 @@ export function authorizationUrl(options: {
   state?: string;
   apiUrl?: string;
 }): { url: string; state: string };
-/** Checks a redirect back from the authorize page, in this order: duplicates, state, error,
- *  code. The state comparison takes the same time whatever the input. */
-export function parseRedirect(url: string | URL, expectedState: string): { code: string; state: string };
+/** Checks a redirect back from the authorize page, in the order oauth4webapi does: a repeated
+ *  code/state/error/iss (OAUTH_DUPLICATE_PARAM), the state (OAUTH_STATE_MISSING,
+ *  OAUTH_STATE_MISMATCH; compared in constant time), an `iss` that is not the issuer of
+ *  `apiUrl` (OAUTH_ISSUER_MISMATCH, RFC 9207), `error=` (OAUTH_DENIED), implicit or hybrid
+ *  parameters or a JARM `response` (OAUTH_UNEXPECTED_PARAM), the code (OAUTH_CODE_MISSING).
+ *
+ * @example
+ * const { code } = parseRedirect(location.href, myStoredState);
+ */
+export function parseRedirect(url: string | URL, expectedState: string, options?: { apiUrl?: string }): { code: string; state: string };
 
 /** Browser only: make an authorize URL, keep its state (and redirectUri) in sessionStorage,
  *  and go there (location.assign) unless navigate is false. Returns the URL. */

@@ -186,31 +186,33 @@ fn epoch_seconds(year: i64, mon: u32, day: u64, time: i64) -> Option<i64> {
     Some(days_from_civil(year, mon, day as u32) * 86_400 + time)
 }
 
-/// An HTTP-date as seconds since the epoch.
+/// An HTTP-date as seconds since the epoch. The words are read in place (no vector: this
+/// parser sits on the path of every error answer in the wasm).
 fn http_date(v: &str) -> Option<i64> {
-    let words: alloc::vec::Vec<&[u8]> = v.as_bytes().split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
-    match words.as_slice() {
+    let mut words = v.as_bytes().split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let (w0, w1, w2, w3) = (words.next()?, words.next()?, words.next()?, words.next()?);
+    let (w4, w5, extra) = (words.next(), words.next(), words.next());
+    if extra.is_some() {
+        return None;
+    }
+    let (year, mon, day, time) = match (w4, w5) {
         // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-        [wd, day, mon, year, time, b"GMT"] if wd.ends_with(b",") && year.len() == 4 => {
-            epoch_seconds(parse_uint(year)? as i64, month(mon)?, parse_uint(day)?, time_of_day(time)?)
-        }
+        (Some(time), Some(b"GMT")) if w0.ends_with(b",") && w3.len() == 4 => (parse_uint(w3)? as i64, w2, w1, time),
+        // asctime: "Sun Nov  6 08:49:37 1994"
+        (Some(year), None) if year.len() == 4 && !w0.ends_with(b",") => (parse_uint(year)? as i64, w1, w2, w3),
         // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit years: 70-99 are 19xx)
-        [wd, date, time, b"GMT"] if wd.ends_with(b",") => {
-            let mut parts = date.split(|&b| b == b'-');
+        (None, None) if w0.ends_with(b",") && w3 == b"GMT" => {
+            let mut parts = w1.split(|&b| b == b'-');
             let (day, mon, yy) = (parts.next()?, parts.next()?, parts.next()?);
             if parts.next().is_some() || yy.len() != 2 {
                 return None;
             }
             let yy = parse_uint(yy)? as i64;
-            let year = if yy >= 70 { 1900 + yy } else { 2000 + yy };
-            epoch_seconds(year, month(mon)?, parse_uint(day)?, time_of_day(time)?)
+            (if yy >= 70 { 1900 + yy } else { 2000 + yy }, mon, day, w2)
         }
-        // asctime: "Sun Nov  6 08:49:37 1994"
-        [_wd, mon, day, time, year] if year.len() == 4 => {
-            epoch_seconds(parse_uint(year)? as i64, month(mon)?, parse_uint(day)?, time_of_day(time)?)
-        }
-        _ => None,
-    }
+        _ => return None,
+    };
+    epoch_seconds(year, month(mon)?, parse_uint(day)?, time_of_day(time)?)
 }
 
 #[cfg(test)]

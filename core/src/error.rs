@@ -21,6 +21,8 @@ pub enum Code {
     OAuthDenied,
     OAuthCodeMissing,
     OAuthDuplicateParam,
+    OAuthIssuerMismatch,
+    OAuthUnexpectedParam,
 }
 
 impl Code {
@@ -45,6 +47,8 @@ impl Code {
             Code::OAuthDenied => "OAUTH_DENIED",
             Code::OAuthCodeMissing => "OAUTH_CODE_MISSING",
             Code::OAuthDuplicateParam => "OAUTH_DUPLICATE_PARAM",
+            Code::OAuthIssuerMismatch => "OAUTH_ISSUER_MISMATCH",
+            Code::OAuthUnexpectedParam => "OAUTH_UNEXPECTED_PARAM",
         }
     }
 
@@ -54,7 +58,7 @@ impl Code {
     }
 
     /// Every code, in documentation order.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 20] = [
         Code::InvalidArgument,
         Code::TokenMalformed,
         Code::TokenBase64,
@@ -73,6 +77,8 @@ impl Code {
         Code::OAuthDenied,
         Code::OAuthCodeMissing,
         Code::OAuthDuplicateParam,
+        Code::OAuthIssuerMismatch,
+        Code::OAuthUnexpectedParam,
     ];
 }
 

@@ -17,10 +17,12 @@ const E_CLIENT_ID: Error = Error::new(Code::InvalidArgument, "clientId must be a
 const E_REDIRECT: Error = Error::new(Code::InvalidArgument, "redirectUri must be an absolute http(s) URL");
 const E_STATE_ARG: Error = Error::new(Code::InvalidArgument, "state must be a non-empty string");
 const E_SCOPE: Error = Error::new(Code::InvalidArgument, "a scope must be a non-empty string without spaces");
-pub const E_DUPLICATE: Error = Error::new(Code::OAuthDuplicateParam, "the redirect repeats code, state or error");
+pub const E_DUPLICATE: Error = Error::new(Code::OAuthDuplicateParam, "the redirect repeats code, state, error or iss");
 pub const E_STATE_MISSING: Error = Error::new(Code::OAuthStateMissing, "the redirect carries no state, or no sign-in is pending");
 pub const E_STATE_MISMATCH: Error = Error::new(Code::OAuthStateMismatch, "the redirect's state is not the one this sign-in sent");
 pub const E_DENIED: Error = Error::new(Code::OAuthDenied, "the sign-in was refused or failed at the authorize page");
+pub const E_ISSUER: Error = Error::new(Code::OAuthIssuerMismatch, "the redirect's iss is not the configured issuer (a mix-up)");
+pub const E_UNEXPECTED: Error = Error::new(Code::OAuthUnexpectedParam, "the redirect carries token, id_token, access_token or response: there is no implicit grant");
 pub const E_CODE_MISSING: Error = Error::new(Code::OAuthCodeMissing, "the redirect carries neither a code nor an error");
 const E_ANSWER: Error = Error::new(Code::BadResponse, "the token endpoint answered 2xx without a usable bearer token");
 const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
@@ -173,22 +175,48 @@ pub fn redirect_state(url: &str) -> Option<String> {
     }
 }
 
-/// Checks a redirect back from the authorize page, in this order: a repeated code, state or
-/// error; state absent or nothing expected; state different (constant time); `error=`; no
-/// code. Empty values count as absent.
-pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Redirect, RedirectError> {
+/// The issuer of an API base URL (RFC 9207): its origin, `scheme://host[:port]`.
+pub fn issuer_of(api_url: &str) -> &str {
+    // Prefixes, not `find("://")`: a substring search would pull the two-way searcher into
+    // the wasm (over 1 KiB gzip). Base URLs are http(s) (checked by `nadeo::base_url`).
+    let rest_at = if api_url.starts_with("https://") {
+        8
+    } else if api_url.starts_with("http://") {
+        7
+    } else {
+        0
+    };
+    match api_url.bytes().skip(rest_at).position(|b| b == b'/' || b == b'?' || b == b'#') {
+        Some(i) => api_url.get(..rest_at + i).unwrap_or(api_url),
+        None => api_url,
+    }
+}
+
+/// Checks a redirect back from the authorize page, in the order oauth4webapi checks one: a
+/// repeated code, state, error or iss; state absent or nothing expected; state different
+/// (constant time); an `iss` that is not `issuer` (RFC 9207: a mix-up); `error=`; parameters
+/// of the implicit or hybrid flows, or a JARM `response` (api.trackmania.com has neither, so
+/// their presence means tampering); no code. Empty values count as absent, except `iss`.
+pub fn parse_redirect(url: &str, expected_state: &str, issuer: &str) -> Result<Redirect, RedirectError> {
     let pairs = query_pairs(query_of(url));
     let mut code: Option<&str> = None;
     let mut state: Option<&str> = None;
     let mut error: Option<&str> = None;
+    let mut iss: Option<&str> = None;
     let mut description: Option<&str> = None;
+    let mut unexpected = false;
     for (k, v) in &pairs {
         let slot = match k.as_str() {
             "code" => &mut code,
             "state" => &mut state,
             "error" => &mut error,
+            "iss" => &mut iss,
             "error_description" => {
                 description = Some(v);
+                continue;
+            }
+            "token" | "id_token" | "access_token" | "response" => {
+                unexpected = true;
                 continue;
             }
             _ => continue,
@@ -205,8 +233,14 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Redirect, Redir
     if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
         return Err(RedirectError::Plain(E_STATE_MISMATCH));
     }
+    if iss.is_some_and(|i| i != issuer) {
+        return Err(RedirectError::Plain(E_ISSUER));
+    }
     if let Some(e) = error {
         return Err(RedirectError::Denied(Denied { error: e.into(), description: description.map(Into::into) }));
+    }
+    if unexpected {
+        return Err(RedirectError::Plain(E_UNEXPECTED));
     }
     match code.filter(|c| !c.is_empty()) {
         Some(c) => Ok(Redirect { code: c.into(), state: state.into() }),

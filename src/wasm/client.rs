@@ -131,9 +131,8 @@ impl Inner {
     }
 }
 
-const E_BROKER_ANSWER: Error = Error::new(Code::BadResponse, "the token broker answered a pair that is not two tokens");
-const E_EXPIRED_ON_ARRIVAL: Error =
-    Error::new(Code::BadResponse, "the auth service answered a token that is already expired by this machine's clock: is the clock right?");
+const E_BROKER_ANSWER: Error = Error::new(Code::BadResponse, "the token broker answered no token pair");
+const E_EXPIRED_ON_ARRIVAL: Error = Error::new(Code::BadResponse, "the token came expired: is this machine's clock right?");
 
 /// A usable access token for the audience (the heart of the client).
 async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {

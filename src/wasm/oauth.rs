@@ -63,16 +63,18 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, JsValue> {
     Ok(make_url_state(&url, &state))
 }
 
-/// `parseRedirect(url, expectedState)`: `{ code, state }`.
+/// `parseRedirect(url, expectedState, { apiUrl }?)`: `{ code, state }`. An `iss` on the
+/// redirect must be the issuer of `apiUrl` (default api.trackmania.com).
 #[wasm_bindgen(js_name = parseRedirect, skip_typescript)]
-pub fn parse_redirect(url: JsValue, expected_state: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse_redirect(url: JsValue, expected_state: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let href = super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {
         String::new()
     } else {
         string_arg(&expected_state, "expectedState must be a string")?
     };
-    let r = oauth::parse_redirect(&href, &expected).map_err(redirect_error)?;
+    let api = api_url(&options)?;
+    let r = oauth::parse_redirect(&href, &expected, oauth::issuer_of(&api)).map_err(redirect_error)?;
     Ok(make_code_state(&r.code, &r.state))
 }
 

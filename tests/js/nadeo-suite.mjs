@@ -373,4 +373,24 @@ export const tests = [
     const shown = [JSON.stringify(client), String(client), Object.keys(client).join(","), JSON.stringify(client.stats)];
     for (const text of shown) ok(!text.includes("hidden-pw-123") && !text.includes(LOGIN), `nothing secret in ${text.slice(0, 60)}`);
   }],
+  ["a 10 MB answer to a login is BAD_RESPONSE, the rest unread, and the client recovers", async (lib, mock) => {
+    await mock.reset();
+    await mock.fail("basic", "huge");
+    const e = await lib.loginBasic(opts(mock)).catch((x) => x);
+    equal(e.code, "BAD_RESPONSE");
+    ok(e.message.includes("1 MiB"), e.message);
+    // An answer that never ends past the cap: refused at once, not after the timeout.
+    await mock.fail("basic", "huge-endless");
+    const t0 = Date.now();
+    equal((await lib.loginBasic(opts(mock, { timeoutMs: 20_000 })).catch((x) => x)).code, "BAD_RESPONSE");
+    ok(Date.now() - t0 < 10_000, "refused without reading to the end");
+    await mock.release();
+    let now = 1_900_000_000;
+    await mock.setNow(now);
+    const client = new lib.NadeoClient(opts(mock, { now: () => now * 1000 }));
+    await mock.fail("basic", "huge");
+    equal((await client.accessToken("NadeoServices").catch((x) => x)).code, "BAD_RESPONSE");
+    now += 2; // past the first backoff
+    ok(await client.accessToken("NadeoServices"), "the next attempt logs in");
+  }],
 ];

@@ -189,4 +189,13 @@ export const tests = [
     }
     equal((await tm.stats()).token - before, 2, "one grant, then another once Retry-After (9 s) has passed");
   }],
+  ["a 10 MB answer of the token endpoint or a lookup is BAD_RESPONSE", async (lib, tm) => {
+    await tm.reset();
+    await tm.control("fail", { route: "token", mode: "huge" });
+    equal((await lib.clientCredentials(base(tm)).catch((e) => e)).code, "BAD_RESPONSE");
+    const { accessToken } = await lib.clientCredentials(base(tm));
+    await tm.control("fail", { route: "names", mode: "huge" });
+    equal((await lib.displayNames(["a59df3e8-6bff-48a2-98b6-801abf2a298e"], { ...base(tm), accessToken }).catch((e) => e)).code, "BAD_RESPONSE");
+    deepEqual(await lib.displayNames(["a59df3e8-6bff-48a2-98b6-801abf2a298e"], { ...base(tm), accessToken }), { "a59df3e8-6bff-48a2-98b6-801abf2a298e": "Hylis" });
+  }],
 ];

@@ -357,6 +357,39 @@ export const tests = [
     throwsCode(lib, () => lib.parseRedirect(42, "S1"), "INVALID_ARGUMENT");
   }],
 
+  ["parseRedirect refuses what oauth4webapi refuses: implicit and hybrid parameters, a JARM response, another issuer", (lib) => {
+    // panva/oauth4webapi's validateAuthResponse cases, in its order: duplicates, state, iss,
+    // error, then the parameters of flows api.trackmania.com does not have, then code.
+    const cases = [
+      ["https://rp.example.com/cb?code=foo&state=foo", null],
+      ["https://rp.example.com/cb?response=foo&state=foo", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?code=foo&state=foo&iss=foo", "OAUTH_ISSUER_MISMATCH"],
+      ["https://rp.example.com/cb?code=foo&state=bar", "OAUTH_STATE_MISMATCH"],
+      ["https://rp.example.com/cb?code=foo", "OAUTH_STATE_MISSING"],
+      ["https://rp.example.com/cb?code=foo&state=foo&id_token=foo", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?code=foo&state=foo&token=foo", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?id_token=foo&token=foo&state=foo", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?code=foo&id_token=foo&token=foo&state=foo", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?state=foo&state=foo", "OAUTH_DUPLICATE_PARAM"],
+      ["https://rp.example.com/cb?code=foo&state=foo&access_token=x", "OAUTH_UNEXPECTED_PARAM"],
+      ["https://rp.example.com/cb?code=foo&state=foo&iss=https%3A%2F%2Fevil.example", "OAUTH_ISSUER_MISMATCH"],
+      ["https://rp.example.com/cb?code=foo&state=foo&iss=https%3A%2F%2Fapi.trackmania.com", null],
+      ["https://rp.example.com/cb?code=foo&state=foo&iss=a&iss=a", "OAUTH_DUPLICATE_PARAM"],
+      ["https://rp.example.com/cb?code=foo&state=WRONG&iss=evil&error=x&token=t", "OAUTH_STATE_MISMATCH"],
+      ["https://rp.example.com/cb?state=foo&iss=evil&error=x&token=t", "OAUTH_ISSUER_MISMATCH"],
+      ["https://rp.example.com/cb?state=foo&error=x&token=t", "OAUTH_DENIED"],
+    ];
+    for (const [url, code] of cases) {
+      if (code === null) equal(lib.parseRedirect(url, "foo").code, "foo", url);
+      else throwsCode(lib, () => lib.parseRedirect(url, "foo"), code, url);
+    }
+    // The issuer is the configured apiUrl's origin.
+    const local = "https://a.example/cb?code=c&state=foo&iss=http%3A%2F%2F127.0.0.1%3A8790";
+    equal(lib.parseRedirect(local, "foo", { apiUrl: "http://127.0.0.1:8790/" }).code, "c");
+    throwsCode(lib, () => lib.parseRedirect(local, "foo"), "OAUTH_ISSUER_MISMATCH");
+    throwsCode(lib, () => lib.parseRedirect(local, "foo", { apiUrl: "ftp://x" }), "INVALID_ARGUMENT");
+  }],
+
   ["beginLogin and completeLogin keep one single-use state per sign-in", (lib) => {
     if (!globalThis.sessionStorage) {
       throwsCode(lib, () => lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false }), "INVALID_ARGUMENT");

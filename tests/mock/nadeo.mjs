@@ -94,6 +94,14 @@ export async function startNadeoMock({
       case 403:
         coreError(res, 403, "Forbidden.", "C-AA-00-05");
         return true;
+      case "huge": // a 10 MB answer
+        res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(10 << 20, 0x20));
+        return true;
+      case "huge-endless": // 2 MB, then the answer never ends (no Content-Length)
+        ctl.hanging.add(res);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write(Buffer.alloc(2 << 20, 0x20));
+        return true;
       case "drop": // the network is down: the connection closes without an answer
         res.socket?.destroy();
         return true;

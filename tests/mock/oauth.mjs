@@ -80,6 +80,7 @@ export async function startOAuthMock({
     else if (mode === 302) res.writeHead(302, { location: "https://example.invalid/" }).end();
     else if (mode === 429) json(res, 429, { message: "Too Many Attempts." }, { "retry-after": "9" });
     else if (mode === 401) json(res, 401, { message: "Unauthenticated." });
+    else if (mode === "huge") res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(10 << 20, 0x20));
     else if (mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
     else res.writeHead(Number(mode), { "content-type": "text/plain" }).end(`status ${mode}`);
     return true;

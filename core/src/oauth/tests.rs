@@ -38,7 +38,7 @@ fn state_is_43_base64url_characters() {
 }
 
 fn code_of(url: &str, expected: &str) -> Code {
-    match parse_redirect(url, expected).unwrap_err() {
+    match parse_redirect(url, expected, DEFAULT_API_URL).unwrap_err() {
         RedirectError::Plain(e) => e.code,
         RedirectError::Denied(_) => Code::OAuthDenied,
     }
@@ -46,7 +46,7 @@ fn code_of(url: &str, expected: &str) -> Code {
 
 #[test]
 fn redirect_checks_in_order() {
-    let ok = parse_redirect("https://app.example/cb?code=abc&state=S1", "S1").unwrap();
+    let ok = parse_redirect("https://app.example/cb?code=abc&state=S1", "S1", DEFAULT_API_URL).unwrap();
     assert_eq!(ok, Redirect { code: "abc".into(), state: "S1".into() });
     // Duplicates first, whatever else is wrong.
     for url in [
@@ -69,7 +69,7 @@ fn redirect_checks_in_order() {
     assert_eq!(code_of("https://a/cb?error=access_denied&state=EVIL", "S1"), Code::OAuthStateMismatch);
     assert_eq!(code_of("https://a/cb?code=1&state=S", "S1"), Code::OAuthStateMismatch);
     // Then the error, with its description.
-    match parse_redirect("https://a/cb?error=access_denied&error_description=The+user+said+no%21&state=S1", "S1") {
+    match parse_redirect("https://a/cb?error=access_denied&error_description=The+user+said+no%21&state=S1", "S1", DEFAULT_API_URL) {
         Err(RedirectError::Denied(d)) => {
             assert_eq!(d.error, "access_denied");
             assert_eq!(d.description.as_deref(), Some("The user said no!"));
@@ -83,12 +83,12 @@ fn redirect_checks_in_order() {
 
 #[test]
 fn redirect_decoding_fragments_and_unicode() {
-    let r = parse_redirect("https://a/cb?x=1&code=a%2Fb%2Bc+d&state=%C3%A9t%C3%A9#code=evil&state=evil", "été").unwrap();
+    let r = parse_redirect("https://a/cb?x=1&code=a%2Fb%2Bc+d&state=%C3%A9t%C3%A9#code=evil&state=evil", "été", DEFAULT_API_URL).unwrap();
     assert_eq!(r.code, "a/b+c d");
-    let r = parse_redirect("https://a/cb?state=S1&code=c#frag?code=2", "S1").unwrap();
+    let r = parse_redirect("https://a/cb?state=S1&code=c#frag?code=2", "S1", DEFAULT_API_URL).unwrap();
     assert_eq!(r.code, "c");
     assert_eq!(code_of("https://a/cb#?code=1&state=S1", "S1"), Code::OAuthStateMissing, "the fragment is not the query");
-    assert_eq!(parse_redirect("?code=z&state=S1", "S1").unwrap().code, "z");
+    assert_eq!(parse_redirect("?code=z&state=S1", "S1", DEFAULT_API_URL).unwrap().code, "z");
     assert_eq!(decode_component("%zz%4"), "%zz%4");
     assert_eq!(decode_component("%FF"), "%FF");
     assert_eq!(redirect_state("https://a/cb?state=S1&code=1").as_deref(), Some("S1"));
@@ -172,7 +172,7 @@ fn property_arbitrary_redirects_never_panic() {
         for _ in 0..rng.below(12) {
             url.push_str(pieces[rng.below(pieces.len())]);
         }
-        let _ = parse_redirect(&url, "S1");
+        let _ = parse_redirect(&url, "S1", DEFAULT_API_URL);
         let _ = redirect_state(&url);
         let stripped = strip_code_and_state(&url);
         assert!(redirect_state(&stripped).is_none(), "{url} -> {stripped}");
@@ -190,4 +190,63 @@ fn property_arbitrary_answers_never_panic() {
         let _ = string_map(&body);
         let _ = user_from_body(&body);
     }
+}
+
+/// panva/oauth4webapi's validateAuthResponse cases (test/callback.test.ts), translated: the
+/// state is always expected here ("foo"), as completeLogin always has one.
+#[test]
+fn oauth4webapi_authorization_response_cases() {
+    let code_of = |url: &str| -> Result<String, Code> {
+        parse_redirect(url, "foo", DEFAULT_API_URL).map(|r| r.code).map_err(|e| match e {
+            RedirectError::Plain(e) => e.code,
+            RedirectError::Denied(_) => Code::OAuthDenied,
+        })
+    };
+    let cases: &[(&str, Result<&str, Code>)] = &[
+        ("https://rp.example.com/cb?code=foo&state=foo", Ok("foo")),
+        ("https://rp.example.com/cb?error=access_denied&state=foo", Err(Code::OAuthDenied)),
+        ("https://rp.example.com/cb?response=foo&state=foo", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=foo", Err(Code::OAuthIssuerMismatch)),
+        ("https://rp.example.com/cb?code=foo&state=bar", Err(Code::OAuthStateMismatch)),
+        ("https://rp.example.com/cb?code=foo", Err(Code::OAuthStateMissing)),
+        ("https://rp.example.com/cb?code=foo&state=foo&id_token=foo", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?code=foo&state=foo&token=foo", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?id_token=foo&token=foo&state=foo", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?code=foo&id_token=foo&token=foo&state=foo", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?state=foo&state=foo", Err(Code::OAuthDuplicateParam)),
+        // Beyond oauth4webapi's list: the access_token of an implicit grant, and the issuer.
+        ("https://rp.example.com/cb?code=foo&state=foo&access_token=x", Err(Code::OAuthUnexpectedParam)),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=https%3A%2F%2Fevil.example", Err(Code::OAuthIssuerMismatch)),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=https%3A%2F%2Fapi.trackmania.com", Ok("foo")),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=https%3A%2F%2Fapi.trackmania.com%2F", Err(Code::OAuthIssuerMismatch)),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=", Err(Code::OAuthIssuerMismatch)),
+        ("https://rp.example.com/cb?code=foo&state=foo&iss=a&iss=a", Err(Code::OAuthDuplicateParam)),
+    ];
+    for (url, want) in cases {
+        assert_eq!(code_of(url).as_ref().map(String::as_str), want.as_ref().map(|s| *s), "{url}");
+    }
+}
+
+#[test]
+fn checks_come_in_order_duplicates_state_iss_error_code() {
+    let code_of = |url: &str| match parse_redirect(url, "S", DEFAULT_API_URL) {
+        Err(RedirectError::Plain(e)) => e.code,
+        Err(RedirectError::Denied(_)) => Code::OAuthDenied,
+        Ok(_) => Code::InvalidArgument,
+    };
+    // Each line breaks every later check too: the first one decides.
+    assert_eq!(code_of("?code=a&code=b&state=X&iss=evil&error=e&token=t"), Code::OAuthDuplicateParam);
+    assert_eq!(code_of("?state=X&iss=evil&error=e&token=t"), Code::OAuthStateMismatch);
+    assert_eq!(code_of("?state=S&iss=evil&error=e&token=t"), Code::OAuthIssuerMismatch);
+    assert_eq!(code_of("?state=S&error=e&token=t"), Code::OAuthDenied);
+    assert_eq!(code_of("?state=S&token=t"), Code::OAuthUnexpectedParam);
+    assert_eq!(code_of("?state=S"), Code::OAuthCodeMissing);
+}
+
+#[test]
+fn issuer_is_the_api_origin() {
+    assert_eq!(issuer_of("https://api.trackmania.com"), "https://api.trackmania.com");
+    assert_eq!(issuer_of("https://api.trackmania.com/"), "https://api.trackmania.com");
+    assert_eq!(issuer_of("http://127.0.0.1:8790/prefix/x?y#z"), "http://127.0.0.1:8790");
+    assert_eq!(issuer_of("https://h?q"), "https://h");
 }
