@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node bench/decode.mjs
 node bench/client.mjs
+node --expose-gc bench/memory.mjs
 scripts/pack-e2e.sh >/dev/null
 NADEO_AUTH_TOOLS="$PWD/tools" node bench/fleet.mjs
