@@ -20,9 +20,12 @@ all: pkg
 setup:
 	@scripts/setup.sh
 
+# Two wasm builds: the full entry (wasm/) and the small token entry (wasm-token/).
 pkg: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
 	  --out-name nadeo_auth --no-typescript --no-pack
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm-token --release --target web --out-dir ../build/wasm-pack-token \
+	  --out-name nadeo_auth_token --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
 test: setup test-rust pkg test-wasm size test-fuzz test-js test-demo
@@ -34,6 +37,7 @@ test-rust:
 	cargo build --no-default-features
 	cargo clippy --no-default-features --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-token-wasm -- -D warnings
 
 # The bindings in real JS engines: Node, then headless Chromium (webdriver.json).
 test-wasm:

@@ -10,7 +10,9 @@ const lib = await import(pathToFileURL(`${pkg}node.js`).href);
 // The entry has initialised the module; initSync hands back the same instance's exports.
 const { initSync } = await import(pathToFileURL(`${pkg}nadeo_auth.js`).href);
 const wasm = initSync({ module: new Uint8Array() });
-const kib = () => wasm.memory.buffer.byteLength / 1024;
+// Export names are minified in the package: find the memory by what it is.
+const memory = Object.values(wasm).find((v) => v instanceof WebAssembly.Memory);
+const kib = () => memory.buffer.byteLength / 1024;
 const settle = async () => {
   for (let i = 0; i < 5; i++) {
     globalThis.gc?.();

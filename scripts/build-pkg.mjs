@@ -1,26 +1,35 @@
 #!/usr/bin/env node
 // Assembles the npm package in pkg/ from wasm-pack's output (build/wasm-pack) and
 // pkg-template/. Run by `make pkg` after wasm-pack; takes no arguments.
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 
 const root = new URL("..", import.meta.url).pathname;
-const built = join(root, "build/wasm-pack");
+// Two wasm builds: the full entry's (wasm/) and the token entry's (wasm-token/).
+const builds = [
+  { dir: join(root, "build/wasm-pack"), name: "nadeo_auth" },
+  { dir: join(root, "build/wasm-pack-token"), name: "nadeo_auth_token" },
+];
 const template = join(root, "pkg-template");
 const out = join(root, "pkg");
 
-for (const f of ["nadeo_auth.js", "nadeo_auth_bg.wasm"]) {
-  if (!existsSync(join(built, f))) throw new Error(`missing ${f} in build/wasm-pack: run wasm-pack first`);
+for (const { dir, name } of builds) {
+  for (const f of [`${name}.js`, `${name}_bg.wasm`]) {
+    if (!existsSync(join(dir, f))) throw new Error(`missing ${f} in ${dir}: run wasm-pack first`);
+  }
 }
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 // wasm-bindgen lists the glue snippet once per import group, under the same key, in the
 // imports object: the same module each time. Keep the first so bundlers do not warn.
-{
+// Both builds use the same snippet folder (the glue belongs to the nadeo-auth crate), so both
+// entries import one glue module: one NadeoAuthError class.
+for (const { dir, name } of builds) {
   const seen = new Set();
-  const glueJs = readFileSync(join(built, "nadeo_auth.js"), "utf8")
+  const glueJs = readFileSync(join(dir, `${name}.js`), "utf8")
     .split("\n")
     .filter((line) => {
       const m = /^\s*"(\.\/snippets\/[^"]+)": import\d+,$/.exec(line);
@@ -30,10 +39,46 @@ mkdirSync(out, { recursive: true });
       return true;
     })
     .join("\n");
-  writeFileSync(join(out, "nadeo_auth.js"), glueJs);
+  cpSync(join(dir, "snippets"), join(out, "snippets"), { recursive: true });
+  writeFileSync(join(out, `${name}.js`), minifyNames(name, join(dir, `${name}_bg.wasm`), join(out, `${name}_bg.wasm`), glueJs));
 }
-cpSync(join(built, "nadeo_auth_bg.wasm"), join(out, "nadeo_auth_bg.wasm"));
-cpSync(join(built, "snippets"), join(out, "snippets"), { recursive: true });
+
+/**
+ * The wasm's import and export names are wasm-bindgen's long, hashed ones
+ * (`__wbg_makeCodeState_abe593ab91c28514`), written in the .wasm and again in its JS: over
+ * 3 KiB gzip of names. Binaryen renames them all to short ones (one import module "a") and
+ * prints the mapping; the JS is rewritten to match: the keys of the import object, the glue
+ * snippet's functions under their new names, and every `wasm.<export>`. A name the mapping
+ * does not know stops the build rather than ship a broken module.
+ */
+function minifyNames(name, wasmIn, wasmOut, js) {
+  const features = ["bulk-memory", "reference-types", "multivalue", "nontrapping-float-to-int", "sign-ext", "mutable-globals"].map((f) => `--enable-${f}`);
+  const printed = execFileSync(join(root, "tools/node_modules/.bin/wasm-opt"), [...features, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut], {
+    encoding: "utf8",
+  });
+  const map = JSON.parse(printed.slice(printed.indexOf("{")));
+  const exports = new Map(map.exports);
+  const bgModule = `./${name}_bg.js`;
+  let imports = [];
+  for (const [module, field, short] of map.imports) {
+    if (module === bgModule) {
+      // The key of the generated import object: `        __wbg_x_hash: function(`.
+      const key = new RegExp(`^(\\s+)${field.replace(/\$/g, "\\$")}:`, "m");
+      if (!key.test(js)) throw new Error(`minifyNames: no import ${field} in the JS`);
+      js = js.replace(key, `$1${JSON.stringify(short)}:`);
+    } else {
+      imports.push(`${JSON.stringify(short)}: import1.${field}`);
+    }
+  }
+  const ret = new RegExp(`return \\{\\s*__proto__: null,\\s*"\\./${name}_bg\\.js": import0,\\s*"\\./snippets/[^"]+": import1,\\s*\\};`);
+  if (!ret.test(js)) throw new Error("minifyNames: the import object's shape changed");
+  js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${imports.join(", ")} } };`);
+  return js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_, field) => {
+    const short = exports.get(field);
+    if (short === undefined) throw new Error(`minifyNames: no export ${field} in the wasm`);
+    return `wasm.${short}`;
+  });
+}
 
 // The glue snippet lives under a hashed folder: point the entry files (api.js, throttle.js) at it.
 const snippetDirs = readdirSync(join(out, "snippets"));

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::flight::{is_code, promise, spawn, Gate, Work};
+use super::flight::{is_code, Gate, Work};
+use super::tasks::{promise, spawn};
 use super::schedule::Alarm;
 use super::glue::{
     broker_call, clock_option, clock_s, invalid, js_number, make_held, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,

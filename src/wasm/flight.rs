@@ -13,7 +13,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
+
+use super::tasks::spawn;
 
 use super::glue::{aborted_error, is_aborted, to_js};
 use crate::core::{Code, Error};
@@ -26,17 +28,6 @@ const HEARTBEAT_MS: u32 = 200;
 const DEAD_AFTER_MS: f64 = 1_500.0;
 
 pub(crate) type Work = Pin<Box<dyn Future<Output = Result<(), JsValue>>>>;
-
-/// Every promise the wasm hands out goes through this one function, and every background
-/// task through [`spawn`]: boxed, so the futures runtime is instantiated once, not once per
-/// async function (several KiB each).
-pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(f)
-}
-
-pub(crate) fn spawn(f: Pin<Box<dyn Future<Output = ()>>>) {
-    spawn_local(f)
-}
 
 #[derive(Clone, Copy)]
 struct Flight {

@@ -1,6 +1,7 @@
 //! Imports from `js/glue.js` and helpers to read JS arguments.
 
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "server")]
 use wasm_bindgen::JsCast;
 
 use crate::core::{Code, Error};
@@ -198,6 +199,7 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
 }
 
 /// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.
+#[cfg(feature = "server")]
 pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, JsValue> {
     match option(options, "now")? {
         None => Ok(None),
@@ -206,6 +208,7 @@ pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>
 }
 
 /// A clock's time in seconds (a clock that throws or answers garbage counts as `Date.now`).
+#[cfg(feature = "server")]
 pub(crate) fn clock_s(now: &Option<js_sys::Function>) -> f64 {
     now.as_ref()
         .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())

@@ -1,5 +1,5 @@
-//! Trackmania OAuth: the browser side (authorize URL, redirect checks, sign-in state kept in
-//! sessionStorage) and the server side (the three grants, name lookups, TrackmaniaApi).
+//! Trackmania OAuth, the server half: the three grants, name lookups and TrackmaniaApi's
+//! token (the page half, authorize URL and redirect checks, is `redirect.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -7,92 +7,14 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::flight::{Gate, Work};
-use super::glue::{
-    clock_option, clock_s, denied_error, invalid, make_code_state, options_object, make_oauth_tokens, make_url_state, make_user, option, random_bytes_32, required_string,
-    set_pair, string_arg, string_array, string_option, to_js,
-};
+use super::glue::{clock_option, clock_s, invalid, make_oauth_tokens, make_user, options_object, required_string, set_pair, string_array, to_js};
 use super::http::{status_error, Transport};
 use super::policy;
 use crate::core::backoff::Backoff;
 use super::nadeo::{plan, push_transport};
-use crate::core::oauth::{self, Grant, Lookup, RedirectError};
+use super::redirect::api_url;
+use crate::core::oauth::{self, Grant, Lookup};
 use crate::core::header;
-
-fn api_url(options: &JsValue) -> Result<String, JsValue> {
-    let api = string_option(options, "apiUrl")?.unwrap_or_else(|| oauth::DEFAULT_API_URL.into());
-    crate::core::nadeo::base_url(&api).map_err(to_js)?;
-    Ok(api)
-}
-
-fn scopes(options: &JsValue) -> Result<Vec<String>, JsValue> {
-    match option(options, "scopes")? {
-        None => Ok(Vec::new()),
-        Some(v) => string_array(&v).ok_or_else(|| invalid("options.scopes must be an array of strings")),
-    }
-}
-
-fn redirect_error(e: RedirectError) -> JsValue {
-    match e {
-        RedirectError::Plain(e) => to_js(e),
-        RedirectError::Denied(d) => denied_error(oauth::E_DENIED.message, &d.error, d.description),
-    }
-}
-
-fn new_state(options: &JsValue) -> Result<String, JsValue> {
-    if let Some(s) = string_option(options, "state")? {
-        return Ok(s);
-    }
-    let bytes = random_bytes_32().ok_or_else(|| invalid("no crypto.getRandomValues to make a state with"))?;
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
-    Ok(oauth::state_from_bytes(&arr))
-}
-
-fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue> {
-    options_object(options)?;
-    let client_id = required_string(options, "clientId")?;
-    let redirect_uri = required_string(options, "redirectUri")?;
-    let url = oauth::authorization_url(&api_url(options)?, &client_id, &redirect_uri, &scopes(options)?, state).map_err(to_js)?;
-    Ok((url, redirect_uri))
-}
-
-/// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl? })`: `{ url, state }`.
-#[wasm_bindgen(js_name = authorizationUrl, skip_typescript)]
-pub fn authorization_url(options: JsValue) -> Result<JsValue, JsValue> {
-    let state = new_state(&options)?;
-    let (url, _) = build_url(&options, &state)?;
-    Ok(make_url_state(&url, &state))
-}
-
-/// `parseRedirect(url, expectedState, { apiUrl }?)`: `{ code, state }`. An `iss` on the
-/// redirect must be the issuer of `apiUrl` (default api.trackmania.com).
-#[wasm_bindgen(js_name = parseRedirect, skip_typescript)]
-pub fn parse_redirect(url: JsValue, expected_state: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let href = super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
-    let expected = if expected_state.is_undefined() || expected_state.is_null() {
-        String::new()
-    } else {
-        string_arg(&expected_state, "expectedState must be a string")?
-    };
-    let api = api_url(&options)?;
-    let r = oauth::parse_redirect(&href, &expected, oauth::issuer_of(&api)).map_err(redirect_error)?;
-    Ok(make_code_state(&r.code, &r.state))
-}
-
-/// For completeLogin (api.js): the one non-empty `state` a redirect carries, if any.
-#[wasm_bindgen(js_name = __redirectState, skip_typescript)]
-pub fn redirect_state(url: &str) -> Option<String> {
-    oauth::redirect_state(url)
-}
-
-/// For completeLogin (api.js): the URL without its `code` and `state` parameters.
-#[wasm_bindgen(js_name = __stripCodeAndState, skip_typescript)]
-pub fn strip_code_and_state(url: &str) -> String {
-    oauth::strip_code_and_state(url)
-}
-
-// ---------------------------------------------------------------- server side
-// Build-request / process-answer: Rust checks the arguments and builds each request, the JS
-// driver in api.js sends it, and Rust checks the answer. No async state machine in the wasm.
 
 fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), JsValue> {
     options_object(options)?;
@@ -282,7 +204,7 @@ impl ApiTokens {
     #[wasm_bindgen(js_name = accessToken)]
     pub fn access_token(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
-        super::flight::promise(Box::pin(async move { api_token(inner).await.map(JsValue::from) }))
+        super::tasks::promise(Box::pin(async move { api_token(inner).await.map(JsValue::from) }))
     }
 
     /// Client-credentials grants made so far.

@@ -58,7 +58,7 @@ pub fn when_refreshable(token: JsValue, options: JsValue) -> js_sys::Promise {
 }
 
 fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
-    super::flight::promise(Box::pin(async move {
+    super::tasks::promise(Box::pin(async move {
         let times = times_of(&token)?;
         let lead = lead(&options, "leadSeconds")?;
         let signal = signal_of(&options)?;

@@ -41,14 +41,39 @@ function stillWorks(lib) {
   equal(lib.decodeToken(tok(HEADER, ACCESS)).payload.aun, "tooInfinite", "the module works after an error");
 }
 
-export const tests = [
-  ["exports the API of API.md (tokens)", (lib) => {
-    for (const name of ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl", "whenRefreshable", "whenExpired", "scheduleRefresh", "loginBasic", "refreshTokens", "loginUbiTicket", "NadeoClient", "authorizationUrl", "parseRedirect", "beginLogin", "completeLogin", "exchangeCode", "refreshOAuthTokens", "clientCredentials", "displayNames", "accountIds", "currentUser", "TrackmaniaApi"]) {
-      equal(typeof lib[name], "function", name);
-    }
-    equal(typeof lib.NadeoAuthError, "function", "NadeoAuthError");
+/** The functions of `nadeo-auth/token` (API.md, "Entry points"); `nadeo-auth` has them all. */
+const TOKEN_ENTRY = ["decodeToken", "tokenTimes", "nadeoAuthorization", "bearerAuthorization", "audienceForUrl", "whenRefreshable", "whenExpired", "scheduleRefresh", "authorizationUrl", "parseRedirect", "beginLogin", "completeLogin", "NadeoAuthError"];
+const SERVER_ONLY = ["loginBasic", "refreshTokens", "loginUbiTicket", "NadeoClient", "exchangeCode", "refreshOAuthTokens", "clientCredentials", "displayNames", "accountIds", "currentUser", "TrackmaniaApi"];
+
+/** The suite for one entry: "full" (`nadeo-auth`) or "token" (`nadeo-auth/token`). Every test
+ *  but the first uses only the token entry's functions, so both entries run them all. */
+export function suite(entry) {
+  const exportsTest = [`exports the API of API.md (${entry === "token" ? "nadeo-auth/token" : "nadeo-auth"})`, (lib) => {
+    for (const name of entry === "token" ? TOKEN_ENTRY : [...TOKEN_ENTRY, ...SERVER_ONLY]) equal(typeof lib[name], "function", name);
+    if (entry === "token") for (const name of SERVER_ONLY) ok(!(name in lib), `${name} stays out of the token entry`);
     ok(!("default" in lib) && !("initSync" in lib), "no init function leaks out");
+  }];
+  return [exportsTest, ...shared];
+}
+
+/** Tests that take both entries: (full, token). */
+export const crossTests = [
+  ["one NadeoAuthError class for both entries: instanceof holds across them", (full, token) => {
+    equal(full.NadeoAuthError, token.NadeoAuthError, "the same class");
+    for (const [throwing, other] of [[token, full], [full, token]]) {
+      let err;
+      try {
+        throwing.decodeToken("not.a-token");
+      } catch (e) {
+        err = e;
+      }
+      ok(err instanceof other.NadeoAuthError, "an error of one entry is an instance of the other's class");
+    }
+    equal(token.decodeToken(tok(HEADER, ACCESS)).payload.aun, full.decodeToken(tok(HEADER, ACCESS)).payload.aun);
   }],
+];
+
+const shared = [
 
   ["NadeoAuthError is a real Error class", (lib) => {
     const cause = new TypeError("boom");
@@ -432,3 +457,6 @@ export const tests = [
     sessionStorage.clear();
   }],
 ];
+
+/** The full entry's suite (kept for the runners that take one list). */
+export const tests = suite("full");

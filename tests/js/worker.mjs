@@ -2,7 +2,8 @@
 // runs the shared suite when asked; tests/js/workerd.test.mjs bundles it with
 // `wrangler deploy --dry-run` and runs it in workerd with Miniflare.
 import * as lib from "nadeo-auth";
-import { tests as tokenTests } from "./suite.mjs";
+import * as tokenEntry from "nadeo-auth/token";
+import { crossTests, suite as tokenSuite } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { tests as failureTests } from "./failure-suite.mjs";
 import { mockClient } from "./mock-client.mjs";
@@ -62,15 +63,17 @@ export default {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/client/")) return clientRoute(url, env);
     const suite = url.searchParams.get("suite");
-    const suites = { nadeo: nadeoTests, failure: failureTests, oauth: oauthTests };
-    const tests = suites[suite] ?? tokenTests;
+    const suites = { nadeo: nadeoTests, failure: failureTests, oauth: oauthTests, token: tokenSuite("token"), cross: crossTests };
+    const tests = suites[suite] ?? tokenSuite("full");
     if (url.pathname === "/list") return Response.json(tests.map(([name]) => name));
     const name = url.searchParams.get("test");
     const entry = tests.find(([n]) => n === name);
     if (!entry) return new Response("no such test", { status: 404 });
     try {
       const peer = suite === "oauth" ? oauthMockClient(env.TM_ORIGIN, env.TM_CLIENT_ID, env.TM_CLIENT_SECRET, JSON.parse(env.TM_USER)) : mockClient(env.MOCK_ORIGIN);
-      await entry[1](lib, peer);
+      if (suite === "token") await entry[1](tokenEntry);
+      else if (suite === "cross") await entry[1](lib, tokenEntry);
+      else await entry[1](lib, peer);
       return Response.json({ ok: true });
     } catch (e) {
       return Response.json({ ok: false, error: String(e?.stack ?? e) });

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
-import { tests } from "./suite.mjs";
+import { crossTests, suite, tests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { tests as failureTests } from "./failure-suite.mjs";
 import { startNadeoMock } from "./mock/nadeo.mjs";
@@ -59,6 +59,20 @@ for (const [name] of tests) {
   test(`workerd: ${name}`, async () => {
     const res = await mf.dispatchFetch(`http://suite/run?test=${encodeURIComponent(name)}`);
     const out = await res.json();
+    if (!out.ok) throw new Error(out.error);
+  });
+}
+
+for (const [name] of suite("token")) {
+  test(`workerd: nadeo-auth/token: ${name}`, async () => {
+    const out = await (await mf.dispatchFetch(`http://suite/run?suite=token&test=${encodeURIComponent(name)}`)).json();
+    if (!out.ok) throw new Error(out.error);
+  });
+}
+
+for (const [name] of crossTests) {
+  test(`workerd: ${name}`, async () => {
+    const out = await (await mf.dispatchFetch(`http://suite/run?suite=cross&test=${encodeURIComponent(name)}`)).json();
     if (!out.ok) throw new Error(out.error);
   });
 }

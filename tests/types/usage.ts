@@ -149,3 +149,12 @@ made.code = "HTTP";
 const n: number = t1.expiresAt;
 
 export { nadeo, managed, server, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
+
+// The token entry: the page functions, the same error class, no server functions.
+import * as tokenEntry from "nadeo-auth/token";
+const decoded: { payload: { aun: string } } = tokenEntry.decodeToken("a.b.c");
+const sameClass: typeof NadeoAuthError = tokenEntry.NadeoAuthError;
+const signIn: string = tokenEntry.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false });
+// @ts-expect-error the token entry has no NadeoClient
+tokenEntry.NadeoClient;
+export { decoded, sameClass, signIn };

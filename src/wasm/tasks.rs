@@ -1,0 +1,20 @@
+//! Promises and background tasks: every one the wasm makes goes through these two functions,
+//! boxed, so the futures runtime is instantiated once, not once per async function (several
+//! KiB each).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use wasm_bindgen::prelude::*;
+
+/// A JS promise of a boxed future.
+pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(f)
+}
+
+/// Runs a boxed future to its end in the background.
+#[cfg(feature = "server")]
+pub(crate) fn spawn(f: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(f)
+}
+
