@@ -21,7 +21,8 @@ import {
   authorizationUrl,
   parseRedirect,
 } from "./nadeo_auth.js";
-import { NadeoAuthError, httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__GLUE__";
+import { NadeoAuthError } from "__GLUE__";
+import { httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__SERVER__";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";
 

@@ -59,7 +59,13 @@ function minifyNames(name, wasmIn, wasmOut, js) {
   const map = JSON.parse(printed.slice(printed.indexOf("{")));
   const exports = new Map(map.exports);
   const bgModule = `./${name}_bg.js`;
-  let imports = [];
+  // The generated import object: { __proto__: null, "./<name>_bg.js": import0, "<snippet>": importN, … }.
+  const ret = /return \{\s*__proto__: null,((?:\s*"[^"]+": import\d+,)+)\s*\};/;
+  const found = ret.exec(js);
+  if (!found) throw new Error("minifyNames: the import object's shape changed");
+  const moduleVar = new Map([...found[1].matchAll(/"([^"]+)": (import\d+)/g)].map((m) => [m[1], m[2]]));
+  if (moduleVar.get(bgModule) !== "import0") throw new Error(`minifyNames: ${bgModule} is not import0`);
+  const fromSnippets = [];
   for (const [module, field, short] of map.imports) {
     if (module === bgModule) {
       // The key of the generated import object: `        __wbg_x_hash: function(`.
@@ -67,12 +73,12 @@ function minifyNames(name, wasmIn, wasmOut, js) {
       if (!key.test(js)) throw new Error(`minifyNames: no import ${field} in the JS`);
       js = js.replace(key, `$1${JSON.stringify(short)}:`);
     } else {
-      imports.push(`${JSON.stringify(short)}: import1.${field}`);
+      const v = moduleVar.get(module);
+      if (!v) throw new Error(`minifyNames: no import object for ${module}`);
+      fromSnippets.push(`${JSON.stringify(short)}: ${v}.${field}`);
     }
   }
-  const ret = new RegExp(`return \\{\\s*__proto__: null,\\s*"\\./${name}_bg\\.js": import0,\\s*"\\./snippets/[^"]+": import1,\\s*\\};`);
-  if (!ret.test(js)) throw new Error("minifyNames: the import object's shape changed");
-  js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${imports.join(", ")} } };`);
+  js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${fromSnippets.join(", ")} } };`);
   return js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_, field) => {
     const short = exports.get(field);
     if (short === undefined) throw new Error(`minifyNames: no export ${field} in the wasm`);
@@ -80,7 +86,8 @@ function minifyNames(name, wasmIn, wasmOut, js) {
   });
 }
 
-// The glue snippet lives under a hashed folder: point the entry files (api.js, throttle.js) at it.
+// The glue snippets (glue.js for both entries, server.js for the full one) live under a hashed
+// folder: point the entry files at them.
 const snippetDirs = readdirSync(join(out, "snippets"));
 if (snippetDirs.length !== 1) throw new Error(`expected one snippet folder, found ${snippetDirs.join(", ")}`);
 const glue = `./snippets/${snippetDirs[0]}/js/glue.js`;
@@ -88,7 +95,7 @@ if (!existsSync(join(out, glue))) throw new Error(`missing ${glue}`);
 
 for (const f of readdirSync(template)) {
   let text = readFileSync(join(template, f), "utf8");
-  if (f.endsWith(".js")) text = text.replaceAll("__GLUE__", glue);
+  if (f.endsWith(".js")) text = text.replaceAll("__GLUE__", glue).replaceAll("__SERVER__", glue.replace(/glue\.js$/, "server.js"));
   if (f === "package.json") {
     const pkg = JSON.parse(text);
     const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");

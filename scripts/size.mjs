@@ -14,7 +14,7 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 const snippet = readdirSync(join(pkg, "snippets"))[0];
 const glue = `snippets/${snippet}/js/glue.js`;
-const shared = ["nadeo_auth_bg.wasm", "nadeo_auth.js", "api.js", "throttle.js", "signin.js", glue];
+const shared = ["nadeo_auth_bg.wasm", "nadeo_auth.js", "api.js", "throttle.js", "signin.js", glue, `snippets/${snippet}/js/server.js`];
 // nadeo-auth/token: its own wasm; its budget (16 KB) is reported, not enforced here yet.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
 const tokenShared = ["nadeo_auth_token_bg.wasm", "nadeo_auth_token.js", "token-api.js", "signin.js", glue];

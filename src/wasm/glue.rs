@@ -1,4 +1,5 @@
-//! Imports from `js/glue.js` and helpers to read JS arguments.
+//! Imports from `js/glue.js` (both entries) and `js/server.js` (the full entry), and helpers
+//! to read JS arguments.
 
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "server")]
@@ -29,6 +30,40 @@ extern "C" {
 
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
+
+    /// A promise that resolves after `ms` (the global setTimeout).
+    pub(crate) fn sleep(ms: u32) -> js_sys::Promise;
+
+    #[wasm_bindgen(js_name = isAborted)]
+    pub(crate) fn is_aborted(signal: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = sleepAbortable)]
+    pub(crate) fn sleep_abortable(ms: u32, signal: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = abortedError)]
+    pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
+
+    #[wasm_bindgen(js_name = randomBytes32)]
+    pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
+    /// An array of strings as one string, each item after a NUL; undefined when `v` is not an
+    /// array of strings without NULs.
+    #[wasm_bindgen(js_name = stringArray)]
+    fn string_list(v: &JsValue) -> Option<String>;
+    #[wasm_bindgen(js_name = deniedError)]
+    pub(crate) fn denied_error(message: &str, error: &str, description: Option<String>) -> JsValue;
+    #[wasm_bindgen(js_name = makeUrlState)]
+    pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
+    #[wasm_bindgen(js_name = makeCodeState)]
+    pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
+
+    /// `protocol\nhostname\nport`, or undefined when `href` is not an absolute URL.
+    #[wasm_bindgen(js_name = urlParts)]
+    pub(crate) fn url_parts(href: &str) -> Option<String>;
+}
+
+// The full entry's helpers (fetch, the broker call, stores, NadeoClient.fetch): a snippet of
+// their own, so the token entry does not ship them.
+#[cfg(feature = "server")]
+#[wasm_bindgen(module = "/js/server.js")]
+extern "C" {
 
     #[wasm_bindgen(js_name = httpError)]
     pub(crate) fn http_error(code: &str, message: &str, status: u16, text: &str, retry_after: Option<f64>) -> JsValue;
@@ -75,16 +110,6 @@ extern "C" {
         signal: &JsValue,
     ) -> js_sys::Promise;
 
-    /// A promise that resolves after `ms` (the global setTimeout).
-    pub(crate) fn sleep(ms: u32) -> js_sys::Promise;
-
-    #[wasm_bindgen(js_name = sleepAbortable)]
-    pub(crate) fn sleep_abortable(ms: u32, signal: &JsValue) -> js_sys::Promise;
-
-    #[wasm_bindgen(js_name = isAborted)]
-    pub(crate) fn is_aborted(signal: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = abortedError)]
-    pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = storeGet)]
     pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = storePut)]
@@ -93,29 +118,12 @@ extern "C" {
     pub(crate) fn normalize_base(base: &str) -> Option<String>;
     #[wasm_bindgen(js_name = makeStats)]
     pub(crate) fn make_stats(logins: u32, refreshes: u32, failures: u32) -> JsValue;
-
-    #[wasm_bindgen(js_name = randomBytes32)]
-    pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
-    /// An array of strings as one string, each item after a NUL; undefined when `v` is not an
-    /// array of strings without NULs.
-    #[wasm_bindgen(js_name = stringArray)]
-    fn string_list(v: &JsValue) -> Option<String>;
-    #[wasm_bindgen(js_name = deniedError)]
-    pub(crate) fn denied_error(message: &str, error: &str, description: Option<String>) -> JsValue;
-    #[wasm_bindgen(js_name = makeUrlState)]
-    pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
-    #[wasm_bindgen(js_name = makeCodeState)]
-    pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
     #[wasm_bindgen(js_name = makeOAuthTokens)]
     pub(crate) fn make_oauth_tokens(access: &str, refresh: Option<String>, expires_in: f64, expires_at: f64, scope: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = setPair)]
     pub(crate) fn set_pair(into: &JsValue, key: &str, value: &str);
     #[wasm_bindgen(js_name = makeUser)]
     pub(crate) fn make_user(account_id: &str, display_name: &str) -> JsValue;
-
-    /// `protocol\nhostname\nport`, or undefined when `href` is not an absolute URL.
-    #[wasm_bindgen(js_name = urlParts)]
-    pub(crate) fn url_parts(href: &str) -> Option<String>;
 }
 
 /// A core error as a JS `NadeoAuthError`.

@@ -1,0 +1,265 @@
+// The JavaScript half of the full entry's bindings (`nadeo-auth`): fetch with a timeout and
+// the caller's signal, answers read with a size cap, the token broker's internal call, store
+// access that never throws, and NadeoClient.fetch's request helpers. The error class comes
+// from glue.js, shared with the token entry.
+import { NadeoAuthError, abortedError } from "./glue.js";
+
+/** A NadeoAuthError for a non-2xx answer: the body parsed where it is JSON (a Core object, a
+ *  Live/Meet string array, an OAuth object), else the text. */
+export function httpError(code, message, status, text, retryAfter) {
+  let body = text;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return new NadeoAuthError(code, message, { status, body, retryAfter });
+}
+
+/** The error of a call made while auth attempts back off after a failure: the last failure's
+ *  code, status and body (JSON text, parsed back), and the seconds until the next attempt. */
+export function backoffError(code, status, bodyText, retryAfter) {
+  let body;
+  if (bodyText !== undefined) {
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      body = bodyText;
+    }
+  }
+  return new NadeoAuthError(code, "the last auth attempt failed: backoff, no new attempt for retryAfter seconds", { status, body, retryAfter });
+}
+
+export function makeHeld(accessToken, refreshToken, after401) {
+  return { accessToken, refreshToken, after401 };
+}
+
+/** The internal call of NadeoClient to the fleet's NadeoTokenBroker (one object per login).
+ *  The password travels on this call only (Worker to Durable Object, inside the account); the
+ *  broker keeps it in memory, never in storage. */
+export async function brokerCall(namespace, login, password, userAgent, coreUrl, audience, refused, timeoutMs) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new NadeoAuthError("TIMEOUT", "the token broker gave no answer within timeoutMs")), timeoutMs);
+  });
+  const call = (async () => {
+    let res;
+    try {
+      const stub = namespace.get(namespace.idFromName(login));
+      res = await stub.fetch("https://nadeo-token-broker/token", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ login, password, userAgent, coreUrl, audience, refused }),
+      });
+    } catch (e) {
+      throw new NadeoAuthError("NETWORK", "the token broker (Durable Object) could not be reached", { cause: e });
+    }
+    let out;
+    try {
+      out = await res.json();
+    } catch {}
+    if (typeof out?.accessToken === "string") return out;
+    const e = out?.error;
+    if (typeof e?.code === "string" && typeof e.message === "string") {
+      throw new NadeoAuthError(e.code, e.message, { status: e.status, body: e.body, retryAfter: e.retryAfter });
+    }
+    throw new NadeoAuthError("NETWORK", "the token broker answered neither a token nor an error", { status: res.status });
+  })();
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+    call.catch(() => {});
+  }
+}
+
+export function makeTokens(accessToken, refreshToken) {
+  return { accessToken, refreshToken };
+}
+
+/** The fetch to use: options.fetch, or the global one. Undefined when neither is a function. */
+export function fetchOf(custom) {
+  if (custom !== undefined && custom !== null) return typeof custom === "function" ? custom : undefined;
+  return typeof globalThis.fetch === "function" ? globalThis.fetch : undefined;
+}
+
+/** The largest answer read from an auth, OAuth or lookup endpoint: a broken or hostile
+ *  endpoint must not exhaust a Worker's memory (128 MB). Real answers are a few KB. */
+const MAX_ANSWER_BYTES = 1 << 20;
+
+/** The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is
+ *  never read (the stream is cancelled). */
+async function readCapped(res) {
+  const tooBig = () => new NadeoAuthError("BAD_RESPONSE", "the answer is larger than 1 MiB", { status: res.status });
+  if (Number(res.headers.get("content-length")) > MAX_ANSWER_BYTES) {
+    res.body?.cancel().catch(() => {});
+    throw tooBig();
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    const reader = res.body?.getReader();
+    for (let part = await reader?.read(); part && !part.done; part = await reader.read()) {
+      size += part.value.byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+      chunks.push(part.value);
+    }
+  } catch (e) {
+    throw new NadeoAuthError("NETWORK", "the answer could not be read", { cause: e });
+  }
+  if (size > MAX_ANSWER_BYTES) throw tooBig();
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * One HTTP call with a timeout and the caller's AbortSignal, redirects not followed.
+ * `headers` is a flat [name, value, name, value, …] array, or the same joined by line breaks
+ * (no header name or value can hold one). Resolves to
+ * [status, retryAfterHeader | null, bodyText]; rejects with NETWORK, TIMEOUT or ABORTED.
+ * The fetch function is called as a plain function (no `this`).
+ */
+export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, signal) {
+  if (signal?.aborted) throw abortedError(signal);
+  if (typeof headers === "string") headers = headers.split("\n");
+  const init = { method, headers: [], redirect: "manual" };
+  for (let i = 0; i + 1 < headers.length; i += 2) init.headers.push([headers[i], headers[i + 1]]);
+  if (body !== undefined) init.body = body;
+  const controller = typeof AbortController === "function" ? new AbortController() : undefined;
+  if (controller) init.signal = controller.signal;
+  let timer;
+  let onAbort;
+  const stop = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller?.abort();
+      reject(new NadeoAuthError("TIMEOUT", "no answer within timeoutMs"));
+    }, timeoutMs);
+    if (signal) {
+      onAbort = () => {
+        controller?.abort();
+        reject(abortedError(signal));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+  });
+  const call = (async () => {
+    let res;
+    try {
+      res = await fetchFn(url, init);
+    } catch (e) {
+      throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
+    }
+    return [res.status, res.headers.get("retry-after"), await readCapped(res)];
+  })();
+  try {
+    return await Promise.race([call, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+    call.catch(() => {});
+    stop.catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- NadeoClient helpers
+
+/** A store read that never throws: a value, or null (missing, failing or garbage store). */
+export async function storeGet(store, key) {
+  try {
+    const v = await store.get(key);
+    return typeof v === "string" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A store write that never throws. */
+export async function storePut(store, key, value, ttl) {
+  try {
+    await store.put(key, value, { expirationTtl: ttl });
+  } catch {
+    // A failing store degrades to this client's memory.
+  }
+}
+
+/** A base URL as the URL parser writes it, without trailing slashes, or undefined. */
+export function normalizeBase(base) {
+  try {
+    return new URL(base).href.replace(/\/+$/, "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a fetch() call's input and init once, buffering the body so it can be sent twice.
+ *  Resolves to [url, init] or rejects with INVALID_ARGUMENT. */
+export async function prepareRequest(input, init) {
+  let req;
+  try {
+    req = new Request(input instanceof URL ? input.href : input, init);
+  } catch (e) {
+    throw new NadeoAuthError("INVALID_ARGUMENT", "the request could not be built", { cause: e });
+  }
+  const body = req.body === null ? undefined : await req.arrayBuffer();
+  const out = { method: req.method, headers: new Headers(req.headers), redirect: req.redirect };
+  if (body !== undefined) out.body = body;
+  if (init?.signal) out.signal = init.signal;
+  return [req.url, out];
+}
+
+/** Sends a prepared request with an Authorization (and a User-Agent unless the caller set
+ *  one). Resolves to the Response; rejects with NETWORK or ABORTED. */
+export async function sendPrepared(fetchFn, url, prepared, authorization, userAgent) {
+  const headers = new Headers(prepared.headers);
+  headers.set("authorization", authorization);
+  if (!headers.has("user-agent")) headers.set("user-agent", userAgent);
+  try {
+    return await fetchFn(url, { ...prepared, headers });
+  } catch (e) {
+    if (prepared.signal?.aborted) throw abortedError(prepared.signal);
+    throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
+  }
+}
+
+/** The UNAUTHORIZED error of an API call whose 401 is final (the token was renewed for a 401 already). */
+export async function unauthorizedFrom(res) {
+  let text = "";
+  try {
+    text = await res.text();
+  } catch {}
+  return httpError("UNAUTHORIZED", "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it", res.status, text, undefined);
+}
+
+export function makeStats(logins, refreshes, failures) {
+  return { logins, refreshes, failures };
+}
+
+// ---------------------------------------------------------------- OAuth helpers
+
+export function makeOAuthTokens(accessToken, refreshToken, expiresIn, expiresAt, scope) {
+  const t = { tokenType: "bearer", accessToken };
+  if (refreshToken !== undefined) t.refreshToken = refreshToken;
+  t.expiresIn = expiresIn;
+  t.expiresAt = expiresAt;
+  if (scope !== undefined) t.scope = scope;
+  return t;
+}
+
+/** Sets an own, enumerable property (a name such as "__proto__" stays a plain key). */
+export function setPair(into, key, value) {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function makeUser(accountId, displayName) {
+  return { accountId, displayName };
+}
