@@ -13,7 +13,7 @@ WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runn
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates
 
-.PHONY: all setup pkg test test-rust test-wasm test-js test-demo test-fuzz size bench demo fuzz clean
+.PHONY: all setup pkg test test-rust test-wasm test-js test-demo test-fuzz test-extension size bench demo fuzz extension clean
 
 all: pkg
 
@@ -28,7 +28,7 @@ pkg: setup
 	  --out-name nadeo_auth_token --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
-test: setup test-rust pkg test-wasm size test-fuzz test-js test-demo
+test: setup test-rust pkg test-wasm size test-fuzz test-js test-extension test-demo
 	@echo "make test: all suites passed"
 
 # The pure core, natively: unit and property tests, no_std build, lints.
@@ -64,6 +64,14 @@ test-js:
 # The playground as a person uses it: make demo started for real, driven by Playwright.
 test-demo:
 	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 600 node --test --test-timeout=120000 tests/demo.test.mjs
+
+# The DevTools extension (extension/), unpacked in build/extension/ and zipped.
+extension: pkg
+	node extension/build.mjs
+
+# The extension loaded in Chromium (new headless), its panel fed a recorded page's traffic.
+test-extension: extension
+	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 300 node --test --test-timeout=120000 tests/extension.test.mjs
 
 bench: pkg
 	scripts/bench.sh

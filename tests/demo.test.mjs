@@ -3,7 +3,9 @@
 import { after, before, test } from "node:test";
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { recordedTraffic } from "./fixtures/har.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const artifacts = `${root}artifacts`;
@@ -91,6 +93,64 @@ test("demo: garbage shows its error code", async () => {
   await page.fill("#token", "eyJhbGciOiJIUzI1NiJ9.e30+.c2ln");
   if (!(await page.textContent("#status")).includes("TOKEN_BASE64")) throw new Error("TOKEN_BASE64 not shown");
   await page.screenshot({ path: `${artifacts}/demo-inspector-error.png` });
+});
+
+test("demo: the inspector lists the tokens of a HAR file, in the page", async () => {
+  await page.goto(`${url}/`);
+  await page.waitForLoadState("networkidle");
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  const { har } = recordedTraffic();
+  await page.setInputFiles("#har", { name: "traffic.har", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(har)) });
+  await page.waitForSelector("table.tokens tbody tr");
+  const status = await page.textContent("#har-status");
+  if (!/9 tokens in 9 requests/.test(status)) throw new Error(`status: ${status}`);
+  const warnings = await page.$$eval("table.tokens tbody tr", (trs) => trs.map((tr) => tr.cells[7].textContent).join("|"));
+  for (const want of ["wants NadeoLiveServices", "expired", "refresh token sent as an access token"]) {
+    if (!warnings.includes(want)) throw new Error(`no "${want}" warning: ${warnings}`);
+  }
+  // A row opens the token above, as if pasted: every claim, the times.
+  await page.click("table.tokens tbody tr:nth-child(4)");
+  await page.waitForSelector("#result:not([hidden])");
+  if (!(await page.textContent("#claims")).includes("NadeoServices")) throw new Error("the chosen token's claims are not shown");
+  await page.screenshot({ path: `${artifacts}/demo-inspector-har.png`, fullPage: true });
+  if (requests.length) throw new Error(`the page sent requests while reading the HAR: ${requests.join(", ")}`);
+});
+
+test("demo: a file that is not HAR, a huge one and junk tokens get a clear message, never a broken page", async () => {
+  // Playwright passes files over 50 MB by path only.
+  const hugeFile = `${mkdtempSync(`${tmpdir()}/nadeo-har-`)}/huge.har`;
+  writeFileSync(hugeFile, Buffer.alloc(51 * 1024 * 1024, 0x20));
+  const load = async (name, buffer) => {
+    await page.setInputFiles("#har", buffer ? { name, mimeType: "application/octet-stream", buffer } : name);
+    await page.waitForFunction(() => document.getElementById("har-status").textContent !== "");
+    return page.textContent("#har-status");
+  };
+  const cases = [
+    ["notes.txt", Buffer.from("hello, not JSON"), /not a HAR file: it is not JSON/],
+    ["other.json", Buffer.from(JSON.stringify({ hello: "world" })), /not a HAR file: it has no log\.entries/],
+    [hugeFile, null, /too large/],
+  ];
+  for (const [name, buffer, want] of cases) {
+    await page.setInputFiles("#har", []);
+    const status = await load(name, buffer);
+    if (!want.test(status)) throw new Error(`${name}: ${status}`);
+    if ((await page.$$("table.tokens tbody tr")).length) throw new Error(`${name}: rows shown`);
+  }
+  const junk = { log: { entries: [
+    { request: { url: "https://live-services.trackmania.nadeo.live/api/x", headers: [{ name: "Authorization", value: "nadeo_v1 t=a.b" }] }, response: { content: { mimeType: "application/json", text: "{\"accessToken\": \"eyJ.e30.x\"}" } } },
+    { request: { url: 42, headers: "nope" } },
+    null,
+  ] } };
+  await page.setInputFiles("#har", []);
+  const status = await load("junk.har", Buffer.from(JSON.stringify(junk)));
+  if (!/2 tokens in 3 requests/.test(status)) throw new Error(`junk: ${status}`);
+  const kinds = await page.$$eval("table.tokens tbody tr", (trs) => trs.map((tr) => tr.cells[3].textContent));
+  if (!kinds.every((k) => /not a token \(TOKEN_/.test(k))) throw new Error(`junk rows: ${kinds}`);
+  // The page still works.
+  await page.fill("#token", "this is not a token");
+  if (!(await page.textContent("#status")).includes("TOKEN_MALFORMED")) throw new Error("the inspector stopped working");
+  await page.screenshot({ path: `${artifacts}/demo-inspector-har-junk.png` });
 });
 
 test("demo: sign in with Trackmania, keep an HttpOnly session, sign out", async () => {
