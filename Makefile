@@ -13,7 +13,7 @@ WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runn
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates
 
-.PHONY: all setup pkg test test-rust test-wasm test-js test-demo test-fuzz test-extension size bench demo fuzz extension clean
+.PHONY: all setup pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
 
 all: pkg
 
@@ -28,7 +28,7 @@ pkg: setup
 	  --out-name nadeo_auth_token --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
-test: setup test-rust pkg test-wasm size test-fuzz test-js test-extension test-demo
+test: setup test-rust pkg test-wasm size test-fuzz test-js test-consumers test-extension test-demo
 	@echo "make test: all suites passed"
 
 # The pure core, natively: unit and property tests, no_std build, lints.
@@ -60,6 +60,10 @@ fuzz: pkg
 # The packed package, installed by name: typings, then Node, workerd and Chromium.
 test-js:
 	scripts/test-js.sh
+
+# The packed package in fresh projects of every bundler and runtime it claims (tests/consumers/).
+test-consumers:
+	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 600 node --test --test-concurrency=1 --test-timeout=180000 tests/consumers/consumers.test.mjs
 
 # The playground as a person uses it: make demo started for real, driven by Playwright.
 test-demo:

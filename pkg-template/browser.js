@@ -1,7 +1,10 @@
-// Browsers (native <script type="module">) and bundlers (Vite, webpack, esbuild): the .wasm
-// is found next to this file through import.meta.url, which bundlers understand as an asset.
+// nadeo-auth in browsers and bundlers (Vite dev and build, webpack, Rollup, esbuild with
+// --format=esm): the wasm comes inlined (see load-browser.js) and is ready before this module
+// resolves.
+import { instantiate } from "./load-browser.js";
 import init from "./nadeo_auth.js";
+import wasm from "./nadeo_auth_wasm.js";
 
-await init({ module_or_path: new URL("./nadeo_auth_bg.wasm", import.meta.url) });
+await instantiate(init, wasm);
 
 export * from "./api.js";

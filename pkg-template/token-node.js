@@ -1,7 +1,9 @@
-// nadeo-auth/token in Node 20+: read the .wasm next to this file and instantiate it synchronously.
-import { readFileSync } from "node:fs";
+// nadeo-auth/token in Node 20+ (and Bun, Deno): the inlined wasm, instantiated synchronously
+// (see load-node.js).
+import { instantiateSync } from "./load-node.js";
 import { initSync } from "./nadeo_auth_token.js";
+import wasm from "./nadeo_auth_token_wasm.js";
 
-initSync({ module: readFileSync(new URL("./nadeo_auth_token_bg.wasm", import.meta.url)) });
+instantiateSync(initSync, wasm);
 
 export * from "./token-api.js";

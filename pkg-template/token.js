@@ -1,7 +1,9 @@
-// nadeo-auth/token in browsers, bundlers and extension pages: the .wasm is found next to this
-// file through import.meta.url.
+// nadeo-auth/token in browsers, bundlers and extension pages: the wasm comes inlined (see
+// load-browser.js) and is ready before this module resolves.
+import { instantiate } from "./load-browser.js";
 import init from "./nadeo_auth_token.js";
+import wasm from "./nadeo_auth_token_wasm.js";
 
-await init({ module_or_path: new URL("./nadeo_auth_token_bg.wasm", import.meta.url) });
+await instantiate(init, wasm);
 
 export * from "./token-api.js";

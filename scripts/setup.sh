@@ -5,6 +5,7 @@
 #   - wasm-bindgen-cli at exactly the version of wasm-bindgen in Cargo.lock, and wasm-pack
 #   - the pinned npm tools in tools/ (binaryen's wasm-opt, miniflare, wrangler,
 #     playwright-core, typescript, and the bench baselines jose and jwt-decode)
+#   - the consumers' tools in tests/consumers/ (Vite, webpack, Rollup, Bun, Deno, Node 18, attw, publint)
 #   - Debian's chromium and chromium-driver
 # Everything comes from the package registries (crates.io, npm, Debian); nothing else is
 # downloaded, now or at run time.
@@ -46,6 +47,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   (cd tools && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   echo "$lock_sum" > "$stamp"
 fi
+
+# 4b. The consumers' tools (Vite, webpack, Rollup, Bun, Deno, an old Node, attw, publint), as
+# tests/consumers/package-lock.json pins them: what tests/consumers/ builds the package with.
+for dir in tests/consumers; do
+  stamp=$dir/node_modules/.nadeo-auth-setup
+  lock_sum=$( (cat $dir/package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+    say "installing the consumers' tools (npm ci in $dir, about 450 MB)"
+    (cd $dir && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+    echo "$lock_sum" > "$stamp"
+  fi
+done
 
 # 5. Chromium and ChromeDriver for the browser tests.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

@@ -10,12 +10,13 @@ export NADEO_AUTH_TOOLS="$root/tools"
 scripts/pack-e2e.sh
 e2e=build/e2e
 
-echo "== typings: tsc --strict --noEmit"
-(export NADEO_AUTH_ARTIFACTS="$root/artifacts"
-cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module nodenext \
-  --moduleResolution nodenext --lib es2022,dom usage.ts) \
-  || { echo "typings check failed"; exit 1; }
-echo "typings: ok"
+echo "== typings: tsc --strict --noEmit, under the nodenext, node16 and bundler resolutions"
+for resolution in nodenext:nodenext node16:node16 esnext:bundler; do
+  (cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module "${resolution%%:*}" \
+    --moduleResolution "${resolution##*:}" --lib es2022,dom usage.ts) \
+    || { echo "typings check failed (moduleResolution ${resolution##*:})"; exit 1; }
+  echo "typings: ok (moduleResolution ${resolution##*:})"
+done
 
 echo "== JS suite: Node, workerd (one Worker, then a fleet of two with the token broker), Chromium"
 export NADEO_AUTH_ARTIFACTS="$root/artifacts"

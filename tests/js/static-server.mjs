@@ -14,8 +14,9 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0: any free port). Resolves to { server, origin }. */
-export function serveStatic(root, port = 0, host = "127.0.0.1") {
+/** Serves `root` on 127.0.0.1:`port` (0: any free port), with `headers` added to every answer
+ * (a CSP, say). Resolves to { server, origin }. */
+export function serveStatic(root, port = 0, host = "127.0.0.1", headers = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     const rel = normalize(path === "/" || path.endsWith("/") ? `${path}index.html` : path);
@@ -25,7 +26,7 @@ export function serveStatic(root, port = 0, host = "127.0.0.1") {
     }
     try {
       const body = await readFile(join(root, rel));
-      res.writeHead(200, { "content-type": TYPES[extname(rel)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.writeHead(200, { "content-type": TYPES[extname(rel)] ?? "application/octet-stream", "cache-control": "no-store", ...headers });
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
