@@ -3,7 +3,16 @@
 
 // ---------------------------------------------------------------- errors
 
-/** Every error code of the package. The README's table explains each. */
+/**
+ * Every error code of the package. The README's table explains each.
+ *
+ * @example
+ * try {
+ *   await client.accessToken("NadeoLiveServices");
+ * } catch (e) {
+ *   if (e instanceof NadeoAuthError && e.code === "RATE_LIMITED") console.log(`retry in ${e.retryAfter} s`);
+ * }
+ */
 export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "TOKEN_MALFORMED"
@@ -24,8 +33,16 @@ export type ErrorCode =
   | "OAUTH_CODE_MISSING"
   | "OAUTH_DUPLICATE_PARAM"
   | "OAUTH_ISSUER_MISMATCH"
-  | "OAUTH_UNEXPECTED_PARAM";
+  | "OAUTH_UNEXPECTED_PARAM"
+  /** The package cannot start here: Node below 20, no DecompressionStream, or a page whose
+   *  Content-Security-Policy forbids compiling WebAssembly (add 'wasm-unsafe-eval'). Thrown by
+   *  the import itself. */
+  | "UNSUPPORTED_RUNTIME";
 
+/**
+ * @example
+ * throw new NadeoAuthError("HTTP", "the leaderboard service failed", { status: 502 });
+ */
 export interface NadeoAuthErrorOptions {
   status?: number;
   body?: unknown;
@@ -34,7 +51,15 @@ export interface NadeoAuthErrorOptions {
 }
 
 /** Every failure of the package is a NadeoAuthError (instanceof works). No message, property
- *  or cause ever holds a password, client secret, token or Authorization header value. */
+ *  or cause ever holds a password, client secret, token or Authorization header value.
+ *
+ * @example
+ * try {
+ *   decodeToken(input);
+ * } catch (e) {
+ *   if (e instanceof NadeoAuthError) console.log(e.code); // "TOKEN_MALFORMED", say
+ * }
+ */
 export class NadeoAuthError extends Error {
   constructor(code: ErrorCode, message: string, options?: NadeoAuthErrorOptions);
   readonly name: "NadeoAuthError";
@@ -52,8 +77,16 @@ export class NadeoAuthError extends Error {
 
 // ---------------------------------------------------------------- tokens (sync, pure)
 
+/**
+ * @example
+ * const audience: Audience = audienceForUrl(url) ?? "NadeoLiveServices";
+ */
 export type Audience = "NadeoServices" | "NadeoLiveServices";
 
+/**
+ * @example
+ * const { sub, aud, exp } = decodeToken(accessToken).payload; // NadeoClaims
+ */
 export interface NadeoClaims {
   jti: string;
   iss: string;
@@ -75,6 +108,10 @@ export interface NadeoClaims {
   [claim: string]: unknown;
 }
 
+/**
+ * @example
+ * const { alg } = decodeToken(accessToken).header;
+ */
 export interface TokenHeader {
   alg?: string;
   [k: string]: unknown;
@@ -82,9 +119,19 @@ export interface TokenHeader {
 
 /** Decodes without verifying the signature. Strict: exactly 3 segments, base64url, UTF-8, a
  *  JSON object payload. Works on any JWT (OAuth tokens too). Throws NadeoAuthError TOKEN_*
- *  (INVALID_ARGUMENT when `token` is not a string). */
+ *  (INVALID_ARGUMENT when `token` is not a string).
+ *
+ * @example
+ * const { payload } = decodeToken(accessToken);
+ * console.log(payload.aud, payload.sub, new Date(payload.exp * 1000));
+ */
 export function decodeToken<C = NadeoClaims>(token: string): { header: TokenHeader; payload: C };
 
+/**
+ * @example
+ * const { expired, expiresIn } = tokenTimes(accessToken);
+ * if (!expired) console.log(`valid for another ${expiresIn} s`);
+ */
 export interface TokenTimes {
   /** iat, seconds since the epoch. */
   issuedAt: number | null;
@@ -102,22 +149,48 @@ export interface TokenTimes {
   refreshableIn: number;
 }
 
-/** now: seconds since the epoch (default: the clock); leeway: seconds (default 0). */
+/**
+ * now: seconds since the epoch (default: the clock); leeway: seconds (default 0).
+ *
+ * @example
+ * if (tokenTimes(accessToken, { leeway: 30 }).expired) accessToken = await renew();
+ */
 export function tokenTimes(
   token: string | { iat?: number; rat?: number; exp?: number },
   options?: { now?: number; leeway?: number },
 ): TokenTimes;
 
-/** "nadeo_v1 t=<accessToken>". Throws INVALID_ARGUMENT on an empty token. */
+/**
+ * "nadeo_v1 t=<accessToken>". Throws INVALID_ARGUMENT on an empty token.
+ *
+ * @example
+ * await fetch(url, { headers: { Authorization: nadeoAuthorization(accessToken) } });
+ */
 export function nadeoAuthorization(accessToken: string): string;
-/** "Bearer <accessToken>". Throws INVALID_ARGUMENT on an empty token. */
+/**
+ * "Bearer <accessToken>". Throws INVALID_ARGUMENT on an empty token.
+ *
+ * @example
+ * await fetch("https://api.trackmania.com/api/user", { headers: { Authorization: bearerAuthorization(accessToken) } });
+ */
 export function bearerAuthorization(accessToken: string): string;
-/** The audience a game-API URL needs, or null for a host that is not a Nadeo game API. */
+/**
+ * The audience a game-API URL needs, or null for a host that is not a Nadeo game API.
+ *
+ * @example
+ * audienceForUrl("https://live-services.trackmania.nadeo.live/api/token/leaderboard/group/Personal_Best/top"); // "NadeoLiveServices"
+ * audienceForUrl("https://example.com/"); // null
+ */
 export function audienceForUrl(url: string | URL): Audience | null;
 
 // ---------------------------------------------------------------- network options
 
-/** Options of every call that goes to the network. */
+/**
+ * Options of every call that goes to the network.
+ *
+ * @example
+ * await refreshTokens({ refreshToken, userAgent, timeoutMs: 10_000, signal: controller.signal });
+ */
 export interface RequestOptions {
   /** Defaults to globalThis.fetch; always called as a plain function. */
   fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -128,10 +201,19 @@ export interface RequestOptions {
 
 // ---------------------------------------------------------------- Nadeo: one-shot calls
 
+/**
+ * @example
+ * const { accessToken, refreshToken }: NadeoTokens = await loginBasic({ login, password, userAgent });
+ */
 export interface NadeoTokens {
   accessToken: string;
   refreshToken: string;
 }
+/**
+ * @example
+ * const options: NadeoCallOptions = { userAgent: "My leaderboard / @me / me@example.com" };
+ * const pair = await refreshTokens({ ...options, refreshToken });
+ */
 export interface NadeoCallOptions extends RequestOptions {
   /** Required: project and contact, e.g. "My leaderboard / @me / me@example.com". */
   userAgent: string;
@@ -139,24 +221,53 @@ export interface NadeoCallOptions extends RequestOptions {
   coreUrl?: string;
 }
 /** Service account or dedicated server account login (/v2/authentication/token/basic).
- *  audience defaults to "NadeoLiveServices"; "NadeoClubServices" is sent as "NadeoLiveServices". */
+ *  audience defaults to "NadeoLiveServices"; "NadeoClubServices" is sent as "NadeoLiveServices".
+ *
+ * @example
+ * const { accessToken, refreshToken } = await loginBasic({
+ *   login: env.NADEO_LOGIN,
+ *   password: env.NADEO_PASSWORD,
+ *   userAgent: "My leaderboard / @me / me@example.com",
+ *   audience: "NadeoLiveServices",
+ * });
+ */
 export function loginBasic(
   options: NadeoCallOptions & { login: string; password: string; audience?: Audience | "NadeoClubServices" },
 ): Promise<NadeoTokens>;
-/** /v2/authentication/token/refresh with "nadeo_v1 t=<refreshToken>". */
+/**
+ * /v2/authentication/token/refresh with "nadeo_v1 t=<refreshToken>".
+ *
+ * @example
+ * const pair = await refreshTokens({ refreshToken, userAgent: "My bot / me@example.com" });
+ */
 export function refreshTokens(options: NadeoCallOptions & { refreshToken: string }): Promise<NadeoTokens>;
-/** Legacy: exchange a Ubisoft ticket obtained elsewhere (/v2/authentication/token/ubiservices). */
+/**
+ * Legacy: exchange a Ubisoft ticket obtained elsewhere (/v2/authentication/token/ubiservices).
+ *
+ * @example
+ * const pair = await loginUbiTicket({ ticket, userAgent: "My bot / me@example.com", audience: "NadeoServices" });
+ */
 export function loginUbiTicket(options: NadeoCallOptions & { ticket: string; audience?: Audience }): Promise<NadeoTokens>;
 
 // ---------------------------------------------------------------- Nadeo: managed tokens
 
 /** Where a client keeps its token pairs between runs or isolates. A Cloudflare KV namespace
- *  fits as it is; so does any object with these methods. Values are opaque strings. */
+ *  fits as it is; so does any object with these methods. Values are opaque strings.
+ *
+ * @example
+ * const kept = new Map<string, string>();
+ * const store: TokenStore = { get: (key) => kept.get(key) ?? null, put: (key, value) => void kept.set(key, value) };
+ * const client = new NadeoClient({ login, password, userAgent, store }); // or store: env.TOKENS (a KV namespace)
+ */
 export interface TokenStore {
   get(key: string): Promise<string | null> | string | null;
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void> | void;
   delete?(key: string): Promise<void> | void;
 }
+/**
+ * @example
+ * const client = new NadeoClient({ login, password, userAgent: "My bot / me@example.com", store: env.TOKENS, requestsPerSecond: 2 });
+ */
 export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
   login: string;
   password: string;
@@ -183,16 +294,31 @@ export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
   broker?: DurableObjectNamespaceLike;
 }
 /** What NadeoClient needs of a Durable Object namespace binding (a `DurableObjectNamespace`
- *  of @cloudflare/workers-types fits). */
+ *  of @cloudflare/workers-types fits).
+ *
+ * @example
+ * const client = new NadeoClient({ login, password, userAgent, broker: env.NADEO_BROKER });
+ */
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
   get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
-/** What NadeoTokenBroker needs of its `DurableObjectState` (the one workerd passes fits). */
+/**
+ * What NadeoTokenBroker needs of its `DurableObjectState` (the one workerd passes fits).
+ *
+ * @example
+ * // workerd constructs the broker with its own DurableObjectState; you only export the class.
+ * export { NadeoTokenBroker } from "nadeo-auth";
+ */
 export interface DurableObjectStateLike {
   storage: { get(key: string): Promise<unknown>; put(key: string, value: string): Promise<void> };
 }
-/** Calls a NadeoClient made to the auth endpoints, and how many of them failed. */
+/**
+ * Calls a NadeoClient made to the auth endpoints, and how many of them failed.
+ *
+ * @example
+ * const { logins, refreshes, failures } = client.stats;
+ */
 export interface NadeoClientStats {
   logins: number;
   refreshes: number;
@@ -236,18 +362,43 @@ export class NadeoClient {
 // ---------------------------------------------------------------- expiry scheduling
 
 /** Resolves at the token's rat (or at once if past); leadSeconds moves it earlier.
- *  Rejects with ABORTED when the signal fires. Long waits are split so timers never overflow. */
+ *  Rejects with ABORTED when the signal fires. Long waits are split so timers never overflow.
+ *
+ * @example
+ * await whenRefreshable(accessToken, { signal: controller.signal });
+ * const pair = await refreshTokens({ refreshToken, userAgent });
+ */
 export function whenRefreshable(token: string, options?: { leadSeconds?: number; signal?: AbortSignal }): Promise<void>;
-/** Resolves at the token's exp minus leadSeconds (TOKEN_CLAIMS for a token without exp). */
+/**
+ * Resolves at the token's exp minus leadSeconds (TOKEN_CLAIMS for a token without exp).
+ *
+ * @example
+ * await whenExpired(accessToken, { leadSeconds: 60 });
+ * console.log("the token expires in a minute");
+ */
 export function whenExpired(token: string, options?: { leadSeconds?: number; signal?: AbortSignal }): Promise<void>;
 /** Calls fn once when the token is due for renewal: marginSeconds (default 300) before exp,
  *  made earlier by a random jitter in [0, jitterSeconds] (default 60), but never before rat;
- *  at once if that time has passed. Returns a function that cancels it. */
+ *  at once if that time has passed. Returns a function that cancels it.
+ *
+ * @example
+ * const cancel = scheduleRefresh(accessToken, () => void renew());
+ * // later, when the token is replaced or the page closes:
+ * cancel();
+ */
 export function scheduleRefresh(token: string, fn: () => void, options?: { marginSeconds?: number; jitterSeconds?: number }): () => void;
 
 // ---------------------------------------------------------------- OAuth (api.trackmania.com)
 
+/**
+ * @example
+ * const { url } = authorizationUrl({ clientId, redirectUri, scopes: ["clubs", "read_favorite"] satisfies Scope[] });
+ */
 export type Scope = "clubs" | "read_favorite" | "write_favorite";
+/**
+ * @example
+ * const { accessToken, refreshToken, expiresAt }: OAuthTokens = await exchangeCode({ clientId, clientSecret, code, redirectUri });
+ */
 export interface OAuthTokens {
   tokenType: "bearer";
   accessToken: string;
@@ -258,12 +409,22 @@ export interface OAuthTokens {
   expiresAt: number;
   scope?: string;
 }
+/**
+ * @example
+ * const names = await displayNames(ids, { accessToken, timeoutMs: 5_000 });
+ */
 export interface OAuthCallOptions extends RequestOptions {
   /** Default "https://api.trackmania.com". */
   apiUrl?: string;
 }
 
-/** The authorize URL. state defaults to 32 random bytes (crypto.getRandomValues), base64url. */
+/**
+ * The authorize URL. state defaults to 32 random bytes (crypto.getRandomValues), base64url.
+ *
+ * @example
+ * const { url, state } = authorizationUrl({ clientId, redirectUri: "https://example.com/callback", scopes: ["clubs"] });
+ * // keep `state` (a cookie, sessionStorage), then send the user to `url`
+ */
 export function authorizationUrl(options: {
   clientId: string;
   redirectUri: string;
@@ -283,7 +444,11 @@ export function authorizationUrl(options: {
 export function parseRedirect(url: string | URL, expectedState: string, options?: { apiUrl?: string }): { code: string; state: string };
 
 /** Browser only: make an authorize URL, keep its state (and redirectUri) in sessionStorage,
- *  and go there (location.assign) unless navigate is false. Returns the URL. */
+ *  and go there (location.assign) unless navigate is false. Returns the URL.
+ *
+ * @example
+ * signIn.onclick = () => beginLogin({ clientId, redirectUri: `${location.origin}/callback` });
+ */
 export function beginLogin(options: {
   clientId: string;
   redirectUri: string;
@@ -293,25 +458,61 @@ export function beginLogin(options: {
 }): string;
 /** Browser only: on the redirect page, check the URL (default location.href) against the kept
  *  state, forget the state (single use), remove code and state from the address bar
- *  (history.replaceState), and hand back what the back end needs for exchangeCode. */
+ *  (history.replaceState), and hand back what the back end needs for exchangeCode.
+ *
+ * @example
+ * // on /callback
+ * const { code, redirectUri } = completeLogin();
+ * await fetch("/api/session", { method: "POST", body: JSON.stringify({ code, redirectUri }) });
+ */
 export function completeLogin(options?: { url?: string }): { code: string; redirectUri: string };
 
 /** Server side (Worker, Node): the three grants of /api/access_token, form-encoded, with
- *  client_id and client_secret in the body. */
+ *  client_id and client_secret in the body.
+ *
+ * @example
+ * const tokens = await exchangeCode({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET, code, redirectUri });
+ */
 export function exchangeCode(
   options: OAuthCallOptions & { clientId: string; clientSecret: string; code: string; redirectUri: string },
 ): Promise<OAuthTokens>;
-/** Keeps the given refresh token when the answer has none. */
+/**
+ * Keeps the given refresh token when the answer has none.
+ *
+ * @example
+ * const renewed = await refreshOAuthTokens({ clientId, clientSecret, refreshToken: tokens.refreshToken! });
+ */
 export function refreshOAuthTokens(
   options: OAuthCallOptions & { clientId: string; clientSecret: string; refreshToken: string },
 ): Promise<OAuthTokens>;
+/**
+ * @example
+ * const { accessToken, expiresAt } = await clientCredentials({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET });
+ */
 export function clientCredentials(options: OAuthCallOptions & { clientId: string; clientSecret: string }): Promise<OAuthTokens>;
 
-/** accountId -> display name, any number of IDs (batched 50 a request, in order, deduplicated). */
+/**
+ * accountId -> display name, any number of IDs (batched 50 a request, in order, deduplicated).
+ *
+ * @example
+ * const names = await displayNames(leaderboard.map((row) => row.accountId), { accessToken });
+ * console.log(names[leaderboard[0].accountId]);
+ */
 export function displayNames(accountIds: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
-/** display name -> accountId (GET /api/display-names/account-ids), batched like displayNames. */
+/**
+ * display name -> accountId (GET /api/display-names/account-ids), batched like displayNames.
+ *
+ * @example
+ * const ids = await accountIds(["Some Player"], { accessToken });
+ * console.log(ids["Some Player"]); // its accountId
+ */
 export function accountIds(displayNames: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
-/** The signed-in user of a user token (GET /api/user). */
+/**
+ * The signed-in user of a user token (GET /api/user).
+ *
+ * @example
+ * const { accountId, displayName } = await currentUser({ accessToken: tokens.accessToken });
+ */
 export function currentUser(options: OAuthCallOptions & { accessToken: string }): Promise<{ accountId: string; displayName: string }>;
 
 /**
@@ -343,7 +544,12 @@ export class NadeoTokenBroker {
 
 /** Server side: a client-credentials token kept and renewed for you (single flight, renewed
  *  60 s before it expires), for the name lookups most apps need. Failed grants back off as a
- *  NadeoClient's renewals do (fail fast with `retryAfter`, a valid token served meanwhile). */
+ *  NadeoClient's renewals do (fail fast with `retryAfter`, a valid token served meanwhile).
+ *
+ * @example
+ * const api = new TrackmaniaApi({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET });
+ * const names = await api.displayNames(accountIdsOfTheTop10);
+ */
 export class TrackmaniaApi {
   constructor(options: Omit<OAuthCallOptions, "signal"> & { clientId: string; clientSecret: string; now?: () => number });
   accessToken(): Promise<string>;

@@ -18,6 +18,8 @@ for resolution in nodenext:nodenext node16:node16 esnext:bundler; do
   echo "typings: ok (moduleResolution ${resolution##*:})"
 done
 
+node scripts/check-tsdoc.mjs pkg/index.d.ts || exit 1
+
 echo "== JS suite: Node, workerd (one Worker, then a fleet of two with the token broker), Chromium"
 export NADEO_AUTH_ARTIFACTS="$root/artifacts"
 cd "$e2e"
