@@ -21,7 +21,6 @@ import {
   authorizationUrl,
   parseRedirect,
 } from "./nadeo_auth.js";
-import { NadeoAuthError } from "__GLUE__";
 import { httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__SERVER__";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";

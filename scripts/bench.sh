@@ -2,6 +2,7 @@
 # make bench: prints the benchmark tables. Reports only; never fails the build on a number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/size.mjs
 node bench/decode.mjs
 node bench/client.mjs
 node --expose-gc bench/memory.mjs

@@ -41,8 +41,18 @@ for (const { dir, name } of builds) {
     })
     .join("\n");
   cpSync(join(dir, "snippets"), join(out, "snippets"), { recursive: true });
-  writeFileSync(join(out, `${name}.js`), minifyNames(name, join(dir, `${name}_bg.wasm`), join(out, `${name}_bg.wasm`), glueJs));
+  writeFileSync(join(out, `${name}.js`), dropUnusedNamespaces(minifyNames(name, join(dir, `${name}_bg.wasm`), join(out, `${name}_bg.wasm`), glueJs)));
   writeFileSync(join(out, `${name}_wasm.js`), inlined(name, readFileSync(join(out, `${name}_bg.wasm`))));
+}
+
+/**
+ * wasm-bindgen imports the glue snippet once per import group (`import * as import3 from …`);
+ * with the duplicate keys gone, some of those namespaces are unused, and a minifier turns an
+ * unused import into a bare `import "…"`, which bundlers that honour `sideEffects` warn about
+ * (esbuild: "Ignoring this import"). Drop them.
+ */
+function dropUnusedNamespaces(js) {
+  return js.replace(/^import \* as (import\d+) from "[^"]+";?\n/gm, (line, name) => (new RegExp(`\\b${name}\\b`).test(js.replace(line, "")) ? line : ""));
 }
 
 /**
@@ -144,5 +154,10 @@ for (const p of shippedJs) {
 // resolving a require(): the same text, the token entry's re-exports pointed at index.cjs.
 writeFileSync(join(out, "index.d.cts"), readFileSync(join(out, "index.d.ts"), "utf8"));
 writeFileSync(join(out, "token.d.cts"), readFileSync(join(out, "token.d.ts"), "utf8").replaceAll('from "./index.js"', 'from "./index.cjs"'));
+// A bare import left in shipped JS would make bundlers warn (sideEffects): none may remain.
+for (const p of shippedJs) {
+  const bare = /(?:^|[;}])import\s*"([^"]+)"/.exec(readFileSync(p, "utf8"));
+  if (bare) throw new Error(`${p}: a bare import of ${bare[1]} (an unused import?)`);
+}
 cpSync(join(root, "README.md"), join(out, "README.md"));
 console.log(`pkg/ assembled (nadeo-auth, glue at ${glue})`);
