@@ -1,6 +1,6 @@
-// The JavaScript half of the full entry's bindings (`nadeo-auth`): fetch with a timeout and
-// the caller's signal, answers read with a size cap, the token broker's internal call, store
-// access that never throws, and NadeoClient.fetch's request helpers. The error class comes
+// The JavaScript half of the full entry's bindings (`nadeo-auth`): the token broker's
+// internal call, store access that never throws, and NadeoClient.fetch's request helpers (the
+// HTTP call of the auth, OAuth and lookup endpoints is Rust's: src/wasm/fetch.rs). The error class comes
 // from glue.js, shared with the token entry.
 import { NadeoAuthError, abortedError } from "./glue.js";
 
@@ -85,90 +85,12 @@ export function fetchOf(custom) {
   return typeof globalThis.fetch === "function" ? globalThis.fetch : undefined;
 }
 
-/** The largest answer read from an auth, OAuth or lookup endpoint: a broken or hostile
- *  endpoint must not exhaust a Worker's memory (128 MB). Real answers are a few KB. */
-const MAX_ANSWER_BYTES = 1 << 20;
-
-/** The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is
- *  never read (the stream is cancelled). */
-async function readCapped(res) {
-  const tooBig = () => new NadeoAuthError("BAD_RESPONSE", "the answer is larger than 1 MiB", { status: res.status });
-  if (Number(res.headers.get("content-length")) > MAX_ANSWER_BYTES) {
-    res.body?.cancel().catch(() => {});
-    throw tooBig();
-  }
-  const chunks = [];
-  let size = 0;
-  try {
-    const reader = res.body?.getReader();
-    for (let part = await reader?.read(); part && !part.done; part = await reader.read()) {
-      size += part.value.byteLength;
-      if (size > MAX_ANSWER_BYTES) {
-        reader.cancel().catch(() => {});
-        break;
-      }
-      chunks.push(part.value);
-    }
-  } catch (e) {
-    throw new NadeoAuthError("NETWORK", "the answer could not be read", { cause: e });
-  }
-  if (size > MAX_ANSWER_BYTES) throw tooBig();
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-/**
- * One HTTP call with a timeout and the caller's AbortSignal, redirects not followed.
- * `headers` is a flat [name, value, name, value, …] array, or the same joined by line breaks
- * (no header name or value can hold one). Resolves to
- * [status, retryAfterHeader | null, bodyText]; rejects with NETWORK, TIMEOUT or ABORTED.
- * The fetch function is called as a plain function (no `this`).
- */
-export async function httpCall(fetchFn, method, url, headers, body, timeoutMs, signal) {
-  if (signal?.aborted) throw abortedError(signal);
-  if (typeof headers === "string") headers = headers.split("\n");
-  const init = { method, headers: [], redirect: "manual" };
-  for (let i = 0; i + 1 < headers.length; i += 2) init.headers.push([headers[i], headers[i + 1]]);
-  if (body !== undefined) init.body = body;
-  const controller = typeof AbortController === "function" ? new AbortController() : undefined;
-  if (controller) init.signal = controller.signal;
-  let timer;
-  let onAbort;
-  const stop = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller?.abort();
-      reject(new NadeoAuthError("TIMEOUT", "no answer within timeoutMs"));
-    }, timeoutMs);
-    if (signal) {
-      onAbort = () => {
-        controller?.abort();
-        reject(abortedError(signal));
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-  });
-  const call = (async () => {
-    let res;
-    try {
-      res = await fetchFn(url, init);
-    } catch (e) {
-      throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
-    }
-    return [res.status, res.headers.get("retry-after"), await readCapped(res)];
-  })();
-  try {
-    return await Promise.race([call, stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-    call.catch(() => {});
-    stop.catch(() => {});
-  }
+/** A NadeoAuthError with `status` and `cause` only where given (the HTTP call's errors). */
+export function causedError(code, message, status, cause) {
+  const options = {};
+  if (status !== undefined) options.status = status;
+  if (cause !== undefined) options.cause = cause;
+  return new NadeoAuthError(code, message, options);
 }
 
 // ---------------------------------------------------------------- NadeoClient helpers

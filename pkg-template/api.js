@@ -1,18 +1,12 @@
 // The public API of nadeo-auth, shared by every entry point (node.js, browser.js,
 // workerd.js), which initialise the WebAssembly module before anything here is called.
 //
-// The one-shot network calls follow a build-request / process-answer split: the wasm checks
-// every argument and builds the request (__*Request), the small async driver below sends it
-// with the glue's httpCall (fetch, timeout, abort), and the wasm checks the answer
-// (__*Answer). Policy that lives across calls (NadeoClient, the TrackmaniaApi token) is in
-// the wasm too.
+// The one-shot network calls (Nadeo logins, OAuth grants, lookups) are the wasm's own
+// exports: it checks the arguments, sends the request with fetch through web-sys, and checks
+// the answer. Policy that lives across calls (NadeoClient, the TrackmaniaApi token) is in the
+// wasm too; this file adds what is JS by nature: NadeoClient.fetch's request handling and its
+// throttle, and TrackmaniaApi's holding of the secret.
 import {
-  __nadeoRequest,
-  __nadeoAnswer,
-  __oauthRequest,
-  __oauthAnswer,
-  __lookupRequest,
-  __lookupAnswer,
   __ApiTokens,
   __redirectState,
   __stripCodeAndState,
@@ -20,8 +14,11 @@ import {
   nadeoAuthorization,
   authorizationUrl,
   parseRedirect,
+  clientCredentials,
+  displayNames,
+  accountIds,
 } from "./nadeo_auth.js";
-import { httpCall, prepareRequest, sendPrepared, unauthorizedFrom } from "__SERVER__";
+import { prepareRequest, sendPrepared, unauthorizedFrom } from "__SERVER__";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";
 
@@ -36,6 +33,15 @@ export {
   scheduleRefresh,
   authorizationUrl,
   parseRedirect,
+  loginBasic,
+  refreshTokens,
+  loginUbiTicket,
+  exchangeCode,
+  refreshOAuthTokens,
+  clientCredentials,
+  displayNames,
+  accountIds,
+  currentUser,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";
 
@@ -68,65 +74,8 @@ export class NadeoClient extends ManagedTokens {
   }
 }
 
-/** Sends a plan [method, url, headers, body, fetch, signal, timeoutMs]: [status, retryAfter, text]. */
-function send([method, url, headers, body, fetch, signal, timeoutMs]) {
-  return httpCall(fetch, method, url, headers, body, timeoutMs, signal);
-}
-
-/** A one-shot call: build (kind 1 is always the refresh grant, whose answer may keep the
- *  given refresh token), send, check. */
-async function oneShot(request, answer, kind, options) {
-  const [status, retryAfter, text] = await send(request(kind, options));
-  return answer(status, retryAfter, text, kind === 1 ? options.refreshToken : undefined);
-}
-const nadeo = (kind, options) => oneShot(__nadeoRequest, __nadeoAnswer, kind, options);
-const grant = (kind, options) => oneShot(__oauthRequest, __oauthAnswer, kind, options);
-
-export async function loginBasic(options) {
-  return nadeo(0, options);
-}
-export async function refreshTokens(options) {
-  return nadeo(1, options);
-}
-export async function loginUbiTicket(options) {
-  return nadeo(2, options);
-}
-
-export async function exchangeCode(options) {
-  return grant(0, options);
-}
-export async function refreshOAuthTokens(options) {
-  return grant(1, options);
-}
-export async function clientCredentials(options) {
-  return grant(2, options);
-}
-
-/** Runs a lookup (0 displayNames, 1 accountIds, 2 currentUser) batch by batch, in order. */
-async function lookup(kind, inputs, options) {
-  const [urls, authorization, fetch, signal, timeoutMs] = __lookupRequest(kind, inputs, options);
-  const headers = ["Authorization", authorization, "Accept", "application/json"];
-  const out = {};
-  let last = out;
-  for (const url of urls) {
-    const [status, retryAfter, text] = await httpCall(fetch, "GET", url, headers, undefined, timeoutMs, signal);
-    last = __lookupAnswer(kind, out, status, retryAfter, text);
-  }
-  return last;
-}
-
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
 export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect, __redirectState, __stripCodeAndState });
-
-export async function displayNames(accountIds, options) {
-  return lookup(0, accountIds, options);
-}
-export async function accountIds(displayNames, options) {
-  return lookup(1, displayNames, options);
-}
-export async function currentUser(options) {
-  return lookup(2, undefined, options);
-}
 
 /** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
  *  it expires), for the name lookups most apps need. */
@@ -148,11 +97,11 @@ export class TrackmaniaApi {
   }
 
   async displayNames(accountIds) {
-    return lookup(0, accountIds, { ...this.#transport, accessToken: await this.accessToken() });
+    return displayNames(accountIds, { ...this.#transport, accessToken: await this.accessToken() });
   }
 
   async accountIds(displayNames) {
-    return lookup(1, displayNames, { ...this.#transport, accessToken: await this.accessToken() });
+    return accountIds(displayNames, { ...this.#transport, accessToken: await this.accessToken() });
   }
 
   /** Client-credentials grants made so far (for monitoring and tests). */

@@ -14,7 +14,8 @@ use super::glue::{
     broker_call, clock_option, clock_s, invalid, js_number, make_held, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
-use super::http::{self, Transport};
+use super::fetch::Transport;
+use super::http;
 use super::policy;
 use super::nadeo::audience_option;
 use super::token::audience_of_href;
@@ -374,7 +375,7 @@ impl NadeoClient {
             (base("meetUrl", nadeo::DEFAULT_MEET_URL)?, Audience::Live),
         ];
         let mut transport = common.transport;
-        transport.signal = JsValue::UNDEFINED;
+        transport.signal = None;
         Ok(NadeoClient {
             inner: Rc::new(Inner {
                 login,

@@ -97,18 +97,9 @@ extern "C" {
     #[wasm_bindgen(js_name = fetchOf)]
     pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
 
-    /// Resolves to `[status, retryAfter | null, text]`; rejects with a NadeoAuthError.
-    /// `headers` is `name\nvalue\nname\nvalue…` (no header name or value holds a line break).
-    #[wasm_bindgen(js_name = httpCall)]
-    pub(crate) fn http_call(
-        fetch: &JsValue,
-        method: &str,
-        url: &str,
-        headers: &str,
-        body: Option<String>,
-        timeout_ms: f64,
-        signal: &JsValue,
-    ) -> js_sys::Promise;
+    /// A NadeoAuthError with an optional `status` and an optional `cause` (undefined: none).
+    #[wasm_bindgen(js_name = causedError)]
+    pub(crate) fn caused_error(code: &str, message: &str, status: Option<u16>, cause: &JsValue) -> JsValue;
 
     #[wasm_bindgen(js_name = storeGet)]
     pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;

@@ -2,8 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::fetch::Transport;
 use super::glue::{invalid, make_tokens, options_object, required_string, string_option, to_js};
-use super::http::{self, Transport};
+use super::http;
+use super::tasks;
 use crate::core::audience::Audience;
 use crate::core::nadeo::{self, Tokens};
 
@@ -38,54 +40,59 @@ pub(crate) fn audience_option(options: &JsValue, allow_club: bool) -> Result<Aud
     }
 }
 
-/// The transport of a plan: `[fetch, signal, timeoutMs]` appended to `out`.
-pub(crate) fn push_transport(out: &js_sys::Array, t: &Transport) {
-    out.push(&t.fetch);
-    out.push(&t.signal);
-    out.push(&JsValue::from_f64(t.timeout_ms));
+/// Which one-shot Nadeo call.
+#[derive(Clone, Copy)]
+enum Login {
+    Basic,
+    Refresh,
+    UbiTicket,
 }
 
-/// A request plan for the JS driver: `[method, url, headers, body, fetch, signal, timeoutMs]`.
-pub(crate) fn plan(method: &str, url: &str, headers: &str, body: Option<String>, t: &Transport) -> js_sys::Array {
-    let out = js_sys::Array::new();
-    out.push(&JsValue::from_str(method));
-    out.push(&JsValue::from_str(url));
-    out.push(&JsValue::from_str(headers));
-    out.push(&body.map_or(JsValue::UNDEFINED, JsValue::from));
-    push_transport(&out, t);
-    out
+/// A one-shot Nadeo call: every argument is checked before anything is sent (a rejected
+/// promise, never a throw), then the request, then the answer: `{ accessToken, refreshToken }`.
+fn one_shot(login: Login, options: JsValue) -> js_sys::Promise {
+    tasks::promise(Box::pin(async move {
+        let c = Common::read(&options)?;
+        let mut previous_refresh = None;
+        let req = match login {
+            Login::Basic => {
+                let login = required_string(&options, "login")?;
+                let password = required_string(&options, "password")?;
+                let audience = audience_option(&options, true)?;
+                nadeo::login_basic(&c.core_url, &login, &password, audience, &c.user_agent)
+            }
+            Login::Refresh => {
+                let refresh = required_string(&options, "refreshToken")?;
+                let req = nadeo::refresh(&c.core_url, &refresh, &c.user_agent);
+                previous_refresh = Some(refresh);
+                req
+            }
+            Login::UbiTicket => {
+                let ticket = required_string(&options, "ticket")?;
+                let audience = audience_option(&options, false)?;
+                nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
+            }
+        }
+        .map_err(to_js)?;
+        let t: Tokens = http::tokens(&c.transport, &req, previous_refresh.as_deref()).await?;
+        Ok(make_tokens(&t.access_token, &t.refresh_token))
+    }))
 }
 
-/// The plan of a one-shot Nadeo call: 0 loginBasic, 1 refreshTokens, 2 loginUbiTicket.
-/// Every argument is checked here, before anything is sent.
-#[wasm_bindgen(js_name = __nadeoRequest, skip_typescript)]
-pub fn nadeo_request(kind: u8, options: JsValue) -> Result<js_sys::Array, JsValue> {
-    let c = Common::read(&options)?;
-    let req = match kind {
-        0 => {
-            let login = required_string(&options, "login")?;
-            let password = required_string(&options, "password")?;
-            let audience = audience_option(&options, true)?;
-            nadeo::login_basic(&c.core_url, &login, &password, audience, &c.user_agent)
-        }
-        1 => {
-            let refresh = required_string(&options, "refreshToken")?;
-            nadeo::refresh(&c.core_url, &refresh, &c.user_agent)
-        }
-        _ => {
-            let ticket = required_string(&options, "ticket")?;
-            let audience = audience_option(&options, false)?;
-            nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
-        }
-    }
-    .map_err(to_js)?;
-    Ok(plan("POST", &req.url, &http::auth_headers(&req), req.json_body, &c.transport))
+/// `loginBasic(options)`: a service or dedicated server account login.
+#[wasm_bindgen(js_name = loginBasic, skip_typescript)]
+pub fn login_basic(options: JsValue) -> js_sys::Promise {
+    one_shot(Login::Basic, options)
 }
 
-/// The answer of a one-shot Nadeo call: `{ accessToken, refreshToken }`, or its error.
-#[wasm_bindgen(js_name = __nadeoAnswer, skip_typescript)]
-pub fn nadeo_answer(status: u16, retry_after: Option<String>, text: String, previous_refresh: Option<String>) -> Result<JsValue, JsValue> {
-    let a = http::Answer { status, retry_after, text };
-    let t: Tokens = http::check_tokens(&a, previous_refresh.as_deref())?;
-    Ok(make_tokens(&t.access_token, &t.refresh_token))
+/// `refreshTokens(options)`: a new pair for a refresh token.
+#[wasm_bindgen(js_name = refreshTokens, skip_typescript)]
+pub fn refresh_tokens(options: JsValue) -> js_sys::Promise {
+    one_shot(Login::Refresh, options)
+}
+
+/// `loginUbiTicket(options)`: a pair for a Ubisoft ticket obtained elsewhere.
+#[wasm_bindgen(js_name = loginUbiTicket, skip_typescript)]
+pub fn login_ubi_ticket(options: JsValue) -> js_sys::Promise {
+    one_shot(Login::UbiTicket, options)
 }

@@ -1,0 +1,210 @@
+//! The one HTTP call of the full entry, for the Nadeo auth, OAuth and lookup endpoints: a
+//! `Request` built with web-sys (`Headers`, `RequestInit`, `redirect: "manual"`), sent with
+//! `fetch` (the caller's `options.fetch`, called as a plain function, or the global one), raced
+//! against a timeout (gloo-timers) and the caller's `AbortSignal`, and the answer read up to
+//! 1 MiB. A fetch that ignores its signal still ends: the race does not wait for it.
+
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
+
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response};
+
+use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
+use crate::core::Code;
+
+pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// setTimeout's limit.
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+/// The largest answer read: a broken or hostile endpoint must not exhaust a Worker's memory
+/// (128 MB). Real answers are a few KB.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// The transport options every network call takes.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    /// `options.fetch`, or the global `fetch`.
+    pub fetch: Function,
+    /// The caller's `options.signal`, if any.
+    pub signal: Option<AbortSignal>,
+    pub timeout_ms: f64,
+}
+
+impl Transport {
+    /// Reads `fetch`, `signal` and `timeoutMs` from an options object.
+    pub fn read(options: &JsValue) -> Result<Transport, JsValue> {
+        let custom = option(options, "fetch")?.unwrap_or(JsValue::UNDEFINED);
+        let fetch = fetch_of(&custom)
+            .dyn_into::<Function>()
+            .map_err(|_| invalid("options.fetch must be a function (and there is no global fetch)"))?;
+        let signal = match option(options, "signal")? {
+            None => None,
+            Some(s) if s.is_object() => Some(s.unchecked_into::<AbortSignal>()),
+            Some(_) => return Err(invalid("options.signal must be an AbortSignal")),
+        };
+        let timeout_ms = number_option(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
+        if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
+            return Err(invalid("options.timeoutMs must be a positive number of milliseconds"));
+        }
+        Ok(Transport { fetch, signal, timeout_ms })
+    }
+}
+
+/// A request to send: the method, the URL, exactly these headers, and an optional text body.
+pub(crate) struct HttpRequest<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: Option<&'a str>,
+}
+
+/// An answer: the status, the Retry-After header, the body as text.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub text: String,
+}
+
+/// Sends `req`; resolves to its answer, or fails with NETWORK, TIMEOUT, ABORTED, or
+/// BAD_RESPONSE (an answer over 1 MiB).
+pub(crate) async fn send(t: &Transport, req: &HttpRequest<'_>) -> Result<Answer, JsValue> {
+    if let Some(signal) = t.signal.as_ref().filter(|s| s.aborted()) {
+        return Err(aborted_error(signal));
+    }
+    let controller = AbortController::new().ok();
+    let init = RequestInit::new();
+    init.set_method(req.method);
+    let headers = Headers::new()?;
+    for (name, value) in req.headers {
+        headers.append(name, value)?;
+    }
+    init.set_headers(&headers);
+    init.set_redirect(RequestRedirect::Manual);
+    if let Some(body) = req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let work = pin!(call(t, req.url, &init));
+    let stop = pin!(stopped(t));
+    let out = first(work, stop).await;
+    if out.is_err() {
+        // Timed out, aborted or failed: the request, if it is still going, is not wanted.
+        if let Some(c) = &controller {
+            c.abort();
+        }
+    }
+    out
+}
+
+/// The fetch itself and the reading of its answer.
+async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, JsValue> {
+    let network = |cause: JsValue| match t.signal.as_ref().filter(|s| s.aborted()) {
+        Some(signal) => aborted_error(signal),
+        None => caused_error(Code::Network.as_str(), "the request could not be sent or got no answer", None, &cause),
+    };
+    let sent = t.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init).map_err(network)?;
+    let res: Response = JsFuture::from(Promise::resolve(&sent)).await.map_err(network)?.unchecked_into();
+    let status = res.status();
+    let retry_after = res.headers().get("retry-after").ok().flatten();
+    let text = read_capped(&res, status).await?;
+    Ok(Answer { status, retry_after, text })
+}
+
+/// The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is never
+/// read (the stream is cancelled). Bytes that are not UTF-8 become U+FFFD, as TextDecoder does.
+async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
+    let too_big = || caused_error(Code::BadResponse.as_str(), "the answer is larger than 1 MiB", Some(status), &JsValue::UNDEFINED);
+    let declared = res.headers().get("content-length").ok().flatten();
+    let Some(body) = res.body() else { return Ok(String::new()) };
+    if declared.and_then(|n| n.trim().parse::<usize>().ok()).is_some_and(|n| n > MAX_ANSWER_BYTES) {
+        let _ = body.cancel();
+        return Err(too_big());
+    }
+    let unreadable = |cause: JsValue| caused_error(Code::Network.as_str(), "the answer could not be read", None, &cause);
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let part = JsFuture::from(reader.read()).await.map_err(unreadable)?;
+        if Reflect::get(&part, &JsValue::from_str("done")).map_or(true, |d| d.is_truthy()) {
+            break;
+        }
+        let chunk: Uint8Array = Reflect::get(&part, &JsValue::from_str("value")).map_err(unreadable)?.unchecked_into();
+        let at = bytes.len();
+        let len = chunk.length() as usize;
+        if at + len > MAX_ANSWER_BYTES {
+            let _ = reader.cancel();
+            return Err(too_big());
+        }
+        bytes.resize(at + len, 0);
+        chunk.copy_to(&mut bytes[at..]);
+    }
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Resolves to the error that ends a call early: TIMEOUT after `timeout_ms`, or ABORTED when
+/// the caller's signal fires.
+async fn stopped(t: &Transport) -> Result<Answer, JsValue> {
+    let timeout = pin!(async {
+        TimeoutFuture::new(t.timeout_ms as u32).await;
+        Err(caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED))
+    });
+    match &t.signal {
+        None => timeout.await,
+        Some(signal) => {
+            let abort = pin!(AbortWait::new(signal));
+            first(timeout, abort).await
+        }
+    }
+}
+
+/// A wait for an `abort` event that removes its listener when it ends or is dropped.
+struct AbortWait {
+    signal: AbortSignal,
+    resolve: Option<Function>,
+    fired: JsFuture,
+}
+
+impl AbortWait {
+    fn new(signal: &AbortSignal) -> AbortWait {
+        let mut resolve = None;
+        let promise = Promise::new(&mut |r, _| {
+            let _ = signal.add_event_listener_with_callback("abort", &r);
+            resolve = Some(r);
+        });
+        AbortWait { signal: signal.clone(), resolve, fired: JsFuture::from(promise) }
+    }
+}
+
+impl Future for AbortWait {
+    type Output = Result<Answer, JsValue>;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        match std::pin::Pin::new(&mut self.fired).poll(cx) {
+            Poll::Ready(_) => Poll::Ready(Err(aborted_error(&self.signal))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for AbortWait {
+    fn drop(&mut self) {
+        if let Some(r) = &self.resolve {
+            let _ = self.signal.remove_event_listener_with_callback("abort", r);
+        }
+    }
+}
+
+/// The output of whichever of two futures ends first (the other is dropped by the caller).
+async fn first<T>(mut a: std::pin::Pin<&mut impl Future<Output = T>>, mut b: std::pin::Pin<&mut impl Future<Output = T>>) -> T {
+    poll_fn(|cx| match a.as_mut().poll(cx) {
+        Poll::Ready(out) => Poll::Ready(out),
+        Poll::Pending => b.as_mut().poll(cx),
+    })
+    .await
+}
