@@ -14,9 +14,9 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "nadeo-auth"), { recursive: true });
 for (const f of ["manifest.json", "devtools.html", "devtools.js", "panel.html", "panel.js"]) cpSync(join(root, "extension", f), join(out, f));
 for (const f of ["tokens.js", "style.css"]) cpSync(join(root, "www", f), join(out, f));
-// The token entry and what it imports: its loader and inlined wasm, its JS, sign-in, and the
-// shared glue.
-for (const f of ["token.js", "load-browser.js", "token-api.js", "signin.js", "nadeo_auth_token.js", "nadeo_auth_token_wasm.js"]) cpSync(join(pkg, f), join(out, "nadeo-auth", f));
+// The token entry (one bundled file) and what it imports: its inlined wasm and the shared
+// glue.
+for (const f of ["token.js", "nadeo_auth_token_wasm.js"]) cpSync(join(pkg, f), join(out, "nadeo-auth", f));
 const snippet = readdirSync(join(pkg, "snippets"))[0];
 cpSync(join(pkg, "snippets", snippet, "js", "glue.js"), join(out, "nadeo-auth", "snippets", snippet, "js", "glue.js"));
 const zip = join(root, "build/nadeo-auth-devtools.zip");

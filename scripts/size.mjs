@@ -14,11 +14,12 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 const snippet = readdirSync(join(pkg, "snippets"))[0];
 const glue = `snippets/${snippet}/js/glue.js`;
-// What every entry of a build loads besides its own loader and its wasm.
-const shared = ["nadeo_auth.js", "api.js", "throttle.js", "signin.js", glue, `snippets/${snippet}/js/server.js`];
+// Each entry is one bundled file (scripts/build-pkg.mjs) that imports the shared glue and its
+// wasm: inlined (browser, Node) or as a module (workerd).
+const shared = [glue];
 // nadeo-auth/token: its own wasm; its budget (16 KB) is reported, not enforced here yet.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
-const tokenShared = ["nadeo_auth_token.js", "token-api.js", "signin.js", glue];
+const tokenShared = [glue];
 const measure = (files) =>
   files.reduce(
     (acc, f) => {
@@ -37,12 +38,12 @@ for (const name of ["nadeo_auth", "nadeo_auth_token"]) {
   );
 }
 let worst = 0;
-// The browser and Node entries load the inlined wasm and their loader; the workerd entry loads
-// the .wasm as a module, and also exports the token broker (a Durable Object class).
+// The browser and Node entries load the inlined wasm; the workerd entry loads the .wasm as a
+// module (its bundle also holds the token broker, a Durable Object class).
 const entries = {
-  "node.js": ["load-node.js", "nadeo_auth_wasm.js"],
-  "browser.js": ["load-browser.js", "nadeo_auth_wasm.js"],
-  "workerd.js": ["broker.js", "nadeo_auth_bg.wasm"],
+  "node.js": ["nadeo_auth_wasm.js"],
+  "browser.js": ["nadeo_auth_wasm.js"],
+  "workerd.js": ["nadeo_auth_bg.wasm"],
 };
 for (const [entry, own] of Object.entries(entries)) {
   const m = measure([entry, ...own, ...shared]);
@@ -50,8 +51,8 @@ for (const [entry, own] of Object.entries(entries)) {
   console.log(`size: nadeo-auth via ${entry.padEnd(10)} ${kib(m.raw)} raw, ${kib(m.gzip)} gzip (${m.gzip} bytes; budget ${kib(BUDGET_FULL_GZIP)})`);
 }
 const tokenEntries = {
-  "token-node.js": ["load-node.js", "nadeo_auth_token_wasm.js"],
-  "token.js": ["load-browser.js", "nadeo_auth_token_wasm.js"],
+  "token-node.js": ["nadeo_auth_token_wasm.js"],
+  "token.js": ["nadeo_auth_token_wasm.js"],
   "token-workerd.js": ["nadeo_auth_token_bg.wasm"],
 };
 for (const [entry, own] of Object.entries(tokenEntries)) {

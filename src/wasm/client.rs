@@ -244,7 +244,7 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
         (None, Need::Refresh, Some(held)) => {
             let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent).map_err(to_js)?;
             inner.refreshes.set(inner.refreshes.get() + 1);
-            match http::tokens(&inner.transport, &req, Some(&held.refresh_token)).await {
+            match http::tokens(&inner.transport, req, Some(&held.refresh_token)).await {
                 // A refused refresh: the refresh token is dead or used; log in again.
                 Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => {
                     inner.failures.set(inner.failures.get() + 1);
@@ -293,7 +293,7 @@ async fn from_broker(inner: &Rc<Inner>, a: Audience, broker: &JsValue, refused: 
 async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, JsValue> {
     let req = nadeo::login_basic(&inner.core_url, &inner.login, &inner.password, a, &inner.user_agent).map_err(to_js)?;
     inner.logins.set(inner.logins.get() + 1);
-    http::tokens(&inner.transport, &req, None).await
+    http::tokens(&inner.transport, req, None).await
 }
 
 /// (Re)arms the background renewal of an audience when auto-refresh is on: when the held

@@ -5,15 +5,15 @@
 //! 1 MiB. A fetch that ignores its signal still ends: the race does not wait for it.
 
 use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::task::Poll;
 
-use gloo_timers::future::TimeoutFuture;
+use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response};
+use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response, TextDecodeOptions, TextDecoder};
 
 use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
 use crate::core::Code;
@@ -56,11 +56,11 @@ impl Transport {
 }
 
 /// A request to send: the method, the URL, exactly these headers, and an optional text body.
-pub(crate) struct HttpRequest<'a> {
-    pub method: &'a str,
-    pub url: &'a str,
-    pub headers: &'a [(&'a str, &'a str)],
-    pub body: Option<&'a str>,
+pub(crate) struct HttpRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<String>,
 }
 
 /// An answer: the status, the Retry-After header, the body as text.
@@ -72,7 +72,7 @@ pub(crate) struct Answer {
 
 /// Sends `req`; resolves to its answer, or fails with NETWORK, TIMEOUT, ABORTED, or
 /// BAD_RESPONSE (an answer over 1 MiB).
-pub(crate) async fn send(t: &Transport, req: &HttpRequest<'_>) -> Result<Answer, JsValue> {
+pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsValue> {
     if let Some(signal) = t.signal.as_ref().filter(|s| s.aborted()) {
         return Err(aborted_error(signal));
     }
@@ -80,27 +80,53 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest<'_>) -> Result<Answer,
     let init = RequestInit::new();
     init.set_method(req.method);
     let headers = Headers::new()?;
-    for (name, value) in req.headers {
+    for (name, value) in &req.headers {
         headers.append(name, value)?;
     }
     init.set_headers(&headers);
     init.set_redirect(RequestRedirect::Manual);
-    if let Some(body) = req.body {
+    if let Some(body) = &req.body {
         init.set_body(&JsValue::from_str(body));
     }
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let work = pin!(call(t, req.url, &init));
-    let stop = pin!(stopped(t));
-    let out = first(work, stop).await;
-    if out.is_err() {
-        // Timed out, aborted or failed: the request, if it is still going, is not wanted.
-        if let Some(c) = &controller {
-            c.abort();
+    // What ends the call early: a promise rejected by the timer (gloo-timers; dropped, it is
+    // cleared) with TIMEOUT, or by the caller's signal (its `abort` event).
+    let mut reject = None;
+    let stop = Promise::new(&mut |_, r| reject = Some(r));
+    // The executor runs at once: `reject` is always there.
+    let Some(reject) = reject else { return Err(invalid("no Promise executor ran")) };
+    let on_timeout = reject.clone();
+    let _timer = Timeout::new(t.timeout_ms as u32, move || {
+        let _ = on_timeout.call1(&JsValue::UNDEFINED, &caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED));
+    });
+    if let Some(signal) = &t.signal {
+        let _ = signal.add_event_listener_with_callback("abort", &reject);
+    }
+    let mut stopped = JsFuture::from(stop);
+    let mut work = pin!(call(t, &req.url, &init));
+    let out = poll_fn(|cx| match work.as_mut().poll(cx) {
+        Poll::Ready(out) => Poll::Ready(out),
+        Poll::Pending => Pin::new(&mut stopped).poll(cx).map(|why| Err(why.err().unwrap_or(JsValue::UNDEFINED))),
+    })
+    .await;
+    if let Some(signal) = &t.signal {
+        let _ = signal.remove_event_listener_with_callback("abort", &reject);
+    }
+    match out {
+        Ok(answer) => Ok(answer),
+        Err(e) => {
+            // Timed out, aborted or failed: the request, if it is still going, is not wanted.
+            if let Some(c) = &controller {
+                c.abort();
+            }
+            Err(match t.signal.as_ref().filter(|s| s.aborted()) {
+                Some(signal) => aborted_error(signal),
+                None => e,
+            })
         }
     }
-    out
 }
 
 /// The fetch itself and the reading of its answer.
@@ -118,93 +144,37 @@ async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, Js
 }
 
 /// The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is never
-/// read (the stream is cancelled). Bytes that are not UTF-8 become U+FFFD, as TextDecoder does.
+/// read (the stream is cancelled). Decoded chunk by chunk by a streaming TextDecoder (bytes
+/// that are not UTF-8 become U+FFFD), so the bytes never need copying into the wasm.
 async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
     let too_big = || caused_error(Code::BadResponse.as_str(), "the answer is larger than 1 MiB", Some(status), &JsValue::UNDEFINED);
     let declared = res.headers().get("content-length").ok().flatten();
     let Some(body) = res.body() else { return Ok(String::new()) };
-    if declared.and_then(|n| n.trim().parse::<usize>().ok()).is_some_and(|n| n > MAX_ANSWER_BYTES) {
+    // JS's parseFloat, which the wasm imports already (it carries no number parser of its own).
+    if declared.is_some_and(|n| js_sys::parse_float(&n) > MAX_ANSWER_BYTES as f64) {
         let _ = body.cancel();
         return Err(too_big());
     }
     let unreadable = |cause: JsValue| caused_error(Code::Network.as_str(), "the answer could not be read", None, &cause);
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut bytes = Vec::new();
+    let decoder = TextDecoder::new()?;
+    let streaming = TextDecodeOptions::new();
+    streaming.set_stream(true);
+    let mut text = String::new();
+    let mut size = 0;
     loop {
         let part = JsFuture::from(reader.read()).await.map_err(unreadable)?;
         if Reflect::get(&part, &JsValue::from_str("done")).map_or(true, |d| d.is_truthy()) {
             break;
         }
         let chunk: Uint8Array = Reflect::get(&part, &JsValue::from_str("value")).map_err(unreadable)?.unchecked_into();
-        let at = bytes.len();
-        let len = chunk.length() as usize;
-        if at + len > MAX_ANSWER_BYTES {
+        size += chunk.length() as usize;
+        if size > MAX_ANSWER_BYTES {
             let _ = reader.cancel();
             return Err(too_big());
         }
-        bytes.resize(at + len, 0);
-        chunk.copy_to(&mut bytes[at..]);
+        text.push_str(&decoder.decode_with_js_u8_array_and_options(&chunk, &streaming)?);
     }
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
-}
-
-/// Resolves to the error that ends a call early: TIMEOUT after `timeout_ms`, or ABORTED when
-/// the caller's signal fires.
-async fn stopped(t: &Transport) -> Result<Answer, JsValue> {
-    let timeout = pin!(async {
-        TimeoutFuture::new(t.timeout_ms as u32).await;
-        Err(caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED))
-    });
-    match &t.signal {
-        None => timeout.await,
-        Some(signal) => {
-            let abort = pin!(AbortWait::new(signal));
-            first(timeout, abort).await
-        }
-    }
-}
-
-/// A wait for an `abort` event that removes its listener when it ends or is dropped.
-struct AbortWait {
-    signal: AbortSignal,
-    resolve: Option<Function>,
-    fired: JsFuture,
-}
-
-impl AbortWait {
-    fn new(signal: &AbortSignal) -> AbortWait {
-        let mut resolve = None;
-        let promise = Promise::new(&mut |r, _| {
-            let _ = signal.add_event_listener_with_callback("abort", &r);
-            resolve = Some(r);
-        });
-        AbortWait { signal: signal.clone(), resolve, fired: JsFuture::from(promise) }
-    }
-}
-
-impl Future for AbortWait {
-    type Output = Result<Answer, JsValue>;
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
-        match std::pin::Pin::new(&mut self.fired).poll(cx) {
-            Poll::Ready(_) => Poll::Ready(Err(aborted_error(&self.signal))),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-impl Drop for AbortWait {
-    fn drop(&mut self) {
-        if let Some(r) = &self.resolve {
-            let _ = self.signal.remove_event_listener_with_callback("abort", r);
-        }
-    }
-}
-
-/// The output of whichever of two futures ends first (the other is dropped by the caller).
-async fn first<T>(mut a: std::pin::Pin<&mut impl Future<Output = T>>, mut b: std::pin::Pin<&mut impl Future<Output = T>>) -> T {
-    poll_fn(|cx| match a.as_mut().poll(cx) {
-        Poll::Ready(out) => Poll::Ready(out),
-        Poll::Pending => b.as_mut().poll(cx),
-    })
-    .await
+    text.push_str(&decoder.decode()?);
+    Ok(text)
 }

@@ -8,13 +8,13 @@ use super::glue::{http_error, js_number, to_js};
 use crate::core::backoff;
 use crate::core::nadeo::{self, Request, Tokens};
 
-/// The headers of a Nadeo auth request: exactly the documented ones.
-fn auth_headers(req: &Request) -> Vec<(&str, &str)> {
-    let mut h = vec![("Authorization", req.authorization.as_str()), ("User-Agent", req.user_agent.as_str())];
+/// A Nadeo auth request on the wire, with exactly the documented headers.
+pub(crate) fn wire(req: Request) -> HttpRequest {
+    let mut headers = vec![("Authorization", req.authorization), ("User-Agent", req.user_agent)];
     if req.json_body.is_some() {
-        h.push(("Content-Type", "application/json"));
+        headers.push(("Content-Type", "application/json".into()));
     }
-    h
+    HttpRequest { method: "POST", url: req.url, headers, body: req.json_body }
 }
 
 /// A Nadeo auth answer: a token pair, or the error its status maps to (with `status`, the
@@ -34,9 +34,7 @@ pub(crate) fn status_error(status: u16, text: &str, retry_after: Option<&str>, (
 }
 
 /// Sends a Nadeo auth request and checks the answer.
-pub(crate) async fn tokens(t: &Transport, req: &Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
-    let headers = auth_headers(req);
-    let wire = HttpRequest { method: "POST", url: &req.url, headers: &headers, body: req.json_body.as_deref() };
-    let a = fetch::send(t, &wire).await?;
+pub(crate) async fn tokens(t: &Transport, req: Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
+    let a = fetch::send(t, &wire(req)).await?;
     check_tokens(&a, previous_refresh)
 }

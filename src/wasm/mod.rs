@@ -14,6 +14,8 @@ pub mod token;
 #[cfg(feature = "server")]
 pub mod client;
 #[cfg(feature = "server")]
+pub mod exchange;
+#[cfg(feature = "server")]
 pub mod fetch;
 #[cfg(feature = "server")]
 pub mod flight;

@@ -2,12 +2,12 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::exchange::{self, Exchange, Reader};
 use super::fetch::Transport;
-use super::glue::{invalid, make_tokens, options_object, required_string, string_option, to_js};
+use super::glue::{invalid, options_object, required_string, string_option, to_js};
 use super::http;
-use super::tasks;
 use crate::core::audience::Audience;
-use crate::core::nadeo::{self, Tokens};
+use crate::core::nadeo;
 
 pub(crate) const E_UA: &str = "options.userAgent is required: name your project and a contact";
 
@@ -48,51 +48,47 @@ enum Login {
     UbiTicket,
 }
 
-/// A one-shot Nadeo call: every argument is checked before anything is sent (a rejected
-/// promise, never a throw), then the request, then the answer: `{ accessToken, refreshToken }`.
-fn one_shot(login: Login, options: JsValue) -> js_sys::Promise {
-    tasks::promise(Box::pin(async move {
-        let c = Common::read(&options)?;
-        let mut previous_refresh = None;
-        let req = match login {
-            Login::Basic => {
-                let login = required_string(&options, "login")?;
-                let password = required_string(&options, "password")?;
-                let audience = audience_option(&options, true)?;
-                nadeo::login_basic(&c.core_url, &login, &password, audience, &c.user_agent)
-            }
-            Login::Refresh => {
-                let refresh = required_string(&options, "refreshToken")?;
-                let req = nadeo::refresh(&c.core_url, &refresh, &c.user_agent);
-                previous_refresh = Some(refresh);
-                req
-            }
-            Login::UbiTicket => {
-                let ticket = required_string(&options, "ticket")?;
-                let audience = audience_option(&options, false)?;
-                nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
-            }
+/// A one-shot Nadeo call: every argument checked, then the request and how its answer is read.
+fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, JsValue> {
+    let c = Common::read(options)?;
+    let mut previous_refresh = None;
+    let req = match login {
+        Login::Basic => {
+            let login = required_string(options, "login")?;
+            let password = required_string(options, "password")?;
+            let audience = audience_option(options, true)?;
+            nadeo::login_basic(&c.core_url, &login, &password, audience, &c.user_agent)
         }
-        .map_err(to_js)?;
-        let t: Tokens = http::tokens(&c.transport, &req, previous_refresh.as_deref()).await?;
-        Ok(make_tokens(&t.access_token, &t.refresh_token))
-    }))
+        Login::Refresh => {
+            let refresh = required_string(options, "refreshToken")?;
+            let req = nadeo::refresh(&c.core_url, &refresh, &c.user_agent);
+            previous_refresh = Some(refresh);
+            req
+        }
+        Login::UbiTicket => {
+            let ticket = required_string(options, "ticket")?;
+            let audience = audience_option(options, false)?;
+            nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
+        }
+    }
+    .map_err(to_js)?;
+    Ok(Exchange { transport: c.transport, requests: vec![http::wire(req)], reader: Reader::NadeoTokens { previous_refresh } })
 }
 
 /// `loginBasic(options)`: a service or dedicated server account login.
 #[wasm_bindgen(js_name = loginBasic, skip_typescript)]
 pub fn login_basic(options: JsValue) -> js_sys::Promise {
-    one_shot(Login::Basic, options)
+    exchange::run(one_shot(Login::Basic, &options))
 }
 
 /// `refreshTokens(options)`: a new pair for a refresh token.
 #[wasm_bindgen(js_name = refreshTokens, skip_typescript)]
 pub fn refresh_tokens(options: JsValue) -> js_sys::Promise {
-    one_shot(Login::Refresh, options)
+    exchange::run(one_shot(Login::Refresh, &options))
 }
 
 /// `loginUbiTicket(options)`: a pair for a Ubisoft ticket obtained elsewhere.
 #[wasm_bindgen(js_name = loginUbiTicket, skip_typescript)]
 pub fn login_ubi_ticket(options: JsValue) -> js_sys::Promise {
-    one_shot(Login::UbiTicket, options)
+    exchange::run(one_shot(Login::UbiTicket, &options))
 }

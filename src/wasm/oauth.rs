@@ -7,12 +7,11 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::flight::{Gate, Work};
-use super::fetch::{self, Answer, HttpRequest, Transport};
-use super::glue::{clock_option, clock_s, invalid, make_oauth_tokens, make_user, options_object, required_string, set_pair, string_array, to_js};
-use super::http::status_error;
+use super::exchange::{self, Exchange, Reader};
+use super::fetch::{HttpRequest, Transport};
+use super::glue::{clock_option, clock_s, invalid, options_object, required_string, string_array, to_js};
 use super::policy;
 use super::redirect::api_url;
-use super::tasks;
 use crate::core::backoff::Backoff;
 use crate::core::oauth::{self, Grant, Lookup};
 use crate::core::header;
@@ -41,62 +40,51 @@ enum GrantKind {
     ClientCredentials,
 }
 
-/// A grant: arguments checked, the form-encoded request sent, the answer checked:
-/// OAuthTokens (`expiresAt` computed on receipt), or its error.
-fn grant(kind: GrantKind, options: JsValue) -> js_sys::Promise {
-    tasks::promise(Box::pin(async move {
-        let (t, api, id, secret) = client_of(&options)?;
-        let mut previous_refresh = None;
-        let body = match kind {
-            GrantKind::Code => {
-                let code = required_string(&options, "code")?;
-                let redirect_uri = required_string(&options, "redirectUri")?;
-                oauth::grant_body(&Grant::Code { code: &code, redirect_uri: &redirect_uri }, &id, &secret)
-            }
-            GrantKind::Refresh => {
-                let refresh = required_string(&options, "refreshToken")?;
-                let body = oauth::grant_body(&Grant::Refresh { refresh_token: &refresh }, &id, &secret);
-                previous_refresh = Some(refresh);
-                body
-            }
-            GrantKind::ClientCredentials => oauth::grant_body(&Grant::ClientCredentials, &id, &secret),
+/// A grant: arguments checked, then the form-encoded request and how its answer is read.
+fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, JsValue> {
+    let (transport, api, id, secret) = client_of(options)?;
+    let mut previous_refresh = None;
+    let body = match kind {
+        GrantKind::Code => {
+            let code = required_string(options, "code")?;
+            let redirect_uri = required_string(options, "redirectUri")?;
+            oauth::grant_body(&Grant::Code { code: &code, redirect_uri: &redirect_uri }, &id, &secret)
         }
-        .map_err(to_js)?;
-        let url = api_path(&api, oauth::TOKEN_PATH)?;
-        let headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
-        let a = fetch::send(&t, &HttpRequest { method: "POST", url: &url, headers: &headers, body: Some(&body) }).await?;
-        ok_or_error(&a)?;
-        let tokens = oauth::tokens_from_body(&a.text, previous_refresh.as_deref()).map_err(to_js)?;
-        let at = (js_sys::Date::now() / 1000.0).floor() + tokens.expires_in;
-        Ok(make_oauth_tokens(&tokens.access_token, tokens.refresh_token, tokens.expires_in, at, tokens.scope))
-    }))
+        GrantKind::Refresh => {
+            let refresh = required_string(options, "refreshToken")?;
+            let body = oauth::grant_body(&Grant::Refresh { refresh_token: &refresh }, &id, &secret);
+            previous_refresh = Some(refresh);
+            body
+        }
+        GrantKind::ClientCredentials => oauth::grant_body(&Grant::ClientCredentials, &id, &secret),
+    }
+    .map_err(to_js)?;
+    let request = HttpRequest {
+        method: "POST",
+        url: api_path(&api, oauth::TOKEN_PATH)?,
+        headers: vec![("Content-Type", "application/x-www-form-urlencoded".into()), ("Accept", "application/json".into())],
+        body: Some(body),
+    };
+    Ok(Exchange { transport, requests: vec![request], reader: Reader::OAuthTokens { previous_refresh } })
 }
 
 /// `exchangeCode(options)`: the authorization-code grant.
 #[wasm_bindgen(js_name = exchangeCode, skip_typescript)]
 pub fn exchange_code(options: JsValue) -> js_sys::Promise {
-    grant(GrantKind::Code, options)
+    exchange::run(grant(GrantKind::Code, &options))
 }
 
 /// `refreshOAuthTokens(options)`: the refresh-token grant (the given refresh token is kept
 /// when the answer has none).
 #[wasm_bindgen(js_name = refreshOAuthTokens, skip_typescript)]
 pub fn refresh_oauth_tokens(options: JsValue) -> js_sys::Promise {
-    grant(GrantKind::Refresh, options)
+    exchange::run(grant(GrantKind::Refresh, &options))
 }
 
 /// `clientCredentials(options)`: the client-credentials grant.
 #[wasm_bindgen(js_name = clientCredentials, skip_typescript)]
 pub fn client_credentials(options: JsValue) -> js_sys::Promise {
-    grant(GrantKind::ClientCredentials, options)
-}
-
-fn ok_or_error(a: &Answer) -> Result<(), JsValue> {
-    if (200..300).contains(&a.status) {
-        Ok(())
-    } else {
-        Err(status_error(a.status, &a.text, a.retry_after.as_deref(), oauth::status_code(a.status)))
-    }
+    exchange::run(grant(GrantKind::ClientCredentials, &options))
 }
 
 /// Which lookup of api.trackmania.com.
@@ -107,57 +95,46 @@ enum LookupKind {
     CurrentUser,
 }
 
-/// A lookup: arguments checked, then request after request (50 names or IDs each, in order),
-/// each answer checked and merged: `{ key: value }`, or `{ accountId, displayName }` for the
-/// current user.
-fn lookup(kind: LookupKind, inputs: JsValue, options: JsValue) -> js_sys::Promise {
-    tasks::promise(Box::pin(async move {
-        options_object(&options)?;
-        let token = required_string(&options, "accessToken")?;
-        let authorization = header::bearer(&token).map_err(to_js)?;
-        let t = Transport::read(&options)?;
-        let api = api_url(&options)?;
-        let urls: Vec<String> = match kind {
-            LookupKind::DisplayNames | LookupKind::AccountIds => {
-                let inputs = string_array(&inputs).ok_or_else(|| invalid("the lookup takes an array of strings"))?;
-                let which = if matches!(kind, LookupKind::DisplayNames) { Lookup::DisplayNames } else { Lookup::AccountIds };
-                oauth::lookup_urls(&api, which, &inputs).map_err(to_js)?
-            }
-            LookupKind::CurrentUser => vec![api_path(&api, "/api/user")?],
-        };
-        let headers = [("Authorization", authorization.as_str()), ("Accept", "application/json")];
-        let out = js_sys::Object::new();
-        for url in &urls {
-            let a = fetch::send(&t, &HttpRequest { method: "GET", url, headers: &headers, body: None }).await?;
-            ok_or_error(&a)?;
-            if let LookupKind::CurrentUser = kind {
-                let (id, name) = oauth::user_from_body(&a.text).map_err(to_js)?;
-                return Ok(make_user(&id, &name));
-            }
-            for (k, v) in oauth::string_map(&a.text).map_err(to_js)? {
-                set_pair(&out, &k, &v);
-            }
+/// A lookup: arguments checked, then its requests (50 names or IDs each, in order, their
+/// pairs merged; one request for the current user).
+fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Exchange, JsValue> {
+    options_object(options)?;
+    let token = required_string(options, "accessToken")?;
+    let authorization = header::bearer(&token).map_err(to_js)?;
+    let transport = Transport::read(options)?;
+    let api = api_url(options)?;
+    let urls: Vec<String> = match kind {
+        LookupKind::DisplayNames | LookupKind::AccountIds => {
+            let inputs = string_array(inputs).ok_or_else(|| invalid("the lookup takes an array of strings"))?;
+            let which = if matches!(kind, LookupKind::DisplayNames) { Lookup::DisplayNames } else { Lookup::AccountIds };
+            oauth::lookup_urls(&api, which, &inputs).map_err(to_js)?
         }
-        Ok(out.into())
-    }))
+        LookupKind::CurrentUser => vec![api_path(&api, "/api/user")?],
+    };
+    let requests = urls
+        .into_iter()
+        .map(|url| HttpRequest { method: "GET", url, headers: vec![("Authorization", authorization.clone()), ("Accept", "application/json".into())], body: None })
+        .collect();
+    let reader = if matches!(kind, LookupKind::CurrentUser) { Reader::User } else { Reader::Pairs };
+    Ok(Exchange { transport, requests, reader })
 }
 
 /// `displayNames(accountIds, options)`: accountId → display name.
 #[wasm_bindgen(js_name = displayNames, skip_typescript)]
 pub fn display_names(account_ids: JsValue, options: JsValue) -> js_sys::Promise {
-    lookup(LookupKind::DisplayNames, account_ids, options)
+    exchange::run(lookup(LookupKind::DisplayNames, &account_ids, &options))
 }
 
 /// `accountIds(displayNames, options)`: display name → accountId.
 #[wasm_bindgen(js_name = accountIds, skip_typescript)]
 pub fn account_ids(display_names: JsValue, options: JsValue) -> js_sys::Promise {
-    lookup(LookupKind::AccountIds, display_names, options)
+    exchange::run(lookup(LookupKind::AccountIds, &display_names, &options))
 }
 
 /// `currentUser(options)`: the signed-in user of a user token.
 #[wasm_bindgen(js_name = currentUser, skip_typescript)]
 pub fn current_user(options: JsValue) -> js_sys::Promise {
-    lookup(LookupKind::CurrentUser, JsValue::UNDEFINED, options)
+    exchange::run(lookup(LookupKind::CurrentUser, &JsValue::UNDEFINED, &options))
 }
 
 /// Renew a client-credentials token this long before it expires (seconds).
