@@ -45,14 +45,53 @@ export {
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";
 
+/** NadeoClubServices is NadeoLiveServices under another name (one token serves both). */
+const canonical = (audience) => (audience === "NadeoClubServices" ? "NadeoLiveServices" : audience);
+
 /** Manages one token pair per audience (the token logic and the failure policy are the
- *  wasm's ManagedTokens); adds fetch() and its optional throttle. */
+ *  wasm's ManagedTokens); adds fetch() and its optional throttle, and keeps the token it was
+ *  last given per audience for as long as the wasm says it stays the one to serve, so that a
+ *  cached token is a map lookup, not a crossing into the wasm. */
 export class NadeoClient extends ManagedTokens {
   #throttle;
+  #now;
+  /** audience → { token, until (ms, on the client's clock), authorization } */
+  #fresh = new Map();
 
   constructor(options) {
     super(options);
     this.#throttle = Throttle.of(options.requestsPerSecond);
+    this.#now = typeof options.now === "function" ? options.now : Date.now;
+  }
+
+  /** The held token while the wasm would serve it unchanged; else undefined. */
+  #cached(audience) {
+    const held = this.#fresh.get(canonical(audience));
+    if (held === undefined) return undefined;
+    let now;
+    try {
+      now = this.#now();
+    } catch {}
+    if (now < held.until) return held;
+    this.#fresh.delete(canonical(audience));
+    return undefined;
+  }
+
+  accessToken(audience, options) {
+    const held = this.#cached(audience);
+    if (held !== undefined) return Promise.resolve(held.token);
+    return super.accessToken(audience, options).then((token) => {
+      const until = this.__freshUntil(audience, token);
+      if (until > 0) this.#fresh.set(canonical(audience), { token, until, authorization: `nadeo_v1 t=${token}` });
+      return token;
+    });
+  }
+
+  /** An API refused `token` (fetch here, or a fleet member through the broker): it is no
+   *  longer the one to serve. Returns whether a retry may follow (see the wasm's __refused). */
+  __refused(audience, token) {
+    this.#fresh.delete(canonical(audience));
+    return super.__refused(audience, token);
   }
 
   /** fetch() with the Authorization of the URL's audience. On a 401 it renews once and
@@ -61,15 +100,18 @@ export class NadeoClient extends ManagedTokens {
    *  that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. An API's
    *  other answers, 429 included, are handed back as they are. */
   async fetch(input, init) {
-    const [url, prepared] = await prepareRequest(input, init);
-    const [audience, fetchFn, userAgent] = this.__route(url);
+    let prepared = prepareRequest(input, init);
+    if (prepared instanceof Promise) prepared = await prepared;
+    const route = this.__route(prepared.url);
     const signal = init?.signal;
     for (let retried = false; ; retried = true) {
-      const token = await this.accessToken(audience, { signal });
-      await this.#throttle?.wait(signal);
-      const res = await sendPrepared(fetchFn, url, prepared, nadeoAuthorization(token), userAgent);
+      const held = this.#cached(route.audience);
+      const token = held !== undefined ? held.token : await this.accessToken(route.audience, { signal });
+      if (this.#throttle) await this.#throttle.wait(signal);
+      const authorization = held !== undefined ? held.authorization : nadeoAuthorization(token);
+      const res = await sendPrepared(route.fetch, prepared, authorization, route.userAgent);
       if (res.status !== 401) return res;
-      if (retried || !this.__refused(audience, token)) throw await unauthorizedFrom(res);
+      if (retried || !this.__refused(route.audience, token)) throw await unauthorizedFrom(res);
     }
   }
 }

@@ -11,7 +11,7 @@ use super::flight::{is_code, Gate, Work};
 use super::tasks::{promise, spawn};
 use super::schedule::Alarm;
 use super::glue::{
-    broker_call, clock_option, clock_s, invalid, js_number, make_held, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    broker_call, clock_option, clock_s, invalid, js_number, make_held, make_route, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
 use super::fetch::Transport;
@@ -412,16 +412,33 @@ impl NadeoClient {
         }))
     }
 
-    /// For `fetch` (in api.js): the audience, fetch function and User-Agent for a URL, or
+    /// For `fetch` (in api.js): `{ audience, fetch, userAgent }` for a URL, or
     /// `INVALID_ARGUMENT` when the URL is not a Nadeo game API (no token is sent there).
     #[wasm_bindgen(js_name = __route)]
-    pub fn route(&self, url: &str) -> Result<js_sys::Array, JsValue> {
+    pub fn route(&self, url: &str) -> Result<JsValue, JsValue> {
         let a = self.inner.audience_of(url).ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
-        let out = js_sys::Array::new();
-        out.push(&JsValue::from_str(a.as_str()));
-        out.push(&self.inner.transport.fetch);
-        out.push(&JsValue::from_str(&self.inner.user_agent));
-        Ok(out)
+        Ok(make_route(a.as_str(), &self.inner.transport.fetch, &self.inner.user_agent))
+    }
+
+    /// For `accessToken` (in api.js): until when, in milliseconds on the client's clock,
+    /// `token` will be served for `audience` as it is, without a renewal (it is the held
+    /// token, neither due, expired, refused nor wanted early); 0 when it will not. JS keeps it
+    /// that long, so that a cached token costs no crossing into the wasm.
+    #[wasm_bindgen(js_name = __freshUntil)]
+    pub fn fresh_until(&self, audience: &str, token: &str) -> f64 {
+        let Some(a) = Audience::parse(audience) else { return 0.0 };
+        let s = self.inner.slot(a).borrow();
+        let Some(p) = s.pair.as_ref().filter(|p| p.access_token == token) else { return 0.0 };
+        if s.refused.as_deref() == Some(token) || s.early.as_deref() == Some(token) {
+            return 0.0;
+        }
+        let due = nadeo::due_at(&p.access, self.inner.margin, 0.0).unwrap_or(f64::INFINITY);
+        let until = p.access.exp.map_or(due, |exp| due.min(exp - nadeo::EXPIRY_SKEW)) * 1000.0;
+        if until > self.inner.now_s() * 1000.0 {
+            until
+        } else {
+            0.0
+        }
     }
 
     /// For `fetch` (in api.js): an API answered 401 to `token`. Returns whether a retry may

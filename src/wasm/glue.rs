@@ -88,6 +88,9 @@ extern "C" {
         timeout_ms: f64,
     ) -> js_sys::Promise;
 
+    #[wasm_bindgen(js_name = makeRoute)]
+    pub(crate) fn make_route(audience: &str, fetch: &JsValue, user_agent: &str) -> JsValue;
+
     #[wasm_bindgen(js_name = makeHeld)]
     pub(crate) fn make_held(access_token: &str, refresh_token: &str, after_401: bool) -> JsValue;
 
