@@ -235,6 +235,39 @@ export const tests = [
     deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
   }],
 
+  ["NadeoClient: the cached token (a JS lookup) is dropped on a refusal, under either name of the Live audience", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl }));
+    const first = await client.accessToken("NadeoClubServices");
+    equal(await client.accessToken("NadeoLiveServices"), first, "one token for both names");
+    equal(await client.accessToken("NadeoClubServices"), first, "served from the cache");
+    equal((await mock.stats()).basic, 1);
+    await mock.fail("api", 401);
+    equal((await client.fetch(`${mock.liveUrl}/api/token/x`)).status, 200);
+    const renewed = await client.accessToken("NadeoClubServices");
+    ok(renewed !== first, "the refused token is not served again, whatever name asks");
+    equal(await client.accessToken("NadeoLiveServices"), renewed);
+    deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
+  }],
+
+  ["NadeoClient.fetch: a Request with a body, a URL object, and a string all reach the API with the token", async (lib, mock) => {
+    await mock.reset();
+    const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl }));
+    const token = await client.accessToken("NadeoLiveServices");
+    const url = `${mock.liveUrl}/api/token/x?y=1`;
+    await client.fetch(new Request(url, { method: "PUT", body: "a body", headers: { "x-mine": "1" } }));
+    await client.fetch(new URL(url), { headers: { "user-agent": "my own agent" } });
+    await client.fetch(url, { method: "delete" });
+    const api = (await mock.log()).filter((r) => r.route === "api");
+    equal(api.length, 3);
+    for (const r of api) equal(r.headers.authorization, `nadeo_v1 t=${token}`);
+    equal(api[0].body, "a body");
+    equal(api[0].headers["x-mine"], "1");
+    equal(api[1].headers["user-agent"], "my own agent", "a caller's User-Agent is kept");
+    equal(api[2].headers["user-agent"], UA);
+    equal(api[2].method, "DELETE");
+  }],
+
   ["NadeoClient.fetch: a 401 forever makes at most two API calls, then UNAUTHORIZED", async (lib, mock) => {
     await mock.reset();
     const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl, meetUrl: mock.meetUrl }));
