@@ -48,6 +48,10 @@ export function makeTimes(issuedAt, refreshableAt, expiresAt, expired, refreshab
   };
 }
 
+export function makeDecoded(header, payload) {
+  return { header, payload };
+}
+
 /** `href` of a URL-like object, or undefined. */
 export function hrefOf(value) {
   if (typeof value === "string") return value;

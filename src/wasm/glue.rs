@@ -28,6 +28,10 @@ extern "C" {
         refreshable_in: f64,
     ) -> JsValue;
 
+    /// `{ header, payload }` (decodeToken's result).
+    #[wasm_bindgen(js_name = makeDecoded)]
+    pub(crate) fn make_decoded(header: &JsValue, payload: &JsValue) -> JsValue;
+
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
 
@@ -191,6 +195,7 @@ pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, Js
 }
 
 /// The slow path of time-claim numbers: JS's own parser (the wasm carries no float parser).
+#[cfg(feature = "server")]
 pub(crate) fn js_number(text: &str) -> Option<f64> {
     Some(js_sys::parse_float(text))
 }

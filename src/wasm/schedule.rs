@@ -9,9 +9,9 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::glue::{invalid, js_number, number_option, option, sleep_abortable, string_arg, to_js};
+use super::glue::{invalid, number_option, option, sleep_abortable, to_js};
 use crate::core::nadeo;
-use crate::core::token::{self, Times};
+use crate::core::token::Times;
 use crate::core::{Code, Error};
 
 /// The longest single timer: 2^30 ms (about 12 days), well inside setTimeout's 2^31 - 1.
@@ -19,8 +19,7 @@ pub(crate) const MAX_TIMER_MS: f64 = 1_073_741_824.0;
 const E_NO_EXP: Error = Error::new(Code::TokenClaims, "the token has no exp claim");
 
 fn times_of(token: &JsValue) -> Result<Times, JsValue> {
-    let token = string_arg(token, "the token must be a string")?;
-    Ok(token::decode_with(&token, &js_number).map_err(to_js)?.times)
+    super::token::times_of_token(token)
 }
 
 /// Waits until `at_ms` (wall clock), in pieces; rejects with ABORTED when `signal` fires.

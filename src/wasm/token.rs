@@ -2,38 +2,68 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{href_of, invalid, js_number, make_times, number_option, string_arg, to_js, url_parts};
+use super::glue::{href_of, invalid, make_decoded, make_times, number_option, string_arg, to_js, url_parts};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, Times};
-use crate::core::{header, Code, Error};
+use crate::core::{header, Error};
 
-fn decode(token: &str) -> Result<token::Decoded, JsValue> {
-    token::decode_with(token, &js_number).map_err(to_js)
+/// A token's header and payload as `JSON.parse` gives them, checked as strictly as the core's
+/// decoder checks the text: both objects (not arrays or scalars), `iat`/`rat`/`exp` finite
+/// numbers where present, every other claim kept as it came.
+pub(crate) struct Parsed {
+    pub header: JsValue,
+    pub payload: JsValue,
+    pub times: Times,
+}
+
+pub(crate) fn parse_token(token: &str) -> Result<Parsed, JsValue> {
+    let (header, payload) = token::segment_texts(token).map_err(to_js)?;
+    let header = json_object(&header, token::E_HEADER_OBJECT)?;
+    let payload = json_object(&payload, token::E_PAYLOAD_OBJECT)?;
+    let times = times_of_object(&payload)?;
+    Ok(Parsed { header, payload, times })
+}
+
+/// `JSON.parse(text)` when it is an object; TOKEN_JSON when it is not JSON, `not_object`
+/// when it is another value.
+fn json_object(text: &str, not_object: Error) -> Result<JsValue, JsValue> {
+    let v = js_sys::JSON::parse(text).map_err(|_| to_js(token::E_JSON))?;
+    if v.is_object() && !js_sys::Array::is_array(&v) {
+        Ok(v)
+    } else {
+        Err(to_js(not_object))
+    }
+}
+
+/// The times of a token string (for tokenTimes and the scheduling functions).
+pub(crate) fn times_of_token(token: &JsValue) -> Result<Times, JsValue> {
+    Ok(parse_token(&string_arg(token, E_TOKEN_TYPE)?)?.times)
 }
 
 const E_TOKEN_TYPE: &str = "the token must be a string";
-const E_CLAIM: Error = Error::new(Code::TokenClaims, "iat, rat and exp must be finite numbers where present");
+const E_CLAIM: Error = token::E_TIME_CLAIM;
 
 /// `decodeToken(token)`: `{ header, payload }`, strictly decoded.
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]
 pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
-    let token = string_arg(&token, E_TOKEN_TYPE)?;
-    let d = decode(&token)?;
-    // Both parts are validated JSON: one JSON.parse builds the whole result and keeps every
-    // claim as it came.
-    let mut text = String::with_capacity(d.header.len() + d.payload.len() + 24);
-    text.push_str("{\"header\":");
-    text.push_str(&d.header);
-    text.push_str(",\"payload\":");
-    text.push_str(&d.payload);
-    text.push('}');
-    js_sys::JSON::parse(&text).map_err(|_| to_js(Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON")))
+    let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?)?;
+    Ok(make_decoded(&p.header, &p.payload))
+}
+
+thread_local! {
+    /// The names of the time claims as JS strings, made once: a property read then costs no
+    /// string crossing (decodeToken reads all three on every call).
+    static TIME_KEYS: [JsValue; 3] = [JsValue::from_str("iat"), JsValue::from_str("rat"), JsValue::from_str("exp")];
 }
 
 /// Reads `{ iat?, rat?, exp? }` from a claims-like object.
 fn times_of_object(value: &JsValue) -> Result<Times, JsValue> {
-    let get = |key: &str| -> Result<Option<f64>, JsValue> {
-        let v = js_sys::Reflect::get(value, &JsValue::from_str(key)).map_err(|_| to_js(E_CLAIM))?;
+    TIME_KEYS.with(|[iat, rat, exp]| times_with_keys(value, iat, rat, exp))
+}
+
+fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue) -> Result<Times, JsValue> {
+    let get = |key: &JsValue| -> Result<Option<f64>, JsValue> {
+        let v = js_sys::Reflect::get(value, key).map_err(|_| to_js(E_CLAIM))?;
         if v.is_undefined() {
             return Ok(None);
         }
@@ -42,14 +72,14 @@ fn times_of_object(value: &JsValue) -> Result<Times, JsValue> {
             _ => Err(to_js(E_CLAIM)),
         }
     };
-    Ok(Times { iat: get("iat")?, rat: get("rat")?, exp: get("exp")? })
+    Ok(Times { iat: get(iat)?, rat: get(rat)?, exp: get(exp)? })
 }
 
 /// `tokenTimes(tokenOrClaims, { now?, leeway? })`.
 #[wasm_bindgen(js_name = tokenTimes, skip_typescript)]
 pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let times = if let Some(s) = token.as_string() {
-        decode(&s)?.times
+    let times = if token.is_string() {
+        times_of_token(&token)?
     } else if token.is_object() {
         times_of_object(&token)?
     } else {

@@ -27,11 +27,11 @@ pub struct Decoded {
 const E_SEGMENTS: Error = Error::new(Code::TokenMalformed, "a token has exactly three dot-separated segments");
 const E_EMPTY_HEADER: Error = Error::new(Code::TokenMalformed, "the token's header segment is empty");
 const E_EMPTY_PAYLOAD: Error = Error::new(Code::TokenMalformed, "the token's payload segment is empty");
-const E_HEADER_OBJECT: Error = Error::new(Code::TokenMalformed, "the token's header is not a JSON object");
+pub const E_HEADER_OBJECT: Error = Error::new(Code::TokenMalformed, "the token's header is not a JSON object");
 const E_BASE64: Error = Error::new(Code::TokenBase64, "a token segment is not base64url");
-const E_JSON: Error = Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON");
-const E_PAYLOAD_OBJECT: Error = Error::new(Code::TokenClaims, "the token's payload is not a JSON object");
-const E_TIME_CLAIM: Error = Error::new(Code::TokenClaims, "the token's iat, rat or exp claim is not a finite number");
+pub const E_JSON: Error = Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON");
+pub const E_PAYLOAD_OBJECT: Error = Error::new(Code::TokenClaims, "the token's payload is not a JSON object");
+pub const E_TIME_CLAIM: Error = Error::new(Code::TokenClaims, "the token's iat, rat or exp claim is not a finite number");
 
 /// Splits a token into exactly three segments.
 fn segments(token: &str) -> Result<[&str; 3], Error> {
@@ -45,6 +45,22 @@ fn segments(token: &str) -> Result<[&str; 3], Error> {
 fn segment_text(segment: &str) -> Result<String, Error> {
     let bytes: Vec<u8> = base64url::decode(segment.as_bytes()).map_err(|_| E_BASE64)?;
     String::from_utf8(bytes).map_err(|_| E_JSON)
+}
+
+/// The checks of a token before its JSON: exactly three segments, neither header nor payload
+/// empty, the signature base64url, header and payload base64url of UTF-8. Returns the header's
+/// and the payload's text. The wasm build hands these to `JSON.parse` and checks the values
+/// as [`decode_with`] checks the text (`E_HEADER_OBJECT`, `E_PAYLOAD_OBJECT`, `E_TIME_CLAIM`).
+pub fn segment_texts(token: &str) -> Result<(String, String), Error> {
+    let [h, p, s] = segments(token)?;
+    if h.is_empty() {
+        return Err(E_EMPTY_HEADER);
+    }
+    if p.is_empty() {
+        return Err(E_EMPTY_PAYLOAD);
+    }
+    base64url::validate(s.as_bytes()).map_err(|_| E_BASE64)?;
+    Ok((segment_text(h)?, segment_text(p)?))
 }
 
 /// Exact powers of ten representable in an f64 (10^0 to 10^22).
@@ -132,16 +148,7 @@ fn time_claim(m: &Member<'_>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<f64,
 /// exponents): the wasm build hands that to JS `Number()` rather than carry Rust's float
 /// parser and its tables; native callers pass `|s| s.parse().ok()`.
 pub fn decode_with(token: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Decoded, Error> {
-    let [h, p, s] = segments(token)?;
-    if h.is_empty() {
-        return Err(E_EMPTY_HEADER);
-    }
-    if p.is_empty() {
-        return Err(E_EMPTY_PAYLOAD);
-    }
-    base64url::validate(s.as_bytes()).map_err(|_| E_BASE64)?;
-    let header = segment_text(h)?;
-    let payload = segment_text(p)?;
+    let (header, payload) = segment_texts(token)?;
     if json::scan(&header, &mut |_| Ok(())).map_err(|e| e.or(E_JSON))? != Kind::Object {
         return Err(E_HEADER_OBJECT);
     }
