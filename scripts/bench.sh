@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/size.mjs
+node bench/crates.mjs
 node bench/decode.mjs
 node bench/client.mjs
 node --expose-gc bench/memory.mjs

@@ -2,7 +2,7 @@
 # One idempotent setup for make test / make demo / make pkg / make bench: installs what the
 # build and the tests need, and does nothing (in well under a second) when all is there.
 #   - the wasm32-unknown-unknown target (rustup)
-#   - wasm-bindgen-cli at exactly the version of wasm-bindgen in Cargo.lock, and wasm-pack
+#   - wasm-bindgen-cli at exactly the version of wasm-bindgen in Cargo.lock, wasm-pack, twiggy
 #   - the pinned npm tools in tools/ (binaryen's wasm-opt, miniflare, wrangler,
 #     playwright-core, typescript, and the bench baselines jose and jwt-decode)
 #   - the consumers' tools in tests/consumers/ (Vite, webpack, Rollup, Bun, Deno, Node 18, attw, publint)
@@ -37,6 +37,13 @@ have_wp=$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have_wp" != "$WASM_PACK_VERSION" ]; then
   say "installing wasm-pack $WASM_PACK_VERSION"
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --force
+fi
+
+# 3b. twiggy, for make bench's table of what each crate costs in the wasm (bench/crates.mjs).
+TWIGGY_VERSION=0.8.0
+if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+  say "installing twiggy $TWIGGY_VERSION (about 2 minutes)"
+  cargo install twiggy --version "$TWIGGY_VERSION" --force
 fi
 
 # 4. npm tools, exactly as tools/package-lock.json pins them (no install scripts needed).

@@ -1,0 +1,73 @@
+// make bench, part: what each crate costs in each wasm. A named build of both cdylibs (the
+// release profile, then wasm-bindgen and wasm-opt with the package's passes, names kept with
+// -g), read by twiggy; every function and data item is charged to the crate its name starts
+// with (a trait impl to the crate of its type; code a crate inlined from another, such as
+// base64's engine in nadeo_auth_core's decoder or serde's visitors, to the caller), the rest
+// to what it is (data segments, imports, tables). Sizes are bytes of code and data before gzip; the names
+// themselves (a custom section) are not counted.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const out = join(root, "build/named");
+mkdirSync(out, { recursive: true });
+const features = ["bulk-memory", "reference-types", "multivalue", "nontrapping-float-to-int", "sign-ext", "mutable-globals"].map((f) => `--enable-${f}`);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
+
+/** The wasm-opt passes of a cdylib's Cargo.toml (package.metadata.wasm-pack). */
+function passes(crateDir) {
+  const toml = readFileSync(join(root, crateDir, "Cargo.toml"), "utf8");
+  const list = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(toml)[1];
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((p) => !p.startsWith("--enable-") && p !== "--strip-producers");
+}
+
+/** The crate (or kind of item) an item of twiggy's listing is charged to. */
+function owner(name) {
+  if (/^(data segment|data\[)/.test(name)) return "(data: strings, tables)";
+  // An exported function's body sits in wasm-bindgen's wrapper of it ("decodeToken externref
+  // shim"): it is this crate's code.
+  if (/ (externref|multivalue) shim/.test(name)) return "nadeo_auth";
+  if (/^import /.test(name)) return "(imports: names of the JS functions)";
+  if (/^code\[\d+\]/.test(name)) return "(unnamed: wasm-bindgen's generated functions)";
+  const m = /^<?&?(?:mut )?(?:dyn )?([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name);
+  if (m) return m[1];
+  return "(tables, types, exports, headers)";
+}
+
+function costs(crateDir, lib) {
+  run("cargo", ["build", "-q", "--release", "--target", "wasm32-unknown-unknown", "-p", lib.replaceAll("_", "-")]);
+  const built = join(root, "target/wasm32-unknown-unknown/release", `${lib}.wasm`);
+  const dir = join(out, lib);
+  run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, built]);
+  const named = join(dir, `${lib}.named.wasm`);
+  run(join(root, "tools/node_modules/.bin/wasm-opt"), [...features, ...passes(crateDir), "-g", join(dir, `${lib}_bg.wasm`), "-o", named]);
+  const csv = run("twiggy", ["top", "-n", "1000000", "--format", "csv", named]);
+  const by = new Map();
+  let total = 0;
+  for (const line of csv.split("\n").slice(1)) {
+    const m = /^("(?:[^"]|"")*"|[^,]*),(\d+),/.exec(line);
+    if (!m) continue;
+    const name = m[1].replace(/^"|"$/g, "").replaceAll('""', '"');
+    if (/custom section|function names|local names|subsection/.test(name)) continue;
+    const size = Number(m[2]);
+    total += size;
+    const who = owner(name);
+    by.set(who, (by.get(who) ?? 0) + size);
+  }
+  return { total, rows: [...by].sort((a, b) => b[1] - a[1]) };
+}
+
+for (const [crateDir, lib, entry] of [
+  ["wasm", "nadeo_auth_wasm", "nadeo-auth"],
+  ["wasm-token", "nadeo_auth_token_wasm", "nadeo-auth/token"],
+]) {
+  const { total, rows } = costs(crateDir, lib);
+  console.log(`\nwhat each crate costs in the ${entry} wasm (bytes before gzip, twiggy on a named build; ${total.toLocaleString("en")} in all)`);
+  console.log("| crate | bytes | share |");
+  console.log("| --- | ---: | ---: |");
+  for (const [who, size] of rows) {
+    if (size < total / 500) continue;
+    console.log(`| ${who} | ${size.toLocaleString("en")} | ${((size / total) * 100).toFixed(1)}% |`);
+  }
+}
