@@ -8,4 +8,5 @@ node bench/decode.mjs
 node bench/client.mjs
 node --expose-gc bench/memory.mjs
 scripts/pack-e2e.sh >/dev/null
+node bench/coldstart.mjs
 NADEO_AUTH_TOOLS="$PWD/tools" node bench/fleet.mjs
