@@ -59,17 +59,6 @@ export function hrefOf(value) {
   return undefined;
 }
 
-/** The parts of an absolute URL as the WHATWG parser sees them, or undefined if it is not one. */
-export function urlParts(href) {
-  let u;
-  try {
-    u = new URL(href);
-  } catch {
-    return undefined;
-  }
-  return `${u.protocol}\n${u.hostname}\n${u.port}`;
-}
-
 /** The ABORTED error of a signal that fired (its reason as the cause). */
 export function abortedError(signal) {
   return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
@@ -109,11 +98,6 @@ export function randomBytes32() {
 
 /** An array of strings as one string, each item after a NUL (one crossing into the wasm);
  *  undefined when `v` is not an array of strings without NULs. */
-export function stringArray(v) {
-  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && !x.includes("\0"))) return undefined;
-  return v.map((x) => "\0" + x).join("");
-}
-
 export function deniedError(message, error, description) {
   return new NadeoAuthError("OAUTH_DENIED", message, { body: { error, error_description: description } });
 }

@@ -2,7 +2,6 @@
 //! to read JS arguments.
 
 use wasm_bindgen::prelude::*;
-#[cfg(feature = "server")]
 use wasm_bindgen::JsCast;
 
 use crate::core::{Code, Error};
@@ -47,20 +46,12 @@ extern "C" {
 
     #[wasm_bindgen(js_name = randomBytes32)]
     pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
-    /// An array of strings as one string, each item after a NUL; undefined when `v` is not an
-    /// array of strings without NULs.
-    #[wasm_bindgen(js_name = stringArray)]
-    fn string_list(v: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_name = deniedError)]
     pub(crate) fn denied_error(message: &str, error: &str, description: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = makeUrlState)]
     pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
     #[wasm_bindgen(js_name = makeCodeState)]
     pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
-
-    /// `protocol\nhostname\nport`, or undefined when `href` is not an absolute URL.
-    #[wasm_bindgen(js_name = urlParts)]
-    pub(crate) fn url_parts(href: &str) -> Option<String>;
 }
 
 // The full entry's helpers (fetch, the broker call, stores, NadeoClient.fetch): a snippet of
@@ -200,9 +191,13 @@ pub(crate) fn js_number(text: &str) -> Option<f64> {
     Some(js_sys::parse_float(text))
 }
 
-/// An array of strings from JS (one crossing, not one per item).
+/// An array of strings from JS: `None` unless `v` is an array whose every item is a string.
 pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
-    Some(string_list(v)?.split('\0').skip(1).map(String::from).collect())
+    if !js_sys::Array::is_array(v) {
+        return None;
+    }
+    let items: &js_sys::Array = v.unchecked_ref();
+    (0..items.length()).map(|i| items.get(i).as_string()).collect()
 }
 
 /// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.

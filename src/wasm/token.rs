@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{href_of, invalid, make_decoded, make_times, number_option, string_arg, to_js, url_parts};
+use super::glue::{href_of, invalid, make_decoded, make_times, number_option, string_arg, to_js};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, Times};
 use crate::core::{header, Error};
@@ -116,12 +116,9 @@ pub fn bearer_authorization(access_token: JsValue) -> Result<String, JsValue> {
 
 /// The audience of an absolute URL, or `None` (not a Nadeo game API, or not a URL).
 pub(crate) fn audience_of_href(href: &str) -> Option<Audience> {
-    let parts = url_parts(href)?;
-    let mut it = parts.split('\n');
-    match (it.next(), it.next(), it.next()) {
-        (Some(protocol), Some(hostname), Some(port)) => audience::for_url_parts(protocol, hostname, port),
-        _ => None,
-    }
+    // The WHATWG parser of the runtime (web-sys's Url), so that hosts compare as browsers see them.
+    let u = web_sys::Url::new(href).ok()?;
+    audience::for_url_parts(&u.protocol(), &u.hostname(), &u.port())
 }
 
 /// `audienceForUrl(url)`: `"NadeoServices"`, `"NadeoLiveServices"` or `null`.
