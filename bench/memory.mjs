@@ -6,12 +6,18 @@
 import { pathToFileURL } from "node:url";
 
 const pkg = new URL("../pkg/", import.meta.url).pathname;
+// The entry is one bundle that keeps its instance to itself: catch the instance as the entry
+// makes it (synchronously, with new WebAssembly.Instance) and find its memory by what it is
+// (export names are minified in the package).
+let memory;
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  const instance = new Instance(module, imports);
+  memory ??= Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
+  return instance;
+};
 const lib = await import(pathToFileURL(`${pkg}node.js`).href);
-// The entry has initialised the module; initSync hands back the same instance's exports.
-const { initSync } = await import(pathToFileURL(`${pkg}nadeo_auth.js`).href);
-const wasm = initSync({ module: new Uint8Array() });
-// Export names are minified in the package: find the memory by what it is.
-const memory = Object.values(wasm).find((v) => v instanceof WebAssembly.Memory);
+WebAssembly.Instance = Instance;
 const kib = () => memory.buffer.byteLength / 1024;
 const settle = async () => {
   for (let i = 0; i < 5; i++) {
