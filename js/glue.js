@@ -64,31 +64,6 @@ export function abortedError(signal) {
   return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
 }
 
-export function isAborted(signal) {
-  return !!signal?.aborted;
-}
-
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Resolves after `ms`, or rejects with ABORTED as soon as `signal` fires. */
-export function sleepAbortable(ms, signal) {
-  if (!signal) return sleep(ms);
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortedError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** 32 bytes from the global crypto.getRandomValues, or undefined when there is none. */
 export function randomBytes32() {
   const c = globalThis.crypto;

@@ -1,14 +1,13 @@
 //! The one HTTP call of the full entry, for the Nadeo auth, OAuth and lookup endpoints: a
 //! `Request` built with web-sys (`Headers`, `RequestInit`, `redirect: "manual"`), sent with
 //! `fetch` (the caller's `options.fetch`, called as a plain function, or the global one), raced
-//! against a timeout (gloo-timers) and the caller's `AbortSignal`, and the answer read up to
+//! against a timeout (gloo-timers, timers.rs) and the caller's `AbortSignal`, and the answer read up to
 //! 1 MiB. A fetch that ignores its signal still ends: the race does not wait for it.
 
 use std::future::{poll_fn, Future};
 use std::pin::{pin, Pin};
 use std::task::Poll;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,6 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response, TextDecodeOptions, TextDecoder};
 
 use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
+use super::timers::{OnTime, Wait};
 use crate::core::Code;
 
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -91,29 +91,16 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    // What ends the call early: a promise rejected by the timer (gloo-timers; dropped, it is
-    // cleared) with TIMEOUT, or by the caller's signal (its `abort` event).
-    let mut reject = None;
-    let stop = Promise::new(&mut |_, r| reject = Some(r));
-    // The executor runs at once: `reject` is always there.
-    let Some(reject) = reject else { return Err(invalid("no Promise executor ran")) };
-    let on_timeout = reject.clone();
-    let _timer = Timeout::new(t.timeout_ms as u32, move || {
-        let _ = on_timeout.call1(&JsValue::UNDEFINED, &caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED));
-    });
-    if let Some(signal) = &t.signal {
-        let _ = signal.add_event_listener_with_callback("abort", &reject);
-    }
-    let mut stopped = JsFuture::from(stop);
+    // What ends the call early: the timer (rejecting with TIMEOUT) or the caller's signal.
+    let stop = Wait::new(t.timeout_ms as u32, t.signal.as_ref(), OnTime::Reject(timeout_error));
+    let mut stopped = JsFuture::from(stop.promise.clone());
     let mut work = pin!(call(t, &req.url, &init));
     let out = poll_fn(|cx| match work.as_mut().poll(cx) {
         Poll::Ready(out) => Poll::Ready(out),
         Poll::Pending => Pin::new(&mut stopped).poll(cx).map(|why| Err(why.err().unwrap_or(JsValue::UNDEFINED))),
     })
     .await;
-    if let Some(signal) = &t.signal {
-        let _ = signal.remove_event_listener_with_callback("abort", &reject);
-    }
+    drop(stop);
     match out {
         Ok(answer) => Ok(answer),
         Err(e) => {
@@ -127,6 +114,10 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
             })
         }
     }
+}
+
+fn timeout_error() -> JsValue {
+    caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED)
 }
 
 /// The fetch itself and the reading of its answer.

@@ -13,11 +13,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::tasks::spawn;
 
-use super::glue::{aborted_error, is_aborted, to_js};
+use super::glue::{aborted_error, to_js};
+use super::timers::is_aborted;
 use crate::core::{Code, Error};
 
 /// How often a waiter looks at the gate (ms).
@@ -42,9 +42,7 @@ pub(crate) struct Gate {
     next: Cell<u32>,
 }
 
-pub(crate) async fn sleep(ms: u32) {
-    let _ = JsFuture::from(super::glue::sleep(ms)).await;
-}
+use super::timers::sleep;
 
 fn wall_ms() -> f64 {
     js_sys::Date::now()

@@ -34,13 +34,7 @@ extern "C" {
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
 
-    /// A promise that resolves after `ms` (the global setTimeout).
-    pub(crate) fn sleep(ms: u32) -> js_sys::Promise;
 
-    #[wasm_bindgen(js_name = isAborted)]
-    pub(crate) fn is_aborted(signal: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = sleepAbortable)]
-    pub(crate) fn sleep_abortable(ms: u32, signal: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = abortedError)]
     pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
 

@@ -9,6 +9,7 @@ pub mod glue;
 pub mod redirect;
 pub mod schedule;
 pub mod tasks;
+pub mod timers;
 pub mod token;
 
 #[cfg(feature = "server")]

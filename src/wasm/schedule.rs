@@ -1,5 +1,5 @@
-//! Expiry scheduling: whenRefreshable, whenExpired, scheduleRefresh. Waits run on the global
-//! setTimeout (gloo-timers and the glue's sleep), split into pieces a timer can hold, and are
+//! Expiry scheduling: whenRefreshable, whenExpired, scheduleRefresh. Waits run on gloo-timers
+//! (timers.rs), split into pieces a timer can hold, and are
 //! measured against the wall clock after each piece (timers drift; machines sleep).
 
 use std::cell::Cell;
@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-use super::glue::{invalid, number_option, option, sleep_abortable, to_js};
+use super::glue::{invalid, number_option, option, to_js};
+use super::timers::sleep_abortable;
 use crate::core::nadeo;
 use crate::core::token::Times;
 use crate::core::{Code, Error};
@@ -28,12 +28,12 @@ pub(crate) async fn sleep_until(at_ms: f64, signal: &JsValue) -> Result<(), JsVa
         let left = at_ms - js_sys::Date::now();
         if left <= 0.0 {
             // Even a past time waits for the signal check, so an aborted signal rejects.
-            if super::glue::is_aborted(signal) {
+            if super::timers::is_aborted(signal) {
                 return Err(super::glue::aborted_error(signal));
             }
             return Ok(());
         }
-        JsFuture::from(sleep_abortable(left.min(MAX_TIMER_MS).ceil() as u32, signal)).await?;
+        sleep_abortable(left.min(MAX_TIMER_MS).ceil() as u32, signal).await?;
     }
 }
 

@@ -1,0 +1,91 @@
+//! Waits on gloo-timers, optionally ended early by the caller's AbortSignal: the sleeps of the
+//! single flight and of the scheduling functions, and the timeout of the HTTP call. Each is a
+//! JS promise settled by a gloo `Timeout` (cleared when the wait is dropped) or by the
+//! signal's `abort` event (its listener removed when the wait is dropped).
+
+use gloo_timers::callback::Timeout;
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use super::glue::aborted_error;
+
+/// A pending wait: its promise resolves when the time has passed (or rejects with what
+/// `on_time` gives), and rejects with the abort event when the signal fires first.
+pub(crate) struct Wait {
+    pub promise: Promise,
+    _timer: Option<Timeout>,
+    signal: Option<AbortSignal>,
+    on_abort: Option<Function>,
+}
+
+/// What the end of the time means: the wait is over, or the call it guards failed.
+pub(crate) enum OnTime {
+    Resolve,
+    #[cfg(feature = "server")]
+    Reject(fn() -> JsValue),
+}
+
+impl Wait {
+    pub fn new(ms: u32, signal: Option<&AbortSignal>, on_time: OnTime) -> Wait {
+        let mut settle = None;
+        let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        let Some((resolve, reject)) = settle else {
+            // The executor runs at once; this is never reached.
+            return Wait { promise, _timer: None, signal: None, on_abort: None };
+        };
+        let on_abort = signal.map(|s| {
+            let _ = s.add_event_listener_with_callback("abort", &reject);
+            reject.clone()
+        });
+        let timer = Timeout::new(ms, move || {
+            let _ = match on_time {
+                OnTime::Resolve => resolve.call0(&JsValue::UNDEFINED),
+                #[cfg(feature = "server")]
+                OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
+            };
+        });
+        Wait { promise, _timer: Some(timer), signal: signal.cloned(), on_abort }
+    }
+}
+
+impl Drop for Wait {
+    fn drop(&mut self) {
+        if let (Some(s), Some(f)) = (&self.signal, &self.on_abort) {
+            let _ = s.remove_event_listener_with_callback("abort", f);
+        }
+    }
+}
+
+/// The caller's `signal` option as an AbortSignal (any object: a signal of another realm
+/// works as well), or `None`.
+pub(crate) fn signal_of(value: &JsValue) -> Option<&AbortSignal> {
+    value.is_object().then(|| value.unchecked_ref::<AbortSignal>())
+}
+
+/// Whether the caller's `signal` option has fired.
+pub(crate) fn is_aborted(signal: &JsValue) -> bool {
+    signal_of(signal).is_some_and(|s| s.aborted())
+}
+
+/// Resolves after `ms`.
+#[cfg(feature = "server")]
+pub(crate) async fn sleep(ms: u32) {
+    let wait = Wait::new(ms, None, OnTime::Resolve);
+    let _ = JsFuture::from(wait.promise.clone()).await;
+}
+
+/// Resolves after `ms`, or fails with ABORTED as soon as `signal` fires (at once if it has).
+pub(crate) async fn sleep_abortable(ms: u32, signal: &JsValue) -> Result<(), JsValue> {
+    let signal = signal_of(signal);
+    if let Some(s) = signal.filter(|s| s.aborted()) {
+        return Err(aborted_error(s));
+    }
+    let wait = Wait::new(ms, signal, OnTime::Resolve);
+    match JsFuture::from(wait.promise.clone()).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(signal.map_or(JsValue::UNDEFINED, |s| aborted_error(s))),
+    }
+}
