@@ -72,6 +72,41 @@ export const tests = [
     ok(!("mode" in calls[0].init) && !("credentials" in calls[0].init), "mode and credentials left unset");
   }],
 
+  ["a fetch that ignores its signal still ends: TIMEOUT after timeoutMs, ABORTED when the caller aborts", async (lib, mock) => {
+    let seen;
+    const deaf = (input, init) => {
+      seen = init;
+      return new Promise(() => {});
+    };
+    const t0 = Date.now();
+    const e = await lib.loginBasic(opts(mock, { fetch: deaf, timeoutMs: 50 })).catch((x) => x);
+    equal(e.code, "TIMEOUT");
+    ok(Date.now() - t0 < 5_000, "ended by the timer, not by the fetch");
+    ok(seen.signal && seen.signal.aborted, "the fetch's own signal was aborted when the time was up");
+    ok(seen.headers instanceof Headers && seen.headers.get("user-agent") === UA, "headers as a Headers");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("user gave up")), 30);
+    const a = await lib.refreshTokens(opts(mock, { fetch: deaf, refreshToken: "x.y.z", signal: controller.signal, timeoutMs: 60_000 })).catch((x) => x);
+    equal(a.code, "ABORTED");
+    equal(a.cause?.message, "user gave up", "the signal's reason is the cause");
+  }],
+
+  ["an answer whose body fails while it is read is NETWORK, with the stream's error as the cause", async (lib, mock) => {
+    const broken = async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"accessToken":'));
+            c.error(new Error("connection reset"));
+          },
+        }),
+        { status: 200 },
+      );
+    const e = await lib.loginBasic(opts(mock, { fetch: broken })).catch((x) => x);
+    equal(e.code, "NETWORK");
+    equal(e.cause?.message, "connection reset");
+  }],
+
   ["a missing userAgent or login is INVALID_ARGUMENT before any request", async (lib, mock) => {
     await mock.reset();
     await rejects(lib, lib.loginBasic({ login: LOGIN, password: PASSWORD, coreUrl: mock.coreUrl }), "INVALID_ARGUMENT");
