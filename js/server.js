@@ -129,27 +129,34 @@ export function normalizeBase(base) {
 }
 
 /** Reads a fetch() call's input and init once, buffering the body so it can be sent twice:
- *  `{ url, init }` (init's headers our own copy, set per attempt), or a promise of it when a
- *  body must be read. Throws INVALID_ARGUMENT. A string or URL
+ *  `{ url, authority, init }` (init's headers our own copy, set per attempt), or a promise of
+ *  it when a body must be read. Throws INVALID_ARGUMENT. A string or URL
  *  without a body skips building a Request (undici's costs ~6 µs a call). */
 export function prepareRequest(input, init) {
   try {
     if ((typeof input === "string" || input instanceof URL) && (init === undefined || init.body == null)) {
       const out = { method: init?.method ?? "GET", headers: new Headers(init?.headers), redirect: init?.redirect ?? "follow" };
       if (init?.signal) out.signal = init.signal;
-      return { url: new URL(input).href, init: out };
+      const url = new URL(input);
+      return { url: url.href, authority: authorityOf(url), init: out };
     }
     const req = new Request(input instanceof URL ? input.href : input, init);
     const out = { method: req.method, headers: new Headers(req.headers), redirect: req.redirect };
     if (init?.signal) out.signal = init.signal;
-    if (req.body === null) return { url: req.url, init: out };
+    const authority = authorityOf(new URL(req.url));
+    if (req.body === null) return { url: req.url, authority, init: out };
     return req.arrayBuffer().then((body) => {
       out.body = body;
-      return { url: req.url, init: out };
+      return { url: req.url, authority, init: out };
     });
   } catch (e) {
     throw new NadeoAuthError("INVALID_ARGUMENT", "the request could not be built", { cause: e });
   }
+}
+
+/** The start of a URL's href up to its path: scheme, user info, host and port, as written. */
+function authorityOf(url) {
+  return url.href.slice(0, url.href.length - url.pathname.length - url.search.length - url.hash.length);
 }
 
 /** Sends a prepared request with this Authorization (and a User-Agent unless the caller set

@@ -57,11 +57,26 @@ export class NadeoClient extends ManagedTokens {
   #now;
   /** audience → { token, until (ms, on the client's clock), authorization } */
   #fresh = new Map();
+  /** URL authority → route, when routes depend on nothing else (see #route). */
+  #routes;
 
   constructor(options) {
     super(options);
     this.#throttle = Throttle.of(options.requestsPerSecond);
     this.#now = typeof options.now === "function" ? options.now : Date.now;
+    if (this.__routesByAuthority) this.#routes = new Map();
+  }
+
+  /** Where a prepared request goes ({ audience, fetch, userAgent }), from the wasm; kept per
+   *  URL authority when no base URL has a path (a crossing into the wasm per request was
+   *  measured at ~15 µs of added latency on a loopback fetch, for 1.3 µs of work). */
+  #route(prepared) {
+    let route = this.#routes?.get(prepared.authority);
+    if (route === undefined) {
+      route = this.__route(prepared.url);
+      this.#routes?.set(prepared.authority, route);
+    }
+    return route;
   }
 
   /** The held token while the wasm would serve it unchanged; else undefined. */
@@ -99,20 +114,46 @@ export class NadeoClient extends ManagedTokens {
    *  itself renewed for a 401, is UNAUTHORIZED (one renewal per token, never a loop). A URL
    *  that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. An API's
    *  other answers, 429 included, are handed back as they are. */
-  async fetch(input, init) {
-    let prepared = prepareRequest(input, init);
-    if (prepared instanceof Promise) prepared = await prepared;
-    const route = this.__route(prepared.url);
-    const signal = init?.signal;
-    for (let retried = false; ; retried = true) {
-      const held = this.#cached(route.audience);
-      const token = held !== undefined ? held.token : await this.accessToken(route.audience, { signal });
-      if (this.#throttle) await this.#throttle.wait(signal);
-      const authorization = held !== undefined ? held.authorization : nadeoAuthorization(token);
-      const res = await sendPrepared(route.fetch, prepared, authorization, route.userAgent);
-      if (res.status !== 401) return res;
-      if (retried || !this.__refused(route.audience, token)) throw await unauthorizedFrom(res);
+  fetch(input, init) {
+    let prepared;
+    try {
+      prepared = prepareRequest(input, init);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    const signal = init?.signal;
+    if (prepared instanceof Promise) return prepared.then((p) => this.#send(p, signal, false));
+    return this.#send(prepared, signal, false);
+  }
+
+  /** One attempt. With a cached token and no throttle, the request leaves in the caller's own
+   *  turn of the event loop: every await before it was measured to add ~10 µs of latency on
+   *  a loopback fetch (a turn of the loop), more than the client's whole work (~4 µs). */
+  #send(prepared, signal, retried) {
+    let route;
+    try {
+      route = this.#route(prepared);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const held = this.#cached(route.audience);
+    if (held !== undefined && !this.#throttle) {
+      return this.#answer(sendPrepared(route.fetch, prepared, held.authorization, route.userAgent), prepared, signal, route, held.token, retried);
+    }
+    return (async () => {
+      const token = await this.accessToken(route.audience, { signal });
+      if (this.#throttle) await this.#throttle.wait(signal);
+      const response = sendPrepared(route.fetch, prepared, nadeoAuthorization(token), route.userAgent);
+      return this.#answer(response, prepared, signal, route, token, retried);
+    })();
+  }
+
+  /** The API's answer: handed back, or on a 401 one renewal and one retry (never a loop). */
+  async #answer(response, prepared, signal, route, token, retried) {
+    const res = await response;
+    if (res.status !== 401) return res;
+    if (retried || !this.__refused(route.audience, token)) throw await unauthorizedFrom(res);
+    return this.#send(prepared, signal, true);
   }
 }
 

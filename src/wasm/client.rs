@@ -420,6 +420,14 @@ impl NadeoClient {
         Ok(make_route(a.as_str(), &self.inner.transport.fetch, &self.inner.user_agent))
     }
 
+    /// For `fetch` (in api.js): whether a URL's route depends on its scheme and authority
+    /// alone (no base URL has a path), so that JS may keep routes per authority and not ask
+    /// the wasm on every call.
+    #[wasm_bindgen(getter, js_name = __routesByAuthority)]
+    pub fn routes_by_authority(&self) -> bool {
+        self.inner.bases.iter().all(|(base, _)| base.splitn(4, '/').nth(3).is_none())
+    }
+
     /// For `accessToken` (in api.js): until when, in milliseconds on the client's clock,
     /// `token` will be served for `audience` as it is, without a renewal (it is the held
     /// token, neither due, expired, refused nor wanted early); 0 when it will not. JS keeps it

@@ -303,6 +303,39 @@ export const tests = [
     equal(api[2].method, "DELETE");
   }],
 
+  ["NadeoClient.fetch with the default base URLs (routes kept per host): each host gets its audience's token, others none", async (lib) => {
+    const b64 = (o) => btoa(JSON.stringify(o)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+    const now = Math.floor(Date.now() / 1000);
+    const tok = (aud) => `${b64({ alg: "HS256" })}.${b64({ aud, iat: now, rat: now + 3600, exp: now + 7200 })}.c2ln`;
+    const sent = [];
+    const fake = async (url, init) => {
+      if (String(url).endsWith("/v2/authentication/token/basic")) {
+        const { audience } = JSON.parse(init.body);
+        return new Response(JSON.stringify({ accessToken: tok(audience), refreshToken: tok(audience) }), { status: 200 });
+      }
+      sent.push({ url: String(url), aud: lib.decodeToken(init.headers.get("authorization").slice("nadeo_v1 t=".length)).payload.aud });
+      return new Response("ok");
+    };
+    const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, fetch: fake });
+    for (const url of [
+      "https://live-services.trackmania.nadeo.live/api/a",
+      "https://live-services.trackmania.nadeo.live/api/b?x=1",
+      "https://prod.trackmania.core.nadeo.online/accounts/displayNames",
+      "https://meet.trackmania.nadeo.club/api/matches",
+      "https://live-services.trackmania.nadeo.live/api/c",
+    ]) {
+      equal((await client.fetch(url)).status, 200);
+    }
+    deepEqual(
+      sent.map((s) => s.aud),
+      ["NadeoLiveServices", "NadeoLiveServices", "NadeoServices", "NadeoLiveServices", "NadeoLiveServices"],
+    );
+    await rejects(lib, client.fetch("https://example.com/api/a"), "INVALID_ARGUMENT");
+    await rejects(lib, client.fetch("http://live-services.trackmania.nadeo.live/api/a"), "INVALID_ARGUMENT", "plain http is not the API");
+    equal(sent.length, 5, "nothing sent to the refused URLs");
+    deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
+  }],
+
   ["NadeoClient.fetch: a 401 forever makes at most two API calls, then UNAUTHORIZED", async (lib, mock) => {
     await mock.reset();
     const client = new lib.NadeoClient(opts(mock, { liveUrl: mock.liveUrl, meetUrl: mock.meetUrl }));
