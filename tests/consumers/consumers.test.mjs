@@ -10,7 +10,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { launchChromium } from "../js/browser.mjs";
@@ -147,10 +147,15 @@ test("Bun: both entries from node_modules", () => {
   assert.deepEqual(lastJson(run(bin("@oven/bun-linux-x64/bin/bun"), ["main.js"], dir)), EXPECTED);
 });
 
-test("Deno: both entries from node_modules (package.json project, no flag)", () => {
+test("Deno: both entries from node_modules, as bare and as npm: specifiers (package.json project, no flag)", () => {
   const dir = project("deno");
-  const out = run(bin("@deno/linux-x64-glibc/deno"), ["run", "--no-prompt", "main.js"], dir, { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" });
-  assert.deepEqual(lastJson(out), EXPECTED);
+  const deno = (file) => lastJson(run(bin("@deno/linux-x64-glibc/deno"), ["run", "--no-prompt", file], dir, { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }));
+  assert.deepEqual(deno("main.js"), EXPECTED);
+  const check = readFileSync(join(dir, "check.js"), "utf8").replaceAll('from "nadeo-auth', 'from "npm:nadeo-auth');
+  writeFileSync(join(dir, "check-npm.js"), check);
+  writeFileSync(join(dir, "main-npm.js"), readFileSync(join(dir, "main.js"), "utf8").replace("./check.js", "./check-npm.js"));
+  assert.match(check, /"npm:nadeo-auth\/token"/);
+  assert.deepEqual(deno("main-npm.js"), EXPECTED);
 });
 
 // The one flag of the table: the browser entries await their wasm at the top level (see
