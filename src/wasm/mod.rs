@@ -8,7 +8,6 @@
 pub mod glue;
 pub mod redirect;
 pub mod schedule;
-pub mod tasks;
 pub mod timers;
 pub mod token;
 
@@ -28,3 +27,5 @@ pub mod nadeo;
 pub mod oauth;
 #[cfg(feature = "server")]
 pub mod policy;
+#[cfg(feature = "server")]
+pub mod tasks;

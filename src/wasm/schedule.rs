@@ -2,14 +2,16 @@
 //! (timers.rs), split into pieces a timer can hold, and are
 //! measured against the wall clock after each piece (timers drift; machines sleep).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::glue::{invalid, number_option, option, to_js};
-use super::timers::sleep_abortable;
+use super::glue::aborted_error;
+use super::timers::signal_of as signal_of_value;
 use crate::core::nadeo;
 use crate::core::token::Times;
 use crate::core::{Code, Error};
@@ -20,21 +22,6 @@ const E_NO_EXP: Error = Error::new(Code::TokenClaims, "the token has no exp clai
 
 fn times_of(token: &JsValue) -> Result<Times, JsValue> {
     super::token::times_of_token(token)
-}
-
-/// Waits until `at_ms` (wall clock), in pieces; rejects with ABORTED when `signal` fires.
-pub(crate) async fn sleep_until(at_ms: f64, signal: &JsValue) -> Result<(), JsValue> {
-    loop {
-        let left = at_ms - js_sys::Date::now();
-        if left <= 0.0 {
-            // Even a past time waits for the signal check, so an aborted signal rejects.
-            if super::timers::is_aborted(signal) {
-                return Err(super::glue::aborted_error(signal));
-            }
-            return Ok(());
-        }
-        sleep_abortable(left.min(MAX_TIMER_MS).ceil() as u32, signal).await?;
-    }
 }
 
 fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
@@ -57,7 +44,7 @@ pub fn when_refreshable(token: JsValue, options: JsValue) -> js_sys::Promise {
 }
 
 fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
-    super::tasks::promise(Box::pin(async move {
+    let start = || -> Result<(f64, JsValue), JsValue> {
         let times = times_of(&token)?;
         let lead = lead(&options, "leadSeconds")?;
         let signal = signal_of(&options)?;
@@ -66,8 +53,53 @@ fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
         } else {
             times.rat.map_or(0.0, |rat| (rat - lead) * 1000.0)
         };
-        sleep_until(at, &signal).await.map(|()| JsValue::UNDEFINED)
-    }))
+        Ok((at, signal))
+    };
+    match start() {
+        Err(e) => js_sys::Promise::reject(&e),
+        Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| wait_until(at, &signal, resolve, reject)),
+    }
+}
+
+/// A wait in progress: its alarm and its abort listener, if any.
+type Pending = (Alarm, Option<JsValue>);
+
+/// Settles a promise at `at_ms` on the wall clock (an [`Alarm`]: timers chained for long
+/// waits, the clock read again after each), or rejects it with ABORTED as soon as `signal`
+/// fires (at once if it has). Callbacks rather than an async fn: the token entry then carries
+/// no futures runtime.
+fn wait_until(at_ms: f64, signal: &JsValue, resolve: js_sys::Function, reject: js_sys::Function) {
+    let signal = signal_of_value(signal).cloned();
+    if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
+        let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(s));
+        return;
+    }
+    // The alarm and the abort listener hold each other through this cell until one of them
+    // ends the wait; then both are let go.
+    let state: Rc<RefCell<Option<Pending>>> = Rc::default();
+    let on_abort = signal.as_ref().map(|s| {
+        let (state, s2) = (state.clone(), s.clone());
+        Closure::once_into_js(move || {
+            drop(state.borrow_mut().take());
+            let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(&s2));
+        })
+    });
+    if let (Some(s), Some(f)) = (&signal, &on_abort) {
+        let _ = s.add_event_listener_with_callback("abort", f.unchecked_ref());
+    }
+    let done = state.clone();
+    let alarm = Alarm::new(
+        at_ms,
+        Rc::new(move || {
+            if let Some((_, Some(listener))) = done.borrow_mut().take() {
+                if let Some(s) = &signal {
+                    let _ = s.remove_event_listener_with_callback("abort", listener.unchecked_ref());
+                }
+            }
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }),
+    );
+    *state.borrow_mut() = Some((alarm, on_abort));
 }
 
 /// `whenExpired(token, { leadSeconds?, signal? })`: resolves at exp - lead. A token without

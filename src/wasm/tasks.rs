@@ -1,6 +1,7 @@
-//! Promises and background tasks: every one the wasm makes goes through these two functions,
-//! boxed, so the futures runtime is instantiated once, not once per async function (several
-//! KiB each).
+//! Promises and background tasks of the full entry: every one the wasm makes goes through
+//! these two functions, boxed, so the futures runtime is instantiated once, not once per async
+//! function (several KiB each). The token entry has no futures at all (its waits are
+//! callbacks: `schedule.rs`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,7 +14,6 @@ pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
 }
 
 /// Runs a boxed future to its end in the background.
-#[cfg(feature = "server")]
 pub(crate) fn spawn(f: Pin<Box<dyn Future<Output = ()>>>) {
     wasm_bindgen_futures::spawn_local(f)
 }

@@ -1,17 +1,21 @@
 //! Waits on gloo-timers, optionally ended early by the caller's AbortSignal: the sleeps of the
-//! single flight and of the scheduling functions, and the timeout of the HTTP call. Each is a
+//! single flight and the timeout of the HTTP call (the scheduling functions chain gloo
+//! timers through `schedule::Alarm`). Each is a
 //! JS promise settled by a gloo `Timeout` (cleared when the wait is dropped) or by the
 //! signal's `abort` event (its listener removed when the wait is dropped).
 
+#[cfg(feature = "server")]
 use gloo_timers::callback::Timeout;
+#[cfg(feature = "server")]
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+#[cfg(feature = "server")]
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::glue::aborted_error;
 
+#[cfg(feature = "server")]
 /// A pending wait: its promise resolves when the time has passed (or rejects with what
 /// `on_time` gives), and rejects with the abort event when the signal fires first.
 pub(crate) struct Wait {
@@ -22,12 +26,13 @@ pub(crate) struct Wait {
 }
 
 /// What the end of the time means: the wait is over, or the call it guards failed.
+#[cfg(feature = "server")]
 pub(crate) enum OnTime {
     Resolve,
-    #[cfg(feature = "server")]
     Reject(fn() -> JsValue),
 }
 
+#[cfg(feature = "server")]
 impl Wait {
     pub fn new(ms: u32, signal: Option<&AbortSignal>, on_time: OnTime) -> Wait {
         let mut settle = None;
@@ -43,7 +48,6 @@ impl Wait {
         let timer = Timeout::new(ms, move || {
             let _ = match on_time {
                 OnTime::Resolve => resolve.call0(&JsValue::UNDEFINED),
-                #[cfg(feature = "server")]
                 OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
             };
         });
@@ -51,6 +55,7 @@ impl Wait {
     }
 }
 
+#[cfg(feature = "server")]
 impl Drop for Wait {
     fn drop(&mut self) {
         if let (Some(s), Some(f)) = (&self.signal, &self.on_abort) {
@@ -66,6 +71,7 @@ pub(crate) fn signal_of(value: &JsValue) -> Option<&AbortSignal> {
 }
 
 /// Whether the caller's `signal` option has fired.
+#[cfg(feature = "server")]
 pub(crate) fn is_aborted(signal: &JsValue) -> bool {
     signal_of(signal).is_some_and(|s| s.aborted())
 }
@@ -75,17 +81,4 @@ pub(crate) fn is_aborted(signal: &JsValue) -> bool {
 pub(crate) async fn sleep(ms: u32) {
     let wait = Wait::new(ms, None, OnTime::Resolve);
     let _ = JsFuture::from(wait.promise.clone()).await;
-}
-
-/// Resolves after `ms`, or fails with ABORTED as soon as `signal` fires (at once if it has).
-pub(crate) async fn sleep_abortable(ms: u32, signal: &JsValue) -> Result<(), JsValue> {
-    let signal = signal_of(signal);
-    if let Some(s) = signal.filter(|s| s.aborted()) {
-        return Err(aborted_error(s));
-    }
-    let wait = Wait::new(ms, signal, OnTime::Resolve);
-    match JsFuture::from(wait.promise.clone()).await {
-        Ok(_) => Ok(()),
-        Err(_) => Err(signal.map_or(JsValue::UNDEFINED, |s| aborted_error(s))),
-    }
 }
