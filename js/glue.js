@@ -71,8 +71,6 @@ export function randomBytes32() {
   return c.getRandomValues(new Uint8Array(32));
 }
 
-/** An array of strings as one string, each item after a NUL (one crossing into the wasm);
- *  undefined when `v` is not an array of strings without NULs. */
 export function deniedError(message, error, description) {
   return new NadeoAuthError("OAUTH_DENIED", message, { body: { error, error_description: description } });
 }

@@ -1,14 +1,3 @@
-// require("nadeo-auth"): Node 20.19+ (and Bun, Deno) load the ES module itself; an older Node
-// cannot, and is told so in a NadeoAuthError-shaped error rather than ERR_REQUIRE_ESM.
+// require("nadeo-auth"): the ES module entry, or a clear error on a Node too old to load it.
 "use strict";
-try {
-  module.exports = require("./node.js");
-} catch (e) {
-  if (e && (e.code === "ERR_REQUIRE_ESM" || e.code === "ERR_REQUIRE_ASYNC_MODULE")) {
-    const error = new Error(`nadeo-auth needs Node 20 or later (20.19 or later for require()); this is Node ${process.versions.node}. Use import, or a newer Node.`, { cause: e });
-    error.name = "NadeoAuthError";
-    error.code = "UNSUPPORTED_RUNTIME";
-    throw error;
-  }
-  throw e;
-}
+module.exports = require("./require-esm.cjs")(() => require("./node.js"));

@@ -122,10 +122,8 @@ fn timeout_error() -> JsValue {
 
 /// The fetch itself and the reading of its answer.
 async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, JsValue> {
-    let network = |cause: JsValue| match t.signal.as_ref().filter(|s| s.aborted()) {
-        Some(signal) => aborted_error(signal),
-        None => caused_error(Code::Network.as_str(), "the request could not be sent or got no answer", None, &cause),
-    };
+    // (A failure after the caller's signal fired becomes ABORTED in `send`.)
+    let network = |cause: JsValue| caused_error(Code::Network.as_str(), "the request could not be sent or got no answer", None, &cause);
     let sent = t.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init).map_err(network)?;
     let res: Response = JsFuture::from(Promise::resolve(&sent)).await.map_err(network)?.unchecked_into();
     let status = res.status();

@@ -9,9 +9,8 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::glue::{invalid, number_option, option, to_js};
-use super::glue::aborted_error;
-use super::timers::signal_of as signal_of_value;
+use super::glue::{aborted_error, invalid, number_option, option, to_js};
+use super::timers::signal_of;
 use crate::core::nadeo;
 use crate::core::token::Times;
 use crate::core::{Code, Error};
@@ -28,7 +27,7 @@ fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
     Ok(number_option(options, key)?.unwrap_or(0.0))
 }
 
-fn signal_of(options: &JsValue) -> Result<JsValue, JsValue> {
+fn signal_option(options: &JsValue) -> Result<JsValue, JsValue> {
     let s = option(options, "signal")?.unwrap_or(JsValue::UNDEFINED);
     if !s.is_undefined() && !s.is_object() {
         return Err(invalid("options.signal must be an AbortSignal"));
@@ -47,7 +46,7 @@ fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
     let start = || -> Result<(f64, JsValue), JsValue> {
         let times = times_of(&token)?;
         let lead = lead(&options, "leadSeconds")?;
-        let signal = signal_of(&options)?;
+        let signal = signal_option(&options)?;
         let at = if expiry {
             (times.exp.ok_or_else(|| to_js(E_NO_EXP))? - lead) * 1000.0
         } else {
@@ -69,7 +68,7 @@ type Pending = (Alarm, Option<JsValue>);
 /// fires (at once if it has). Callbacks rather than an async fn: the token entry then carries
 /// no futures runtime.
 fn wait_until(at_ms: f64, signal: &JsValue, resolve: js_sys::Function, reject: js_sys::Function) {
-    let signal = signal_of_value(signal).cloned();
+    let signal = signal_of(signal).cloned();
     if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
         let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(s));
         return;

@@ -14,10 +14,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-
-#[cfg(feature = "server")]
 /// A pending wait: its promise resolves when the time has passed (or rejects with what
 /// `on_time` gives), and rejects with the abort event when the signal fires first.
+#[cfg(feature = "server")]
 pub(crate) struct Wait {
     pub promise: Promise,
     _timer: Option<Timeout>,
