@@ -36,6 +36,7 @@ test-rust:
 	cargo test --no-default-features
 	cargo build --no-default-features
 	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo clippy -p nadeo-auth-core --features json --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-token-wasm -- -D warnings
 
@@ -51,7 +52,7 @@ size:
 # each in make test, 10^6 each in make fuzz (about 2 minutes).
 FUZZ_INPUTS ?= 10000
 test-fuzz:
-	cargo run --release -q -p nadeo-auth-core --example fuzz -- $(FUZZ_INPUTS)
+	cargo run --release -q -p nadeo-auth-core --features json --example fuzz -- $(FUZZ_INPUTS)
 	node scripts/fuzz-wasm.mjs $(FUZZ_INPUTS)
 
 fuzz: pkg

@@ -1,6 +1,9 @@
 //! Counted fuzzing of the core's parsers (`make fuzz`: 10⁶ inputs each; `make test`: 10⁴).
 //!
-//!   cargo run --release -p nadeo-auth-core --example fuzz -- [inputs per parser] [seed]
+//!   cargo run --release -p nadeo-auth-core --features json --example fuzz -- [inputs per parser] [seed]
+//!
+//! JSON text is read by serde_json here (the `json` feature), as `JSON.parse` reads it in the
+//! wasm build (whose readers `scripts/fuzz-wasm.mjs` fuzzes through the package).
 //!
 //! Each parser gets inputs generated from real-shaped seeds (Nadeo and OAuth tokens, redirects,
 //! auth answers, Retry-After values) and mutated: bit flips, truncations, splices of hostile
@@ -15,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use nadeo_auth_core::base64url::encode_url;
-use nadeo_auth_core::{backoff, nadeo, oauth, store, token, Code};
+use nadeo_auth_core::{backoff, nadeo, native_json, oauth, store, token, Code};
 
 /// xorshift64*: deterministic for a given seed.
 struct Rng(u64);
@@ -137,8 +140,14 @@ fn run(name: &'static str, n: u64, rng: &mut Rng, mut one: impl FnMut(&mut Rng) 
     t
 }
 
-fn slow(s: &str) -> Option<f64> {
-    s.parse().ok()
+/// Answers and stored values as a native caller reads them: serde_json, then the core's checks.
+fn nadeo_answer(body: &str, previous_refresh: Option<&str>) -> Result<nadeo::Tokens, nadeo_auth_core::Error> {
+    nadeo::tokens_from_answer(native_json::object(body, nadeo::E_BAD_TOKENS)?, previous_refresh, &token::times_of_token)
+}
+
+fn stored(text: &str) -> Option<store::Stored> {
+    let record = native_json::object::<store::Record>(text, nadeo::E_BAD_TOKENS).ok()?;
+    Some(store::read(record, &token::times_of_token))
 }
 
 fn main() -> ExitCode {
@@ -177,11 +186,13 @@ fn main() -> ExitCode {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let stored = store::value(Some(&nadeo::pair(access.clone(), refresh.clone(), &slow).unwrap_or_else(|_| unreachable!())), true, &{
+    let pair = nadeo::pair(access.clone(), refresh.clone(), &token::times_of_token).unwrap_or_else(|_| unreachable!());
+    let stored_text = serde_json::to_string(&store::record(Some(&pair), true, &{
         let mut b = backoff::Backoff::default();
         b.failed(1.9e9, backoff::Failure::new(Code::Http, Some(500), Some("{\"m\":1}")), None, 0.5);
         b
-    });
+    }))
+    .unwrap_or_else(|_| unreachable!());
 
     let started = Instant::now();
     let tallies = [
@@ -197,14 +208,14 @@ fn main() -> ExitCode {
         }),
         run("Nadeo auth answers", n, &mut rng, |rng| {
             let prev = if rng.below(2) == 0 { Some(refresh.as_str()) } else { None };
-            nadeo::tokens_from_body(&input(&nadeo_answers, rng), prev, &slow).map(|_| ()).map_err(|e| e.code)
+            nadeo_answer(&input(&nadeo_answers, rng), prev).map(|_| ()).map_err(|e| e.code)
         }),
         run("OAuth answers (grants, names, user)", n, &mut rng, |rng| {
             let body = input(&oauth_answers, rng);
             match rng.below(3) {
-                0 => oauth::tokens_from_body(&body, Some("kept")).map(|_| ()),
-                1 => oauth::string_map(&body).map(|_| ()),
-                _ => oauth::user_from_body(&body).map(|_| ()),
+                0 => native_json::object(&body, oauth::E_ANSWER).and_then(|a| oauth::tokens_from_answer(a, Some("kept"))).map(|_| ()),
+                1 => native_json::value::<oauth::NameMap>(&body, oauth::E_NAMES).map(|_| ()),
+                _ => native_json::object::<oauth::UserAnswer>(&body, oauth::E_USER).map(|_| ()),
             }
             .map_err(|e| e.code)
         }),
@@ -213,7 +224,7 @@ fn main() -> ExitCode {
             Ok(())
         }),
         run("store values", n, &mut rng, |rng| {
-            let _ = store::read(&mutate(&stored, rng), &slow);
+            let _ = stored(&mutate(&stored_text, rng));
             Ok(())
         }),
     ];

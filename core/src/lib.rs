@@ -12,9 +12,11 @@ pub mod backoff;
 pub mod base64url;
 pub mod error;
 pub mod header;
-pub mod json;
+#[cfg(any(test, feature = "json"))]
+pub mod native_json;
 pub mod nadeo;
 pub mod oauth;
+pub mod shape;
 pub mod store;
 pub mod token;
 

@@ -6,8 +6,10 @@ use alloc::string::String;
 use super::audience::Audience;
 use super::base64url;
 use super::error::{Code, Error};
-use super::json::{self, Kind};
-use super::token::{self, Times};
+use serde::Deserialize;
+
+use super::shape::lenient;
+use super::token::Times;
 
 pub const DEFAULT_CORE_URL: &str = "https://prod.trackmania.core.nadeo.online";
 pub const DEFAULT_LIVE_URL: &str = "https://live-services.trackmania.nadeo.live";
@@ -24,7 +26,7 @@ const E_UA_CHARS: Error = Error::new(Code::InvalidArgument, "userAgent has chara
 const E_LOGIN: Error = Error::new(Code::InvalidArgument, "login must be a non-empty string without ':'");
 const E_PASSWORD: Error = Error::new(Code::InvalidArgument, "password must be a non-empty string");
 const E_BASE: Error = Error::new(Code::InvalidArgument, "a base URL must be an absolute http(s) URL without query or fragment");
-const E_BAD_TOKENS: Error = Error::new(Code::BadResponse, "the auth service answered 2xx without a usable accessToken and refreshToken");
+pub const E_BAD_TOKENS: Error = Error::new(Code::BadResponse, "the auth service answered 2xx without a usable accessToken and refreshToken");
 
 /// An HTTP request to send: always a POST with `redirect: "manual"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,38 +141,39 @@ pub fn status_code(status: u16) -> (Code, &'static str) {
     }
 }
 
-/// Reads `{"accessToken":"…","refreshToken":"…"}` from a 2xx answer. Both must be JWTs that
-/// decode; a missing refresh token falls back to `previous_refresh` (a refresh answer that
-/// lacks one keeps the old).
-pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<Tokens, Error> {
-    let mut access: Option<String> = None;
-    let mut refresh: Option<String> = None;
-    let kind = json::scan(body, &mut |m| {
-        if m.key_is("accessToken") {
-            access = json::string_value(m.value);
-        } else if m.key_is("refreshToken") {
-            refresh = json::string_value(m.value);
-        }
-        Ok(())
-    })
-    .map_err(|_| E_BAD_TOKENS)?;
-    if kind != Kind::Object {
-        return Err(E_BAD_TOKENS);
-    }
-    let access_token = access.filter(|s| !s.is_empty()).ok_or(E_BAD_TOKENS)?;
-    let refresh_token = match refresh.filter(|s| !s.is_empty()) {
+/// The body of a 2xx answer of the token endpoints, `{"accessToken":"…","refreshToken":"…"}`,
+/// as a JSON reader finds it (serde natively, `JSON.parse` in the wasm build). A field that is
+/// missing or not a string is `None`; the reader refuses a body that is not a JSON object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenAnswer {
+    #[serde(default, deserialize_with = "lenient")]
+    pub access_token: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub refresh_token: Option<String>,
+}
+
+/// How the caller reads a token's times: the platform decodes the token's JSON
+/// (`token::times_of_token` natively, `JSON.parse` in the wasm build).
+pub type TimesOf<'a> = &'a dyn Fn(&str) -> Result<Times, Error>;
+
+/// The pair of a 2xx answer. Both must be JWTs that decode; a missing refresh token falls back
+/// to `previous_refresh` (a refresh answer that lacks one keeps the old).
+pub fn tokens_from_answer(answer: TokenAnswer, previous_refresh: Option<&str>, times_of: TimesOf<'_>) -> Result<Tokens, Error> {
+    let access_token = answer.access_token.filter(|s| !s.is_empty()).ok_or(E_BAD_TOKENS)?;
+    let refresh_token = match answer.refresh_token.filter(|s| !s.is_empty()) {
         Some(r) => r,
         None => previous_refresh.ok_or(E_BAD_TOKENS)?.into(),
     };
-    pair(access_token, refresh_token, slow).map_err(|_| E_BAD_TOKENS)
+    pair(access_token, refresh_token, times_of).map_err(|_| E_BAD_TOKENS)
 }
 
 /// A pair of raw tokens with their times (both must decode and fit in a header).
-pub fn pair(access_token: String, refresh_token: String, slow: &dyn Fn(&str) -> Option<f64>) -> Result<Tokens, Error> {
+pub fn pair(access_token: String, refresh_token: String, times_of: TimesOf<'_>) -> Result<Tokens, Error> {
     super::header::nadeo(&access_token)?;
     super::header::nadeo(&refresh_token)?;
-    let access = token::decode_with(&access_token, slow)?.times;
-    let refresh = token::decode_with(&refresh_token, slow)?.times;
+    let access = times_of(&access_token)?;
+    let refresh = times_of(&refresh_token)?;
     Ok(Tokens { access_token, refresh_token, access, refresh })
 }
 

@@ -6,7 +6,9 @@ use alloc::vec::Vec;
 
 use super::base64url;
 use super::error::{Code, Error};
-use super::json::{self, Kind};
+use serde::Deserialize;
+
+use super::shape::lenient;
 
 pub const DEFAULT_API_URL: &str = "https://api.trackmania.com";
 pub const TOKEN_PATH: &str = "/api/access_token";
@@ -24,8 +26,7 @@ pub const E_DENIED: Error = Error::new(Code::OAuthDenied, "the sign-in was refus
 pub const E_ISSUER: Error = Error::new(Code::OAuthIssuerMismatch, "the redirect's iss is not the configured issuer (a mix-up)");
 pub const E_UNEXPECTED: Error = Error::new(Code::OAuthUnexpectedParam, "the redirect carries token, id_token, access_token or response: there is no implicit grant");
 pub const E_CODE_MISSING: Error = Error::new(Code::OAuthCodeMissing, "the redirect carries neither a code nor an error");
-const E_ANSWER: Error = Error::new(Code::BadResponse, "the token endpoint answered 2xx without a usable bearer token");
-const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
+pub const E_ANSWER: Error = Error::new(Code::BadResponse, "the token endpoint answered 2xx without a usable bearer token");
 
 /// Appends `s` percent-encoded as a URI component (RFC 3986 unreserved kept; UTF-8 bytes).
 pub fn encode_component(s: &str, out: &mut String) {
@@ -341,52 +342,76 @@ pub struct OAuthTokens {
     pub scope: Option<String>,
 }
 
-/// A non-negative number of seconds: a JSON number or a numeric string.
-fn seconds(kind: Kind, raw: &[u8]) -> Option<f64> {
-    let digits: String = match kind {
-        Kind::Number => String::from(::core::str::from_utf8(raw).ok()?),
-        Kind::String => json::string_value(raw)?,
-        _ => return None,
-    };
-    let t = digits.trim();
-    if t.is_empty() || t.len() > 12 || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    let v = super::token::fast_number(t.as_bytes())?;
-    (v.is_finite() && v >= 0.0).then_some(v)
+/// `expires_in` as sent: a JSON number, or a numeric string (some servers quote it).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Seconds {
+    Number(f64),
+    Text(String),
 }
 
-/// Reads `{"token_type":"bearer","expires_in":3600,"access_token":"…","refresh_token":"…"}`:
-/// `access_token` a non-empty string, `token_type` bearer in any case, `expires_in` a number or
-/// a numeric string; a missing refresh token falls back to `previous_refresh`.
-pub fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<OAuthTokens, Error> {
-    let mut access = None;
-    let mut refresh = None;
-    let mut token_type = None;
-    let mut expires_in = None;
-    let mut scope = None;
-    let kind = json::scan(body, &mut |m| {
-        if m.key_is("access_token") {
-            access = json::string_value(m.value);
-        } else if m.key_is("refresh_token") {
-            refresh = json::string_value(m.value);
-        } else if m.key_is("token_type") {
-            token_type = json::string_value(m.value);
-        } else if m.key_is("expires_in") {
-            expires_in = seconds(m.kind, m.value);
-        } else if m.key_is("scope") {
-            scope = json::string_value(m.value);
+impl Seconds {
+    /// A non-negative finite number of seconds; a string must be digits with at most one
+    /// point, 12 characters at most (blanks around it allowed).
+    fn value(&self) -> Option<f64> {
+        let v = match self {
+            Seconds::Number(n) => *n,
+            Seconds::Text(t) => decimal(t.trim())?,
+        };
+        (v.is_finite() && v >= 0.0).then_some(v)
+    }
+}
+
+/// `123` or `123.45` exactly: at most 12 digits make a mantissa and a power of ten that are
+/// both exact in an f64, so their quotient is correctly rounded (no float parser needed).
+fn decimal(t: &str) -> Option<f64> {
+    if t.is_empty() || t.len() > 12 {
+        return None;
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
         }
-        Ok(())
-    })
-    .map_err(|_| E_ANSWER)?;
-    if kind != Kind::Object || !token_type.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    Some(mantissa as f64 / 10u64.pow(frac.len() as u32) as f64)
+}
+
+/// The body of a 2xx answer of /api/access_token, as a JSON reader finds it (serde natively,
+/// `JSON.parse` in the wasm build): `{"token_type":"bearer","expires_in":3600,
+/// "access_token":"…","refresh_token":"…","scope":"…"}`. A field that is missing or of another
+/// type is `None`; the reader refuses a body that is not a JSON object.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct TokenAnswer {
+    #[serde(default, deserialize_with = "lenient")]
+    pub access_token: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub refresh_token: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub token_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub expires_in: Option<Seconds>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub scope: Option<String>,
+}
+
+/// Checks a token answer: `access_token` a non-empty header-safe string, `token_type` bearer in
+/// any case, `expires_in` a number or a numeric string; a missing refresh token falls back to
+/// `previous_refresh`.
+pub fn tokens_from_answer(answer: TokenAnswer, previous_refresh: Option<&str>) -> Result<OAuthTokens, Error> {
+    if !answer.token_type.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
         return Err(E_ANSWER);
     }
-    let access_token = access.filter(|a| !a.is_empty()).ok_or(E_ANSWER)?;
+    let access_token = answer.access_token.filter(|a| !a.is_empty()).ok_or(E_ANSWER)?;
     super::header::bearer(&access_token).map_err(|_| E_ANSWER)?;
-    let refresh_token = refresh.filter(|r| !r.is_empty()).or_else(|| previous_refresh.map(Into::into));
-    Ok(OAuthTokens { access_token, refresh_token, expires_in: expires_in.ok_or(E_ANSWER)?, scope })
+    let refresh_token = answer.refresh_token.filter(|r| !r.is_empty()).or_else(|| previous_refresh.map(Into::into));
+    let expires_in = answer.expires_in.as_ref().and_then(Seconds::value).ok_or(E_ANSWER)?;
+    Ok(OAuthTokens { access_token, refresh_token, expires_in, scope: answer.scope })
 }
 
 /// Which lookup: `/api/display-names` by account ID, or `/account-ids` by display name.
@@ -430,55 +455,51 @@ pub fn lookup_urls(api_url: &str, lookup: Lookup, inputs: &[String]) -> Result<V
         .collect())
 }
 
-/// A 2xx lookup answer: a JSON object whose values are strings. Returns the pairs in order.
-pub fn string_map(body: &str) -> Result<Vec<(String, String)>, Error> {
-    let mut out = Vec::new();
-    let mut bad = false;
-    let kind = json::scan(body, &mut |m| {
-        let key = json::string_value(&quoted(m.raw_key));
-        match (key, json::string_value(m.value)) {
-            (Some(k), Some(v)) => out.push((k, v)),
-            _ => bad = true,
+/// A 2xx lookup answer: a JSON object whose values are all strings, as `(key, value)` pairs in
+/// the reader's order. The API answers `[]` rather than `{}` when nothing matched, which reads
+/// as no pairs; anything else is `E_NAMES`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameMap(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for NameMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = NameMap;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("an object of strings, or []")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NameMap, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(NameMap(pairs))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<NameMap, A::Error> {
+                match seq.next_element::<serde::de::IgnoredAny>()? {
+                    None => Ok(NameMap(Vec::new())),
+                    Some(_) => Err(serde::de::Error::custom("a non-empty array")),
+                }
+            }
         }
-        Ok(())
-    })
-    .map_err(|_| E_NAMES)?;
-    // The API answers [] rather than {} when nothing matched.
-    if kind == Kind::Array && out.is_empty() && body.trim() == "[]" {
-        return Ok(out);
+        d.deserialize_any(Pairs)
     }
-    if kind != Kind::Object || bad {
-        return Err(E_NAMES);
-    }
-    Ok(out)
 }
 
-fn quoted(raw: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(raw.len() + 2);
-    v.push(b'"');
-    v.extend_from_slice(raw);
-    v.push(b'"');
-    v
+/// The refusal of a lookup answer that is not a [`NameMap`] or a [`UserAnswer`].
+pub const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
+
+/// `GET /api/user`'s answer: `{ accountId, displayName }`, both strings.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAnswer {
+    pub account_id: String,
+    pub display_name: String,
 }
 
-/// `GET /api/user`'s answer: `{ accountId, displayName }`.
-pub fn user_from_body(body: &str) -> Result<(String, String), Error> {
-    let mut id = None;
-    let mut name = None;
-    let kind = json::scan(body, &mut |m| {
-        if m.key_is("accountId") {
-            id = json::string_value(m.value);
-        } else if m.key_is("displayName") {
-            name = json::string_value(m.value);
-        }
-        Ok(())
-    })
-    .map_err(|_| E_NAMES)?;
-    match (kind, id, name) {
-        (Kind::Object, Some(i), Some(n)) => Ok((i, n)),
-        _ => Err(Error::new(Code::BadResponse, "the API answered 2xx without accountId and displayName")),
-    }
-}
+/// The refusal of a user answer without both strings.
+pub const E_USER: Error = Error::new(Code::BadResponse, "the API answered 2xx without accountId and displayName");
 
 /// How an OAuth API status maps to an error code (400 stays HTTP, with the OAuth body).
 pub fn status_code(status: u16) -> (Code, &'static str) {

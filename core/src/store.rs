@@ -12,11 +12,13 @@
 
 use alloc::string::String;
 
+use serde::{Deserialize, Serialize};
+
 use crate::audience::Audience;
 use crate::backoff::{Backoff, Failure, CAP_S};
 use crate::error::Code;
-use crate::json::{self, Kind};
-use crate::nadeo::{self, Tokens};
+use crate::nadeo::{self, TimesOf, TokenAnswer, Tokens};
+use crate::shape::lenient;
 
 /// One store value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,105 +38,81 @@ pub fn key(login: &str, audience: Audience) -> String {
     k
 }
 
-fn push_uint(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in digits.iter().skip(i) {
-        out.push(char::from(d));
+/// A store value as JSON holds it. Written by serde (serde-wasm-bindgen and `JSON.stringify`
+/// in the wasm build, serde_json natively) and read back leniently: every part is optional and
+/// a part of the wrong type reads as absent. [`read`] then checks what the parts say.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    /// The format's version (1); written, not read (there has been no other).
+    #[serde(skip_deserializing)]
+    pub v: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub refresh_token: Option<String>,
+    #[serde(rename = "after401", default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub after_401: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub backoff: Option<BackoffRecord>,
+}
+
+/// The backoff part of a [`Record`]: `failures`, `notBeforeMs` and `code` are needed for it to
+/// count; a bad `status` or `body` is dropped on its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackoffRecord {
+    #[serde(default, deserialize_with = "lenient")]
+    pub failures: Option<u32>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub not_before_ms: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub body: Option<String>,
+}
+
+/// The value to store.
+pub fn record(pair: Option<&Tokens>, after_401: bool, backoff: &Backoff) -> Record {
+    let backoff = match (backoff.failures > 0, &backoff.last) {
+        (true, Some(last)) => Some(BackoffRecord {
+            failures: Some(backoff.failures),
+            not_before_ms: Some((backoff.not_before.max(0.0) * 1000.0) as u64),
+            code: Some(last.code.as_str().into()),
+            status: last.status,
+            body: last.body.clone(),
+        }),
+        _ => None,
+    };
+    Record {
+        v: 1,
+        access_token: pair.map(|p| p.access_token.clone()),
+        refresh_token: pair.map(|p| p.refresh_token.clone()),
+        after_401: (pair.is_some() && after_401).then_some(true),
+        backoff,
     }
 }
 
-/// The value to store. Tokens are header-safe visible ASCII without quotes or backslashes
-/// (checked when they were adopted), so they are written as they are.
-pub fn value(pair: Option<&Tokens>, after_401: bool, backoff: &Backoff) -> String {
-    let mut out = String::with_capacity(1200);
-    out.push_str("{\"v\":1");
-    if let Some(p) = pair {
-        out.push_str(",\"accessToken\":\"");
-        out.push_str(&p.access_token);
-        out.push_str("\",\"refreshToken\":\"");
-        out.push_str(&p.refresh_token);
-        out.push('"');
-        if after_401 {
-            out.push_str(",\"after401\":true");
-        }
-    }
-    if let (true, Some(last)) = (backoff.failures > 0, &backoff.last) {
-        out.push_str(",\"backoff\":{\"failures\":");
-        push_uint(&mut out, u64::from(backoff.failures));
-        out.push_str(",\"notBeforeMs\":");
-        push_uint(&mut out, (backoff.not_before.max(0.0) * 1000.0) as u64);
-        out.push_str(",\"code\":\"");
-        out.push_str(last.code.as_str());
-        out.push('"');
-        if let Some(status) = last.status {
-            out.push_str(",\"status\":");
-            push_uint(&mut out, u64::from(status));
-        }
-        if let Some(body) = &last.body {
-            out.push_str(",\"body\":");
-            json::push_string(&mut out, body);
-        }
-        out.push('}');
-    }
-    out.push('}');
-    out
+/// The backoff of a record's part, or the default when it lacks what it needs.
+fn backoff(part: BackoffRecord) -> Backoff {
+    let (Some(failures), Some(not_before_ms), Some(code)) = (part.failures.filter(|&n| n > 0), part.not_before_ms, part.code.as_deref().and_then(Code::parse)) else {
+        return Backoff::default();
+    };
+    Backoff { failures, not_before: not_before_ms as f64 / 1000.0, last: Some(Failure::new(code, part.status, part.body.as_deref())) }
 }
 
-fn uint(raw: &[u8]) -> Option<u64> {
-    if raw.is_empty() || raw.len() > 19 || !raw.iter().all(u8::is_ascii_digit) {
-        return None;
+/// What a stored record says; what is missing or garbage is left empty (a store that holds
+/// garbage degrades to a login, never to an error or a block).
+pub fn read(record: Record, times_of: TimesOf<'_>) -> Stored {
+    let answer = TokenAnswer { access_token: record.access_token, refresh_token: record.refresh_token };
+    let pair = nadeo::tokens_from_answer(answer, None, times_of).ok();
+    Stored {
+        after_401: pair.is_some() && record.after_401 == Some(true),
+        pair,
+        backoff: record.backoff.map(backoff).unwrap_or_default(),
     }
-    Some(raw.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')))
-}
-
-/// The backoff part, or `None` when any of it is garbage.
-fn backoff(raw: &[u8]) -> Option<Backoff> {
-    let text = ::core::str::from_utf8(raw).ok()?;
-    let (mut failures, mut not_before_ms, mut code, mut status, mut body) = (None, None, None, None, None);
-    let kind = json::scan(text, &mut |m| {
-        if m.key_is("failures") {
-            failures = uint(m.value).and_then(|n| u32::try_from(n).ok());
-        } else if m.key_is("notBeforeMs") {
-            not_before_ms = uint(m.value);
-        } else if m.key_is("code") {
-            code = json::string_value(m.value).and_then(|c| Code::parse(&c));
-        } else if m.key_is("status") {
-            status = uint(m.value).and_then(|n| u16::try_from(n).ok());
-        } else if m.key_is("body") {
-            body = json::string_value(m.value);
-        }
-        Ok(())
-    })
-    .ok()?;
-    (kind == Kind::Object).then_some(())?;
-    let last = Failure::new(code?, status, body.as_deref());
-    Some(Backoff { failures: failures.filter(|&n| n > 0)?, not_before: not_before_ms? as f64 / 1000.0, last: Some(last) })
-}
-
-/// Reads a stored value; what is missing or garbage is left empty.
-pub fn read(value: &str, slow: &dyn Fn(&str) -> Option<f64>) -> Stored {
-    let mut out = Stored { pair: nadeo::tokens_from_body(value, None, slow).ok(), ..Stored::default() };
-    let _ = json::scan(value, &mut |m| {
-        if m.key_is("after401") {
-            out.after_401 = m.kind == Kind::Bool && m.value == b"true";
-        } else if m.key_is("backoff") && m.kind == Kind::Object {
-            out.backoff = backoff(m.value).unwrap_or_default();
-        }
-        Ok(())
-    });
-    if out.pair.is_none() {
-        out.after_401 = false;
-    }
-    out
 }
 
 /// Seconds a stored value stays useful: the pair until its refresh token dies, the backoff

@@ -11,14 +11,15 @@ use super::flight::{is_code, Gate, Work};
 use super::tasks::{promise, spawn};
 use super::schedule::Alarm;
 use super::glue::{
-    broker_call, clock_option, clock_s, invalid, js_number, make_held, make_route, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    broker_call, clock_option, clock_s, invalid, make_held, make_route, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
 use super::fetch::Transport;
 use super::http;
+use super::json;
 use super::policy;
 use super::nadeo::audience_option;
-use super::token::audience_of_href;
+use super::token::{audience_of_href, times_of_text};
 use crate::core::audience::Audience;
 use crate::core::backoff::Backoff;
 use crate::core::nadeo::{self, Need, Tokens};
@@ -127,8 +128,9 @@ impl Inner {
         let Some(store) = &self.store else { return };
         let (value, ttl) = {
             let s = self.slot(a).borrow();
-            (store::value(s.pair.as_ref(), s.after_401, &s.backoff), store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()))
+            (store::record(s.pair.as_ref(), s.after_401, &s.backoff), store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()))
         };
+        let Some(value) = json::record_text(&value) else { return };
         let _ = JsFuture::from(store_put(store, &store::key(&self.login, a), &value, ttl)).await;
     }
 }
@@ -202,7 +204,7 @@ async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &JsValue) 
 async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
     let Some(store) = &inner.store else { return false };
     let v = JsFuture::from(store_get(store, &store::key(&inner.login, a))).await.ok().and_then(|v| v.as_string());
-    let Some(stored) = v.map(|v| store::read(&v, &js_number)) else { return false };
+    let Some(stored) = v.and_then(|v| json::record(&v)).map(|r| store::read(r, &times_of_text)) else { return false };
     inner.slot(a).borrow_mut().backoff.merge(&stored.backoff, now);
     let Some(p) = stored.pair else { return false };
     let (held, refused) = {
@@ -286,7 +288,7 @@ async fn from_broker(inner: &Rc<Inner>, a: Audience, broker: &JsValue, refused: 
     let get = |k: &str| js_sys::Reflect::get(&held, &JsValue::from_str(k)).ok();
     let access = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
     let refresh = get("refreshToken").and_then(|v| v.as_string()).unwrap_or_default();
-    let pair = nadeo::pair(access, refresh, &js_number).map_err(|_| to_js(E_BROKER_ANSWER))?;
+    let pair = nadeo::pair(access, refresh, &times_of_text).map_err(|_| to_js(E_BROKER_ANSWER))?;
     Ok((pair, get("after401").and_then(|v| v.as_bool()).unwrap_or(false)))
 }
 

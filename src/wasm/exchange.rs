@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::fetch::{self, Answer, HttpRequest, Transport};
 use super::glue::{make_oauth_tokens, make_tokens, make_user, set_pair, to_js};
 use super::http::{check_tokens, status_error};
+use super::json;
 use super::tasks;
 use crate::core::oauth;
 
@@ -59,16 +60,17 @@ impl Reader {
         }
         Ok(match self {
             Reader::OAuthTokens { previous_refresh } => {
-                let t = oauth::tokens_from_body(&a.text, previous_refresh.as_deref()).map_err(to_js)?;
+                let answer = json::oauth_answer(&a.text).ok_or(to_js(oauth::E_ANSWER))?;
+                let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref()).map_err(to_js)?;
                 let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
                 Some(make_oauth_tokens(&t.access_token, t.refresh_token, t.expires_in, at, t.scope))
             }
             Reader::User => {
-                let (id, name) = oauth::user_from_body(&a.text).map_err(to_js)?;
-                Some(make_user(&id, &name))
+                let user = json::user_answer(&a.text).ok_or(to_js(oauth::E_USER))?;
+                Some(make_user(&user.account_id, &user.display_name))
             }
             _ => {
-                for (k, v) in oauth::string_map(&a.text).map_err(to_js)? {
+                for (k, v) in json::name_map(&a.text).ok_or(to_js(oauth::E_NAMES))?.0 {
                     set_pair(merged, &k, &v);
                 }
                 None

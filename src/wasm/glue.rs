@@ -179,12 +179,6 @@ pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, Js
     string_option(options, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad_option(key, "a non-empty string"))
 }
 
-/// The slow path of time-claim numbers: JS's own parser (the wasm carries no float parser).
-#[cfg(feature = "server")]
-pub(crate) fn js_number(text: &str) -> Option<f64> {
-    Some(js_sys::parse_float(text))
-}
-
 /// An array of strings from JS: `None` unless `v` is an array whose every item is a string.
 pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
     if !js_sys::Array::is_array(v) {

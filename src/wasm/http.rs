@@ -4,7 +4,9 @@
 use wasm_bindgen::prelude::*;
 
 use super::fetch::{self, Answer, HttpRequest, Transport};
-use super::glue::{http_error, js_number, to_js};
+use super::glue::{http_error, to_js};
+use super::json;
+use super::token::times_of_text;
 use crate::core::backoff;
 use crate::core::nadeo::{self, Request, Tokens};
 
@@ -21,7 +23,8 @@ pub(crate) fn wire(req: Request) -> HttpRequest {
 /// parsed `body` and `retryAfter`).
 pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
     if (200..300).contains(&a.status) {
-        return nadeo::tokens_from_body(&a.text, previous_refresh, &js_number).map_err(to_js);
+        let answer = json::nadeo_answer(&a.text).ok_or(to_js(nadeo::E_BAD_TOKENS))?;
+        return nadeo::tokens_from_answer(answer, previous_refresh, &times_of_text).map_err(to_js);
     }
     Err(status_error(a.status, &a.text, a.retry_after.as_deref(), nadeo::status_code(a.status)))
 }

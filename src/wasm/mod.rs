@@ -22,6 +22,8 @@ pub mod flight;
 #[cfg(feature = "server")]
 pub mod http;
 #[cfg(feature = "server")]
+pub mod json;
+#[cfg(feature = "server")]
 pub mod nadeo;
 #[cfg(feature = "server")]
 pub mod oauth;

@@ -4,7 +4,7 @@ use wasm_bindgen::prelude::*;
 
 use super::glue::{href_of, invalid, make_decoded, make_times, number_option, string_arg, to_js};
 use crate::core::audience::{self, Audience};
-use crate::core::token::{self, Times};
+use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
 
 /// A token's header and payload as `JSON.parse` gives them, checked as strictly as the core's
@@ -16,8 +16,8 @@ pub(crate) struct Parsed {
     pub times: Times,
 }
 
-pub(crate) fn parse_token(token: &str) -> Result<Parsed, JsValue> {
-    let (header, payload) = token::segment_texts(token).map_err(to_js)?;
+pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
+    let (header, payload) = token::segment_texts(token)?;
     let header = json_object(&header, token::E_HEADER_OBJECT)?;
     let payload = json_object(&payload, token::E_PAYLOAD_OBJECT)?;
     let times = times_of_object(&payload)?;
@@ -26,18 +26,23 @@ pub(crate) fn parse_token(token: &str) -> Result<Parsed, JsValue> {
 
 /// `JSON.parse(text)` when it is an object; TOKEN_JSON when it is not JSON, `not_object`
 /// when it is another value.
-fn json_object(text: &str, not_object: Error) -> Result<JsValue, JsValue> {
-    let v = js_sys::JSON::parse(text).map_err(|_| to_js(token::E_JSON))?;
+fn json_object(text: &str, not_object: Error) -> Result<JsValue, Error> {
+    let v = js_sys::JSON::parse(text).map_err(|_| token::E_JSON)?;
     if v.is_object() && !js_sys::Array::is_array(&v) {
         Ok(v)
     } else {
-        Err(to_js(not_object))
+        Err(not_object)
     }
 }
 
 /// The times of a token string (for tokenTimes and the scheduling functions).
 pub(crate) fn times_of_token(token: &JsValue) -> Result<Times, JsValue> {
-    Ok(parse_token(&string_arg(token, E_TOKEN_TYPE)?)?.times)
+    times_of_text(&string_arg(token, E_TOKEN_TYPE)?).map_err(to_js)
+}
+
+/// The times of a token (also the core's `TimesOf`, for the token pairs it checks).
+pub(crate) fn times_of_text(token: &str) -> Result<Times, Error> {
+    parse_token(token).map(|p| p.times)
 }
 
 const E_TOKEN_TYPE: &str = "the token must be a string";
@@ -46,7 +51,7 @@ const E_CLAIM: Error = token::E_TIME_CLAIM;
 /// `decodeToken(token)`: `{ header, payload }`, strictly decoded.
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]
 pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
-    let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?)?;
+    let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?).map_err(to_js)?;
     Ok(make_decoded(&p.header, &p.payload))
 }
 
@@ -56,23 +61,22 @@ thread_local! {
     static TIME_KEYS: [JsValue; 3] = [JsValue::from_str("iat"), JsValue::from_str("rat"), JsValue::from_str("exp")];
 }
 
-/// Reads `{ iat?, rat?, exp? }` from a claims-like object.
-fn times_of_object(value: &JsValue) -> Result<Times, JsValue> {
+/// Reads `{ iat?, rat?, exp? }` from a claims-like object into the core's [`TimeClaims`]
+/// (absent when undefined; any other non-number refused, as serde refuses it natively) and
+/// checks them there.
+fn times_of_object(value: &JsValue) -> Result<Times, Error> {
     TIME_KEYS.with(|[iat, rat, exp]| times_with_keys(value, iat, rat, exp))
 }
 
-fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue) -> Result<Times, JsValue> {
-    let get = |key: &JsValue| -> Result<Option<f64>, JsValue> {
-        let v = js_sys::Reflect::get(value, key).map_err(|_| to_js(E_CLAIM))?;
+fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue) -> Result<Times, Error> {
+    let get = |key: &JsValue| -> Result<Option<f64>, Error> {
+        let v = js_sys::Reflect::get(value, key).map_err(|_| E_CLAIM)?;
         if v.is_undefined() {
             return Ok(None);
         }
-        match v.as_f64() {
-            Some(n) if n.is_finite() => Ok(Some(n)),
-            _ => Err(to_js(E_CLAIM)),
-        }
+        v.as_f64().map(Some).ok_or(E_CLAIM)
     };
-    Ok(Times { iat: get(iat)?, rat: get(rat)?, exp: get(exp)? })
+    TimeClaims { iat: get(iat)?, rat: get(rat)?, exp: get(exp)? }.times()
 }
 
 /// `tokenTimes(tokenOrClaims, { now?, leeway? })`.
@@ -81,7 +85,7 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     let times = if token.is_string() {
         times_of_token(&token)?
     } else if token.is_object() {
-        times_of_object(&token)?
+        times_of_object(&token).map_err(to_js)?
     } else {
         return Err(invalid("tokenTimes takes a token string or an object with iat, rat and exp"));
     };

@@ -1,4 +1,5 @@
 use super::*;
+use crate::token::times_of_token;
 use crate::base64url::encode_url;
 use alloc::format;
 use alloc::string::ToString;
@@ -20,8 +21,10 @@ fn refresh_jwt(iat: i64) -> String {
     jwt(&format!(r#"{{"iat":{iat},"exp":{},"aud":"NadeoServices","rtk":true,"refresh_aud":"NadeoLiveServices"}}"#, iat + 86400))
 }
 
-fn slow(s: &str) -> Option<f64> {
-    s.parse().ok()
+/// A 2xx body as a native caller reads it: serde_json, then the core's checks.
+fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<Tokens, Error> {
+    let answer = crate::native_json::object(body, E_BAD_TOKENS)?;
+    tokens_from_answer(answer, previous_refresh, &times_of_token)
 }
 
 #[test]
@@ -67,13 +70,13 @@ fn refresh_and_ubi_requests() {
 fn answers() {
     let (a, r) = (access_jwt(1000), refresh_jwt(1000));
     let body = format!(r#"{{"accessToken":"{a}","refreshToken":"{r}"}}"#);
-    let t = tokens_from_body(&body, None, &slow).unwrap();
+    let t = tokens_from_body(&body, None).unwrap();
     assert_eq!((t.access_token.as_str(), t.refresh_token.as_str()), (a.as_str(), r.as_str()));
     assert_eq!(t.access.exp, Some(4600.0));
     assert_eq!(t.refresh.exp, Some(87400.0));
     // A refresh answer without a refresh token keeps the old one.
     let only = format!(r#"{{"accessToken":"{a}"}}"#);
-    assert_eq!(tokens_from_body(&only, Some(&r), &slow).unwrap().refresh_token, r);
+    assert_eq!(tokens_from_body(&only, Some(&r)).unwrap().refresh_token, r);
     for bad in [
         "".to_string(),
         "not json".into(),
@@ -84,7 +87,7 @@ fn answers() {
         format!(r#"{{"accessToken":1,"refreshToken":"{r}"}}"#),
         format!(r#"{{"access_token":"{a}","refresh_token":"{r}"}}"#),
     ] {
-        assert_eq!(tokens_from_body(&bad, None, &slow).unwrap_err().code, Code::BadResponse, "{bad}");
+        assert_eq!(tokens_from_body(&bad, None).unwrap_err().code, Code::BadResponse, "{bad}");
     }
 }
 
@@ -100,7 +103,7 @@ fn statuses_and_retry_after() {
 
 #[test]
 fn policy() {
-    let p = pair(access_jwt(1000), refresh_jwt(1000), &slow).unwrap();
+    let p = pair(access_jwt(1000), refresh_jwt(1000), &times_of_token).unwrap();
     // iat 1000, rat 2800, exp 4600; refresh exp 87400; margin 300 -> due at 4300.
     assert_eq!(assess(None, 0.0, 300.0), Need::Login);
     assert_eq!(assess(Some(&p), 1500.0, 300.0), Need::Fresh);

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use super::base64url;
 use super::error::{Code, Error};
-use super::json::{self, Kind, Member};
+use serde::Deserialize;
 
 /// The time claims of a token, in seconds since the epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -13,15 +13,6 @@ pub struct Times {
     pub iat: Option<f64>,
     pub rat: Option<f64>,
     pub exp: Option<f64>,
-}
-
-/// A decoded token: the header and payload as validated JSON text (for `JSON.parse` on the JS
-/// side, which keeps every claim as it came) and the time claims.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Decoded {
-    pub header: String,
-    pub payload: String,
-    pub times: Times,
 }
 
 const E_SEGMENTS: Error = Error::new(Code::TokenMalformed, "a token has exactly three dot-separated segments");
@@ -32,6 +23,33 @@ const E_BASE64: Error = Error::new(Code::TokenBase64, "a token segment is not ba
 pub const E_JSON: Error = Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON");
 pub const E_PAYLOAD_OBJECT: Error = Error::new(Code::TokenClaims, "the token's payload is not a JSON object");
 pub const E_TIME_CLAIM: Error = Error::new(Code::TokenClaims, "the token's iat, rat or exp claim is not a finite number");
+
+/// The time claims as a JSON reader finds them in a payload (the other claims are left to the
+/// reader: `JSON.parse` keeps them as they came). Filled by serde natively (`decode`) and
+/// from `JSON.parse`'s object in the wasm build; [`TimeClaims::times`] checks them the same
+/// way for both. A claim that is present must be a number: `null` or a string is refused
+/// (`deserialize_with`), not read as absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+pub struct TimeClaims {
+    #[serde(default, deserialize_with = "crate::shape::present_number")]
+    pub iat: Option<f64>,
+    #[serde(default, deserialize_with = "crate::shape::present_number")]
+    pub rat: Option<f64>,
+    #[serde(default, deserialize_with = "crate::shape::present_number")]
+    pub exp: Option<f64>,
+}
+
+impl TimeClaims {
+    /// The times, when every claim present is finite (`JSON.parse` turns `1e400` into
+    /// Infinity; no time is infinite).
+    pub fn times(self) -> Result<Times, Error> {
+        let finite = |v: Option<f64>| match v {
+            Some(n) if !n.is_finite() => Err(E_TIME_CLAIM),
+            _ => Ok(v),
+        };
+        Ok(Times { iat: finite(self.iat)?, rat: finite(self.rat)?, exp: finite(self.exp)? })
+    }
+}
 
 /// Splits a token into exactly three segments.
 fn segments(token: &str) -> Result<[&str; 3], Error> {
@@ -49,8 +67,9 @@ fn segment_text(segment: &str) -> Result<String, Error> {
 
 /// The checks of a token before its JSON: exactly three segments, neither header nor payload
 /// empty, the signature base64url, header and payload base64url of UTF-8. Returns the header's
-/// and the payload's text. The wasm build hands these to `JSON.parse` and checks the values
-/// as [`decode_with`] checks the text (`E_HEADER_OBJECT`, `E_PAYLOAD_OBJECT`, `E_TIME_CLAIM`).
+/// and the payload's text, for the platform's JSON parser (`JSON.parse` in the wasm build,
+/// serde_json in [`decode`]), whose values are then checked the same way: both objects
+/// (`E_HEADER_OBJECT`, `E_PAYLOAD_OBJECT`), not JSON `E_JSON`, times by [`TimeClaims`].
 pub fn segment_texts(token: &str) -> Result<(String, String), Error> {
     let [h, p, s] = segments(token)?;
     if h.is_empty() {
@@ -63,126 +82,10 @@ pub fn segment_texts(token: &str) -> Result<(String, String), Error> {
     Ok((segment_text(h)?, segment_text(p)?))
 }
 
-/// Exact powers of ten representable in an f64 (10^0 to 10^22).
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// Converts a JSON number (already validated) exactly, when that is cheap: a decimal mantissa
-/// of at most 2^53 scaled by 10^-22..10^22 is one correctly rounded IEEE operation (Clinger's
-/// fast path), which covers every time claim ever seen. `None` means "use the slow path".
-pub fn fast_number(text: &[u8]) -> Option<f64> {
-    let (neg, text) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    let mut mantissa: u64 = 0;
-    let mut exp10: i64 = 0;
-    let mut i = 0;
-    let mut in_fraction = false;
-    while let Some(&b) = text.get(i) {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-                if in_fraction {
-                    exp10 -= 1;
-                }
-            }
-            b'.' => in_fraction = true,
-            _ => break,
-        }
-        i += 1;
-    }
-    if let Some(b'e' | b'E') = text.get(i) {
-        let exp_text = &text[i + 1..];
-        let (sign, digits) = match exp_text.split_first() {
-            Some((b'-', d)) => (-1, d),
-            Some((b'+', d)) => (1, d),
-            _ => (1, exp_text),
-        };
-        if digits.len() > 6 {
-            return None;
-        }
-        let mut e: i64 = 0;
-        for &d in digits {
-            e = e * 10 + i64::from(d.wrapping_sub(b'0'));
-        }
-        exp10 += sign * e;
-    }
-    let v = if mantissa == 0 {
-        0.0
-    } else if mantissa > 1 << 53 {
-        return None;
-    } else if (0..=22).contains(&exp10) {
-        mantissa as f64 * POW10[exp10 as usize]
-    } else if (-22..0).contains(&exp10) {
-        mantissa as f64 / POW10[(-exp10) as usize]
-    } else {
-        return None;
-    };
-    Some(if neg { -v } else { v })
-}
-
-/// Reads a time claim: a finite JSON number.
-fn time_claim(m: &Member<'_>, slow: &dyn Fn(&str) -> Option<f64>) -> Result<f64, Error> {
-    if m.kind != Kind::Number {
-        return Err(E_TIME_CLAIM);
-    }
-    let v = match fast_number(m.value) {
-        Some(v) => v,
-        None => ::core::str::from_utf8(m.value).ok().and_then(slow).ok_or(E_TIME_CLAIM)?,
-    };
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(E_TIME_CLAIM)
-    }
-}
-
-/// Decodes a JWT strictly: exactly three segments, a non-empty header and payload, every
-/// segment base64url, header and payload UTF-8 JSON objects, `iat`/`rat`/`exp` finite numbers
-/// where present (the last one wins when a claim is repeated, as with `JSON.parse`).
-///
-/// `slow_number` converts the rare time claim that [`fast_number`] does not (huge mantissas or
-/// exponents): the wasm build hands that to JS `Number()` rather than carry Rust's float
-/// parser and its tables; native callers pass `|s| s.parse().ok()`.
-pub fn decode_with(token: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Decoded, Error> {
-    let (header, payload) = segment_texts(token)?;
-    if json::scan(&header, &mut |_| Ok(())).map_err(|e| e.or(E_JSON))? != Kind::Object {
-        return Err(E_HEADER_OBJECT);
-    }
-    let times = payload_times(&payload, slow_number)?;
-    Ok(Decoded { header, payload, times })
-}
-
-/// [`decode_with`] with Rust's own float parser for the slow path.
-pub fn decode(token: &str) -> Result<Decoded, Error> {
-    decode_with(token, &|s| s.parse().ok())
-}
-
-/// Validates a payload's JSON text and reads its time claims.
-pub fn payload_times(payload: &str, slow_number: &dyn Fn(&str) -> Option<f64>) -> Result<Times, Error> {
-    let mut times = Times::default();
-    let kind = json::scan(payload, &mut |m| {
-        let slot = if m.key_is("iat") {
-            &mut times.iat
-        } else if m.key_is("rat") {
-            &mut times.rat
-        } else if m.key_is("exp") {
-            &mut times.exp
-        } else {
-            return Ok(());
-        };
-        *slot = Some(time_claim(&m, slow_number)?);
-        Ok(())
-    })
-    .map_err(|e| e.or(E_JSON))?;
-    if kind != Kind::Object {
-        return Err(E_PAYLOAD_OBJECT);
-    }
-    Ok(times)
-}
+#[cfg(any(test, feature = "json"))]
+mod decode;
+#[cfg(any(test, feature = "json"))]
+pub use decode::{decode, times_of_token, Decoded};
 
 /// What `tokenTimes` returns.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,0 +1,114 @@
+//! JSON text to the core's typed values in the wasm build: `JSON.parse` (js_sys) builds the
+//! value, and its fields are read into the core's serde shapes by the rules those shapes
+//! state (core/src/shape.rs: a field of the wrong type reads as absent where the shape
+//! tolerates it). Natively the same shapes are filled by serde_json (core/src/native_json.rs),
+//! and the core's tests hold those rules.
+//!
+//! Why not `serde_wasm_bindgen::from_value`: its deserializer's type errors format serde's
+//! `Unexpected`, which links Rust's float formatting; one shape read through it cost +16 KiB
+//! gzip (measured, DEVELOPERS.md) against the full entry's 56 KiB budget. Reading a few named
+//! fields off the parsed object costs well under 1 KiB.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::nadeo;
+use crate::core::oauth::{self, NameMap, Seconds, UserAnswer};
+use crate::core::store::{BackoffRecord, Record};
+
+/// `JSON.parse(text)` when it is an object (not an array).
+fn parse_object(text: &str) -> Option<Object> {
+    let v = JSON::parse(text).ok()?;
+    (v.is_object() && !Array::is_array(&v)).then(|| v.unchecked_into())
+}
+
+fn field(o: &Object, key: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn string(o: &Object, key: &str) -> Option<String> {
+    field(o, key).as_string()
+}
+
+/// A non-negative integer field of at most `max`, as serde reads `u16`/`u32`/`u64`.
+fn integer(o: &Object, key: &str, max: f64) -> Option<f64> {
+    field(o, key).as_f64().filter(|n| n.fract() == 0.0 && (0.0..=max).contains(n))
+}
+
+/// A Nadeo token answer's body; `None` when it is not a JSON object.
+pub(crate) fn nadeo_answer(text: &str) -> Option<nadeo::TokenAnswer> {
+    let o = parse_object(text)?;
+    Some(nadeo::TokenAnswer { access_token: string(&o, "accessToken"), refresh_token: string(&o, "refreshToken") })
+}
+
+/// An OAuth grant's answer body; `None` when it is not a JSON object.
+pub(crate) fn oauth_answer(text: &str) -> Option<oauth::TokenAnswer> {
+    let o = parse_object(text)?;
+    let expires_in = field(&o, "expires_in");
+    let expires_in = match (expires_in.as_f64(), expires_in.as_string()) {
+        (Some(n), _) => Some(Seconds::Number(n)),
+        (_, Some(s)) => Some(Seconds::Text(s)),
+        _ => None,
+    };
+    Some(oauth::TokenAnswer {
+        access_token: string(&o, "access_token"),
+        refresh_token: string(&o, "refresh_token"),
+        token_type: string(&o, "token_type"),
+        expires_in,
+        scope: string(&o, "scope"),
+    })
+}
+
+/// A lookup answer: an object of strings, or `[]`.
+pub(crate) fn name_map(text: &str) -> Option<NameMap> {
+    let v = JSON::parse(text).ok()?;
+    if Array::is_array(&v) {
+        return (Array::from(&v).length() == 0).then(NameMap::default);
+    }
+    if !v.is_object() {
+        return None;
+    }
+    let entries = Object::entries(v.unchecked_ref());
+    let mut pairs = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let entry: Array = entry.unchecked_into();
+        pairs.push((entry.get(0).as_string()?, entry.get(1).as_string()?));
+    }
+    Some(NameMap(pairs))
+}
+
+/// `/api/user`'s answer: both fields strings.
+pub(crate) fn user_answer(text: &str) -> Option<UserAnswer> {
+    let o = parse_object(text)?;
+    Some(UserAnswer { account_id: string(&o, "accountId")?, display_name: string(&o, "displayName")? })
+}
+
+/// A stored value; `None` when it is not a JSON object.
+pub(crate) fn record(text: &str) -> Option<Record> {
+    let o = parse_object(text)?;
+    let b = field(&o, "backoff");
+    let backoff = (b.is_object() && !Array::is_array(&b)).then(|| backoff_record(b.unchecked_ref()));
+    Some(Record {
+        access_token: string(&o, "accessToken"),
+        refresh_token: string(&o, "refreshToken"),
+        after_401: field(&o, "after401").as_bool(),
+        backoff,
+        ..Record::default()
+    })
+}
+
+fn backoff_record(o: &Object) -> BackoffRecord {
+    BackoffRecord {
+        failures: integer(o, "failures", f64::from(u32::MAX)).map(|n| n as u32),
+        not_before_ms: integer(o, "notBeforeMs", 9_007_199_254_740_991.0).map(|n| n as u64),
+        code: string(o, "code"),
+        status: integer(o, "status", f64::from(u16::MAX)).map(|n| n as u16),
+        body: string(o, "body"),
+    }
+}
+
+/// A store value's text: the record through serde-wasm-bindgen, then `JSON.stringify`.
+pub(crate) fn record_text(record: &Record) -> Option<String> {
+    let v = serde_wasm_bindgen::to_value(record).ok()?;
+    JSON::stringify(&v).ok()?.as_string()
+}
