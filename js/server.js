@@ -37,10 +37,6 @@ export function makeRoute(audience, fetch, userAgent) {
   return { audience, fetch, userAgent };
 }
 
-export function makeHeld(accessToken, refreshToken, after401) {
-  return { accessToken, refreshToken, after401 };
-}
-
 /** The internal call of NadeoClient to the fleet's NadeoTokenBroker (one object per login).
  *  The password travels on this call only (Worker to Durable Object, inside the account); the
  *  broker keeps it in memory, never in storage. */
@@ -78,10 +74,6 @@ export async function brokerCall(namespace, login, password, userAgent, coreUrl,
     clearTimeout(timer);
     call.catch(() => {});
   }
-}
-
-export function makeTokens(accessToken, refreshToken) {
-  return { accessToken, refreshToken };
 }
 
 /** The fetch to use: options.fetch, or the global one. Undefined when neither is a function. */
@@ -182,26 +174,10 @@ export async function unauthorizedFrom(res) {
   return httpError("UNAUTHORIZED", "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it", res.status, text, undefined);
 }
 
-export function makeStats(logins, refreshes, failures) {
-  return { logins, refreshes, failures };
-}
-
 // ---------------------------------------------------------------- OAuth helpers
-
-export function makeOAuthTokens(accessToken, refreshToken, expiresIn, expiresAt, scope) {
-  const t = { tokenType: "bearer", accessToken };
-  if (refreshToken !== undefined) t.refreshToken = refreshToken;
-  t.expiresIn = expiresIn;
-  t.expiresAt = expiresAt;
-  if (scope !== undefined) t.scope = scope;
-  return t;
-}
 
 /** Sets an own, enumerable property (a name such as "__proto__" stays a plain key). */
 export function setPair(into, key, value) {
   Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function makeUser(accountId, displayName) {
-  return { accountId, displayName };
-}

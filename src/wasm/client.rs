@@ -11,12 +11,13 @@ use super::flight::{is_code, Gate, Work};
 use super::tasks::{promise, spawn};
 use super::schedule::Alarm;
 use super::glue::{
-    broker_call, clock_option, clock_s, invalid, make_held, make_route, make_stats, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
+    broker_call, clock_option, clock_s, invalid, make_route, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
     to_js,
 };
 use super::fetch::Transport;
 use super::http;
 use super::json;
+use super::results;
 use super::policy;
 use super::nadeo::audience_option;
 use super::token::{audience_of_href, times_of_text};
@@ -475,7 +476,7 @@ impl NadeoClient {
     pub fn held(&self, audience: &str) -> JsValue {
         let Some(a) = Audience::parse(audience) else { return JsValue::UNDEFINED };
         let s = self.inner.slot(a).borrow();
-        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| make_held(&p.access_token, &p.refresh_token, s.after_401))
+        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| results::held(&p.access_token, &p.refresh_token, s.after_401))
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.
@@ -498,6 +499,6 @@ impl NadeoClient {
     /// them failed.
     #[wasm_bindgen(getter)]
     pub fn stats(&self) -> JsValue {
-        make_stats(self.inner.logins.get(), self.inner.refreshes.get(), self.inner.failures.get())
+        results::stats(self.inner.logins.get(), self.inner.refreshes.get(), self.inner.failures.get())
     }
 }

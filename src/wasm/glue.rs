@@ -80,11 +80,7 @@ extern "C" {
     #[wasm_bindgen(js_name = makeRoute)]
     pub(crate) fn make_route(audience: &str, fetch: &JsValue, user_agent: &str) -> JsValue;
 
-    #[wasm_bindgen(js_name = makeHeld)]
-    pub(crate) fn make_held(access_token: &str, refresh_token: &str, after_401: bool) -> JsValue;
 
-    #[wasm_bindgen(js_name = makeTokens)]
-    pub(crate) fn make_tokens(access_token: &str, refresh_token: &str) -> JsValue;
 
     #[wasm_bindgen(js_name = fetchOf)]
     pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
@@ -99,14 +95,8 @@ extern "C" {
     pub(crate) fn store_put(store: &JsValue, key: &str, value: &str, ttl: f64) -> js_sys::Promise;
     #[wasm_bindgen(js_name = normalizeBase)]
     pub(crate) fn normalize_base(base: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = makeStats)]
-    pub(crate) fn make_stats(logins: u32, refreshes: u32, failures: u32) -> JsValue;
-    #[wasm_bindgen(js_name = makeOAuthTokens)]
-    pub(crate) fn make_oauth_tokens(access: &str, refresh: Option<String>, expires_in: f64, expires_at: f64, scope: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = setPair)]
     pub(crate) fn set_pair(into: &JsValue, key: &str, value: &str);
-    #[wasm_bindgen(js_name = makeUser)]
-    pub(crate) fn make_user(account_id: &str, display_name: &str) -> JsValue;
 }
 
 /// A core error as a JS `NadeoAuthError`.

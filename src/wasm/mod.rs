@@ -30,4 +30,6 @@ pub mod oauth;
 #[cfg(feature = "server")]
 pub mod policy;
 #[cfg(feature = "server")]
+pub mod results;
+#[cfg(feature = "server")]
 pub mod tasks;
