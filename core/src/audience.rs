@@ -1,7 +1,8 @@
 //! Audiences and which URLs need them.
 
-/// The audience of a Nadeo token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The audience of a Nadeo token. Serialized as the name Nadeo uses (`as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(into = "&'static str")]
 pub enum Audience {
     /// `NadeoServices`: the Core API (prod.trackmania.core.nadeo.online).
     Core,
@@ -12,6 +13,12 @@ pub enum Audience {
 pub const CORE_HOST: &str = "prod.trackmania.core.nadeo.online";
 pub const LIVE_HOST: &str = "live-services.trackmania.nadeo.live";
 pub const MEET_HOST: &str = "meet.trackmania.nadeo.club";
+
+impl From<Audience> for &'static str {
+    fn from(a: Audience) -> &'static str {
+        a.as_str()
+    }
+}
 
 impl Audience {
     /// The name Nadeo uses, as sent in a login body.

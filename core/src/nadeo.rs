@@ -6,7 +6,7 @@ use alloc::string::String;
 use super::audience::Audience;
 use super::base64url;
 use super::error::{Code, Error};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::shape::lenient;
 use super::token::Times;
@@ -35,7 +35,13 @@ pub struct Request {
     pub authorization: String,
     pub user_agent: String,
     /// A JSON body (sent with `Content-Type: application/json`), or none.
-    pub json_body: Option<String>,
+    pub json_body: Option<LoginBody>,
+}
+
+/// The JSON body of the logins: `{"audience":"NadeoLiveServices"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LoginBody {
+    pub audience: Audience,
 }
 
 /// A token pair, as the auth service answers.
@@ -79,14 +85,6 @@ fn join(base: &str, path: &str) -> String {
     url
 }
 
-fn audience_body(audience: Audience) -> String {
-    let mut s = String::with_capacity(40);
-    s.push_str("{\"audience\":\"");
-    s.push_str(audience.as_str());
-    s.push_str("\"}");
-    s
-}
-
 /// The service-account / dedicated-server login: HTTP Basic over the UTF-8 bytes of
 /// `login:password`, standard base64 with padding.
 pub fn login_basic(core_url: &str, login: &str, password: &str, audience: Audience, ua: &str) -> Result<Request, Error> {
@@ -104,7 +102,7 @@ pub fn login_basic(core_url: &str, login: &str, password: &str, audience: Audien
     credentials.push_str(password);
     let mut authorization = String::from("Basic ");
     base64url::encode_standard(credentials.as_bytes(), &mut authorization);
-    Ok(Request { url, authorization, user_agent: ua, json_body: Some(audience_body(audience)) })
+    Ok(Request { url, authorization, user_agent: ua, json_body: Some(LoginBody { audience }) })
 }
 
 /// The legacy exchange of a Ubisoft ticket obtained elsewhere.
@@ -112,7 +110,7 @@ pub fn login_ubi_ticket(core_url: &str, ticket: &str, audience: Audience, ua: &s
     let ua = user_agent(ua)?;
     let url = join(base_url(core_url)?, UBI_PATH);
     let authorization = scheme_value("ubi_v1 t=", ticket)?;
-    Ok(Request { url, authorization, user_agent: ua, json_body: Some(audience_body(audience)) })
+    Ok(Request { url, authorization, user_agent: ua, json_body: Some(LoginBody { audience }) })
 }
 
 /// A refresh with `nadeo_v1 t=<refreshToken>`, no body.

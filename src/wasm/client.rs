@@ -131,7 +131,7 @@ impl Inner {
             let s = self.slot(a).borrow();
             (store::record(s.pair.as_ref(), s.after_401, &s.backoff), store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()))
         };
-        let Some(value) = json::record_text(&value) else { return };
+        let Some(value) = json::to_text(&value) else { return };
         let _ = JsFuture::from(store_put(store, &store::key(&self.login, a), &value, ttl)).await;
     }
 }

@@ -16,7 +16,8 @@ pub(crate) fn wire(req: Request) -> HttpRequest {
     if req.json_body.is_some() {
         headers.push(("Content-Type", "application/json".into()));
     }
-    HttpRequest { method: "POST", url: req.url, headers, body: req.json_body }
+    let body = req.json_body.and_then(|b| json::to_text(&b));
+    HttpRequest { method: "POST", url: req.url, headers, body }
 }
 
 /// A Nadeo auth answer: a token pair, or the error its status maps to (with `status`, the

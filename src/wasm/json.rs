@@ -1,4 +1,4 @@
-//! JSON text to the core's typed values in the wasm build: `JSON.parse` (js_sys) builds the
+//! JSON text to the core's typed values and back in the wasm build: `JSON.parse` (js_sys) builds the
 //! value, and its fields are read into the core's serde shapes by the rules those shapes
 //! state (core/src/shape.rs: a field of the wrong type reads as absent where the shape
 //! tolerates it). Natively the same shapes are filled by serde_json (core/src/native_json.rs),
@@ -107,8 +107,9 @@ fn backoff_record(o: &Object) -> BackoffRecord {
     }
 }
 
-/// A store value's text: the record through serde-wasm-bindgen, then `JSON.stringify`.
-pub(crate) fn record_text(record: &Record) -> Option<String> {
-    let v = serde_wasm_bindgen::to_value(record).ok()?;
+/// A shape's JSON text (a login body, a store value): serde-wasm-bindgen, then
+/// `JSON.stringify`.
+pub(crate) fn to_text<T: serde::Serialize>(value: &T) -> Option<String> {
+    let v = serde_wasm_bindgen::to_value(value).ok()?;
     JSON::stringify(&v).ok()?.as_string()
 }
