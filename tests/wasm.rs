@@ -191,3 +191,67 @@ fn authorization_values() {
     assert_eq!(code_of(nadeo_authorization("".into())), "INVALID_ARGUMENT");
     assert_eq!(code_of(bearer_authorization("a\r\nb".into())), "INVALID_ARGUMENT");
 }
+
+/// The wasm build reads JSON with `JSON.parse` and named fields (src/wasm/json.rs); native
+/// callers with serde_json into the same serde shapes (core/src/native_json.rs). Both must
+/// read every body alike: the same shape, or both refuse. (Two differences are left out on
+/// purpose: `JSON.parse` reads `2.0` as the integer 2, and serde reads a struct from an array
+/// too; neither is a value this package writes or a service sends.)
+#[wasm_bindgen_test]
+fn json_readers_agree_with_serde_json() {
+    use nadeo_auth::core::native_json::{object, value};
+    use nadeo_auth::core::{nadeo, oauth, store};
+    use nadeo_auth::wasm::json;
+    let refused = nadeo::E_BAD_TOKENS;
+    let common = [
+        "", "not json", "[]", "[1]", "{}", "null", "true", "3", r#""text""#, "{\"a\":", r#"{"a":1}"#,
+        r#"{"accessToken":"A","refreshToken":"R"}"#,
+        r#"{"accessToken":"A","refreshToken":5,"x":[{"y":null}]}"#,
+        r#"{"accessToken":null,"refreshToken":["R"]}"#,
+        r#"{"accessToken":"A","accessToken":"B"}"#,
+        r#"{"\u0061ccessToken":"A\u00e9\ud83c\udfce"}"#,
+        r#"{"access_token":"a","token_type":"Bearer","expires_in":3600,"refresh_token":"r","scope":"clubs"}"#,
+        r#"{"access_token":"a","token_type":"bearer","expires_in":"3600"}"#,
+        r#"{"access_token":"a","token_type":"bearer","expires_in":true,"scope":7}"#,
+        r#"{"access_token":"a","token_type":"bearer","expires_in":-1.5e3}"#,
+        r#"{"5b4d42f4":"Hylis","x":"y"}"#,
+        r#"{"5b4d42f4":"Hylis","x":null}"#,
+        r#"{"accountId":"i","displayName":"n"}"#,
+        r#"{"accountId":"i","displayName":1}"#,
+        r#"{"v":1,"accessToken":"A","refreshToken":"R","after401":true}"#,
+        r#"{"v":1,"after401":"yes","backoff":"x"}"#,
+        r#"{"v":1,"backoff":{"failures":2,"notBeforeMs":1900000001500,"code":"HTTP","status":500,"body":"{\"m\":1}"}}"#,
+        r#"{"backoff":{"failures":-1,"notBeforeMs":1.5,"code":5,"status":70000,"body":[]}}"#,
+        r#"{"backoff":{"failures":4294967296,"notBeforeMs":1,"code":"HTTP","status":"500"}}"#,
+        r#"{"backoff":{"failures":3,"notBeforeMs":9007199254740991,"code":"NOPE","status":429}}"#,
+    ];
+    for text in common {
+        assert_eq!(json::nadeo_answer(text), object::<nadeo::TokenAnswer>(text, refused).ok(), "Nadeo answer {text}");
+        assert_eq!(json::oauth_answer(text), object::<oauth::TokenAnswer>(text, refused).ok(), "OAuth answer {text}");
+        // Key order is each reader's (JS puts integer-like keys first; serde_json's map sorts).
+        let sorted = |m: Option<oauth::NameMap>| m.map(|mut m| {
+            m.0.sort();
+            m
+        });
+        assert_eq!(sorted(json::name_map(text)), sorted(value::<oauth::NameMap>(text, refused).ok()), "name map {text}");
+        assert_eq!(json::user_answer(text), object::<oauth::UserAnswer>(text, refused).ok(), "user {text}");
+        assert_eq!(json::record(text), object::<store::Record>(text, refused).ok(), "store record {text}");
+    }
+    // What the wasm writes, serde_json reads back as it was.
+    let record = store::Record {
+        v: 1,
+        access_token: Some("A".into()),
+        refresh_token: Some("R".into()),
+        after_401: Some(true),
+        backoff: Some(store::BackoffRecord {
+            failures: Some(2),
+            not_before_ms: Some(1_900_000_001_500),
+            code: Some("HTTP".into()),
+            status: Some(500),
+            body: Some("{\"m\":\"é\\\"\"}".into()),
+        }),
+    };
+    let text = json::to_text(&record).unwrap();
+    assert_eq!(object::<store::Record>(&text, refused).ok(), Some(store::Record { v: 0, ..record.clone() }), "{text}");
+    assert_eq!(json::record(&text), Some(store::Record { v: 0, ..record }), "{text}");
+}

@@ -36,13 +36,13 @@ fn integer(o: &Object, key: &str, max: f64) -> Option<f64> {
 }
 
 /// A Nadeo token answer's body; `None` when it is not a JSON object.
-pub(crate) fn nadeo_answer(text: &str) -> Option<nadeo::TokenAnswer> {
+pub fn nadeo_answer(text: &str) -> Option<nadeo::TokenAnswer> {
     let o = parse_object(text)?;
     Some(nadeo::TokenAnswer { access_token: string(&o, "accessToken"), refresh_token: string(&o, "refreshToken") })
 }
 
 /// An OAuth grant's answer body; `None` when it is not a JSON object.
-pub(crate) fn oauth_answer(text: &str) -> Option<oauth::TokenAnswer> {
+pub fn oauth_answer(text: &str) -> Option<oauth::TokenAnswer> {
     let o = parse_object(text)?;
     let expires_in = field(&o, "expires_in");
     let expires_in = match (expires_in.as_f64(), expires_in.as_string()) {
@@ -60,7 +60,7 @@ pub(crate) fn oauth_answer(text: &str) -> Option<oauth::TokenAnswer> {
 }
 
 /// A lookup answer: an object of strings, or `[]`.
-pub(crate) fn name_map(text: &str) -> Option<NameMap> {
+pub fn name_map(text: &str) -> Option<NameMap> {
     let v = JSON::parse(text).ok()?;
     if Array::is_array(&v) {
         return (Array::from(&v).length() == 0).then(NameMap::default);
@@ -78,13 +78,13 @@ pub(crate) fn name_map(text: &str) -> Option<NameMap> {
 }
 
 /// `/api/user`'s answer: both fields strings.
-pub(crate) fn user_answer(text: &str) -> Option<UserAnswer> {
+pub fn user_answer(text: &str) -> Option<UserAnswer> {
     let o = parse_object(text)?;
     Some(UserAnswer { account_id: string(&o, "accountId")?, display_name: string(&o, "displayName")? })
 }
 
 /// A stored value; `None` when it is not a JSON object.
-pub(crate) fn record(text: &str) -> Option<Record> {
+pub fn record(text: &str) -> Option<Record> {
     let o = parse_object(text)?;
     let b = field(&o, "backoff");
     let backoff = (b.is_object() && !Array::is_array(&b)).then(|| backoff_record(b.unchecked_ref()));
@@ -109,7 +109,7 @@ fn backoff_record(o: &Object) -> BackoffRecord {
 
 /// A shape's JSON text (a login body, a store value): serde-wasm-bindgen, then
 /// `JSON.stringify`.
-pub(crate) fn to_text<T: serde::Serialize>(value: &T) -> Option<String> {
+pub fn to_text<T: serde::Serialize>(value: &T) -> Option<String> {
     let v = serde_wasm_bindgen::to_value(value).ok()?;
     JSON::stringify(&v).ok()?.as_string()
 }
