@@ -11,7 +11,10 @@ WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runn
 # Panic locations are strings in the wasm: drop the machine's cargo home from dependency
 # paths, so the package is the same size (and bytes) wherever it is built.
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
-PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=crates
+# The last matching prefix wins, so the registry index directory (the longer one) comes last
+# (std's `/rustc/<hash>`
+# paths come precompiled and cannot be remapped).
+PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=c --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src/index.crates.io-1949cf8c6b5b557f=c
 
 .PHONY: all setup pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
 

@@ -19,7 +19,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: "utf8"
 function passes(crateDir) {
   const toml = readFileSync(join(root, crateDir, "Cargo.toml"), "utf8");
   const list = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(toml)[1];
-  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((p) => !p.startsWith("--enable-") && p !== "--strip-producers");
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((p) => !p.startsWith("--enable-") && p !== "--strip-producers" && p !== "--strip-target-features");
 }
 
 /** The crate (or kind of item) an item of twiggy's listing is charged to. */
