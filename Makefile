@@ -12,8 +12,7 @@ WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runn
 # paths, so the package is the same size (and bytes) wherever it is built.
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 # The last matching prefix wins, so the registry index directory (the longer one) comes last
-# (std's `/rustc/<hash>`
-# paths come precompiled and cannot be remapped).
+# (std's `/rustc/<hash>` paths come precompiled and cannot be remapped).
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=c --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src/index.crates.io-1949cf8c6b5b557f=c
 
 .PHONY: all setup pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
