@@ -11,7 +11,10 @@
 //   mock.stats                             // { basic, refresh, ubi, api } calls received
 //
 // One server plays the three hosts under path prefixes: /core (Core: auth + API), /live and
-// /meet (API only). Run it alone with `node tests/mock/nadeo.mjs [port]`.
+// /meet (API only). With `separateHosts: true` each host gets a server of its own at the root
+// of its own port, so base URLs have no path, as the real ones (the client then keeps its
+// routes per origin: the bench measures that case). Run it alone with
+// `node tests/mock/nadeo.mjs [port]`.
 import { createHmac, randomUUID } from "node:crypto";
 import { json, listen, testControls } from "./server.mjs";
 
@@ -23,6 +26,7 @@ export async function startNadeoMock({
   accounts = { "svc_login": { password: "pa:ss wörd 🏎", accountId: "5b4d42f4-c2de-407d-b367-cbff3fe817bc" } },
   tickets = { "UBI-TICKET": { accountId: "a59df3e8-6bff-48a2-98b6-801abf2a298e", name: "ubi_player" } },
   secret = randomUUID(),
+  separateHosts = false,
 } = {}) {
   let clock = null; // seconds, or null for real time
   const now = () => (clock ?? Math.floor(Date.now() / 1000));
@@ -221,12 +225,24 @@ export async function startNadeoMock({
     return json(res, 200, { ok: true, method: req.method, path: path + url.search, body, accountId: claims.sub, aud: claims.aud });
   }
 
-  const { origin, close } = await listen(handle, { port, host, hanging: ctl.hanging });
+  const { origin, close: closeMain } = await listen(handle, { port, host, hanging: ctl.hanging });
+  const bases = { core: `${origin}/core`, live: `${origin}/live`, meet: `${origin}/meet` };
+  const closers = [closeMain];
+  if (separateHosts) {
+    for (const name of Object.keys(bases)) {
+      // The host's root is the path prefix of the shared handler.
+      const at = (req, res, body, url) => handle(req, res, body, new URL(`/${name}${url.pathname}${url.search}`, "http://mock"));
+      const own = await listen(at, { host, hanging: ctl.hanging });
+      bases[name] = own.origin;
+      closers.push(own.close);
+    }
+  }
+  const close = () => Promise.all(closers.map((c) => c()));
   return {
     origin,
-    coreUrl: `${origin}/core`,
-    liveUrl: `${origin}/live`,
-    meetUrl: `${origin}/meet`,
+    coreUrl: bases.core,
+    liveUrl: bases.live,
+    meetUrl: bases.meet,
     stats,
     log: ctl.log,
     accounts,
