@@ -61,17 +61,17 @@ impl Reader {
         }
         Ok(match self {
             Reader::OAuthTokens { previous_refresh } => {
-                let answer = json::oauth_answer(&a.text).ok_or(to_js(oauth::E_ANSWER))?;
+                let answer = json::oauth_answer(&a.text).ok_or_else(|| to_js(oauth::E_ANSWER))?;
                 let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref()).map_err(to_js)?;
                 let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
                 Some(results::oauth_tokens(&t, at))
             }
             Reader::User => {
-                let user = json::user_answer(&a.text).ok_or(to_js(oauth::E_USER))?;
+                let user = json::user_answer(&a.text).ok_or_else(|| to_js(oauth::E_USER))?;
                 Some(results::user(&user.account_id, &user.display_name))
             }
             _ => {
-                for (k, v) in json::name_map(&a.text).ok_or(to_js(oauth::E_NAMES))?.0 {
+                for (k, v) in json::name_map(&a.text).ok_or_else(|| to_js(oauth::E_NAMES))?.0 {
                     set_pair(merged, &k, &v);
                 }
                 None

@@ -24,7 +24,7 @@ pub(crate) fn wire(req: Request) -> HttpRequest {
 /// parsed `body` and `retryAfter`).
 pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
     if (200..300).contains(&a.status) {
-        let answer = json::nadeo_answer(&a.text).ok_or(to_js(nadeo::E_BAD_TOKENS))?;
+        let answer = json::nadeo_answer(&a.text).ok_or_else(|| to_js(nadeo::E_BAD_TOKENS))?;
         return nadeo::tokens_from_answer(answer, previous_refresh, &times_of_text).map_err(to_js);
     }
     Err(status_error(a.status, &a.text, a.retry_after.as_deref(), nadeo::status_code(a.status)))
