@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::glue::{aborted_error, invalid, number_option, option, to_js};
-use super::timers::signal_of;
+use super::timers::{signal_of, AbortListener};
 use crate::core::nadeo;
 use crate::core::token::Times;
 use crate::core::{Code, Error};
@@ -61,7 +61,7 @@ fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
 }
 
 /// A wait in progress: its alarm and its abort listener, if any.
-type Pending = (Alarm, Option<JsValue>);
+type Pending = (Alarm, Option<AbortListener>);
 
 /// Settles a promise at `at_ms` on the wall clock (an [`Alarm`]: timers chained for long
 /// waits, the clock read again after each), or rejects it with ABORTED as soon as `signal`
@@ -78,23 +78,18 @@ fn wait_until(at_ms: f64, signal: &JsValue, resolve: js_sys::Function, reject: j
     let state: Rc<RefCell<Option<Pending>>> = Rc::default();
     let on_abort = signal.as_ref().map(|s| {
         let (state, s2) = (state.clone(), s.clone());
-        Closure::once_into_js(move || {
+        let listener = Closure::once_into_js(move || {
             drop(state.borrow_mut().take());
             let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(&s2));
-        })
+        });
+        AbortListener::add(s, listener.unchecked_into())
     });
-    if let (Some(s), Some(f)) = (&signal, &on_abort) {
-        let _ = s.add_event_listener_with_callback("abort", f.unchecked_ref());
-    }
     let done = state.clone();
     let alarm = Alarm::new(
         at_ms,
         Rc::new(move || {
-            if let Some((_, Some(listener))) = done.borrow_mut().take() {
-                if let Some(s) = &signal {
-                    let _ = s.remove_event_listener_with_callback("abort", listener.unchecked_ref());
-                }
-            }
+            // Lets the alarm and the abort listener go (the listener is removed).
+            drop(done.borrow_mut().take());
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }),
     );

@@ -2,17 +2,38 @@
 //! single flight and the timeout of the HTTP call (the scheduling functions chain gloo
 //! timers through `schedule::Alarm`). Each is a
 //! JS promise settled by a gloo `Timeout` (cleared when the wait is dropped) or by the
-//! signal's `abort` event (its listener removed when the wait is dropped).
+//! signal's `abort` event (its listener, an [`AbortListener`] that both kinds of wait use,
+//! removed when the wait is dropped).
 
 #[cfg(feature = "server")]
 use gloo_timers::callback::Timeout;
 #[cfg(feature = "server")]
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 #[cfg(feature = "server")]
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
+
+/// An `abort` listener on the caller's signal, removed when dropped: a wait that ends on time
+/// leaves nothing on a signal that may live much longer than it.
+pub(crate) struct AbortListener {
+    signal: AbortSignal,
+    listener: js_sys::Function,
+}
+
+impl AbortListener {
+    pub fn add(signal: &AbortSignal, listener: js_sys::Function) -> AbortListener {
+        let _ = signal.add_event_listener_with_callback("abort", &listener);
+        AbortListener { signal: signal.clone(), listener }
+    }
+}
+
+impl Drop for AbortListener {
+    fn drop(&mut self) {
+        let _ = self.signal.remove_event_listener_with_callback("abort", &self.listener);
+    }
+}
 
 /// A pending wait: its promise resolves when the time has passed (or rejects with what
 /// `on_time` gives), and rejects with the abort event when the signal fires first.
@@ -20,8 +41,7 @@ use web_sys::AbortSignal;
 pub(crate) struct Wait {
     pub promise: Promise,
     _timer: Option<Timeout>,
-    signal: Option<AbortSignal>,
-    on_abort: Option<Function>,
+    _on_abort: Option<AbortListener>,
 }
 
 /// What the end of the time means: the wait is over, or the call it guards failed.
@@ -38,28 +58,16 @@ impl Wait {
         let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         let Some((resolve, reject)) = settle else {
             // The executor runs at once; this is never reached.
-            return Wait { promise, _timer: None, signal: None, on_abort: None };
+            return Wait { promise, _timer: None, _on_abort: None };
         };
-        let on_abort = signal.map(|s| {
-            let _ = s.add_event_listener_with_callback("abort", &reject);
-            reject.clone()
-        });
+        let on_abort = signal.map(|s| AbortListener::add(s, reject.clone()));
         let timer = Timeout::new(ms, move || {
             let _ = match on_time {
                 OnTime::Resolve => resolve.call0(&JsValue::UNDEFINED),
                 OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
             };
         });
-        Wait { promise, _timer: Some(timer), signal: signal.cloned(), on_abort }
-    }
-}
-
-#[cfg(feature = "server")]
-impl Drop for Wait {
-    fn drop(&mut self) {
-        if let (Some(s), Some(f)) = (&self.signal, &self.on_abort) {
-            let _ = s.remove_event_listener_with_callback("abort", f);
-        }
+        Wait { promise, _timer: Some(timer), _on_abort: on_abort }
     }
 }
 
