@@ -117,7 +117,7 @@ export class NadeoClient extends ManagedTokens {
   fetch(input, init) {
     let prepared;
     try {
-      prepared = prepareRequest(input, init);
+      prepared = prepareRequest(input, init, this.#routes);
     } catch (e) {
       return Promise.reject(e);
     }

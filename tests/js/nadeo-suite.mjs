@@ -332,7 +332,21 @@ export const tests = [
     );
     await rejects(lib, client.fetch("https://example.com/api/a"), "INVALID_ARGUMENT");
     await rejects(lib, client.fetch("http://live-services.trackmania.nadeo.live/api/a"), "INVALID_ARGUMENT", "plain http is not the API");
+    // The Live host is known now: URL strings that start with it but name another host or
+    // port go to the URL parser, never to its token.
+    for (const url of [
+      "https://live-services.trackmania.nadeo.live.evil.example/api/a",
+      "https://live-services.trackmania.nadeo.live@evil.example/api/a",
+      "https://live-services.trackmania.nadeo.live:8443/api/a",
+    ]) {
+      await rejects(lib, client.fetch(url), "INVALID_ARGUMENT", url);
+    }
     equal(sent.length, 5, "nothing sent to the refused URLs");
+    // What the parser reads as the Live host gets its token, written as it may be.
+    for (const url of ["HTTPS://Live-Services.Trackmania.Nadeo.Live/api/d", "https://live-services.trackmania.nadeo.live", "https://live-services.trackmania.nadeo.live?q=1"]) {
+      equal((await client.fetch(url)).status, 200, url);
+    }
+    deepEqual(sent.slice(5).map((s) => s.aud), ["NadeoLiveServices", "NadeoLiveServices", "NadeoLiveServices"]);
     deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
   }],
 
