@@ -159,6 +159,26 @@ fn token_answers() {
 }
 
 #[test]
+fn expires_in_as_sent() {
+    let text = |t: &str| Seconds::Text(t.into()).value();
+    assert_eq!(Seconds::Number(3600.0).value(), Some(3600.0));
+    assert_eq!(Seconds::Number(0.0).value(), Some(0.0));
+    assert_eq!(Seconds::Number(-1.0).value(), None);
+    assert_eq!(Seconds::Number(f64::INFINITY).value(), None);
+    assert_eq!(Seconds::Number(f64::NAN).value(), None);
+    assert_eq!(text("3600"), Some(3600.0));
+    assert_eq!(text(" 42 "), Some(42.0));
+    assert_eq!(text("1.5"), Some(1.5));
+    assert_eq!(text(".5"), Some(0.5));
+    assert_eq!(text("7."), Some(7.0));
+    assert_eq!(text("0.1"), Some(0.1), "correctly rounded, as JSON.parse reads 0.1");
+    assert_eq!(text("999999999999"), Some(999_999_999_999.0));
+    for bad in ["", " ", ".", "1.2.3", "1e3", "-1", "+1", "0x10", "1 000", "9999999999999", "١٢"] {
+        assert_eq!(text(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
 fn lookups() {
     let ids: Vec<String> = (0..120).map(|i| alloc::format!("id-{}", i % 110)).collect();
     let urls = lookup_urls(DEFAULT_API_URL, Lookup::DisplayNames, &ids).unwrap();
