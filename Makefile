@@ -40,6 +40,7 @@ test-rust:
 	cargo clippy --no-default-features --all-targets -- -D warnings
 	cargo clippy -p nadeo-auth-core --features json --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth --tests -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-token-wasm -- -D warnings
 
 # The bindings in real JS engines: Node, then headless Chromium (webdriver.json).
