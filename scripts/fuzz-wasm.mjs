@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Counted fuzzing through the wasm package in Node (make fuzz: 10⁶ inputs per parser; make
-// test: 10⁴): decodeToken, tokenTimes, parseRedirect, and the Nadeo and OAuth answers (status,
-// Retry-After and body) through loginBasic / exchangeCode with a `fetch` option that answers
-// the generated input. Every throw must be a NadeoAuthError; a wasm panic would surface as
+// test: 10⁴): decodeToken, tokenTimes, parseRedirect, the Nadeo, OAuth, lookup and user
+// answers (status, Retry-After and body) through loginBasic / exchangeCode / displayNames /
+// currentUser with a `fetch` option that answers the generated input, and store values
+// through a NadeoClient whose store holds the generated value (the JSON.parse readers of
+// src/wasm/json.rs). Every throw must be a NadeoAuthError; a wasm panic would surface as
 // another error (and kill the instance), and is counted as a failure. Exits non-zero on any.
 //
 //   node scripts/fuzz-wasm.mjs [inputs per parser] [seed]
@@ -83,6 +85,13 @@ const redirects = [
 ];
 const nadeoBodies = [JSON.stringify({ accessToken: access, refreshToken: refresh }), JSON.stringify({ accessToken: access }), '{"code":"C-AA-00-03","correlation_id":"abc","message":"There was a validation error.","info":{}}', '["clubMemberRole:error-notMember"]'];
 const oauthBodies = [JSON.stringify({ token_type: "bearer", expires_in: 3600, access_token: tokens[2], refresh_token: "r" }), '{"token_type":"Bearer","expires_in":"3600","access_token":"a","scope":"clubs"}', '{"error":"invalid_grant","message":"m"}'];
+const nameBodies = ['{"5b4d42f4-c2de-407d-b367-cbff3fe817bc":"Hylis","a59df3e8":"Other"}', "[]"];
+const userBodies = ['{"accountId":"5b4d42f4-c2de-407d-b367-cbff3fe817bc","displayName":"Hylis"}'];
+const records = [
+  JSON.stringify({ v: 1, accessToken: access, refreshToken: refresh }),
+  JSON.stringify({ v: 1, accessToken: access, refreshToken: refresh, after401: true, backoff: { failures: 2, notBeforeMs: 1735396000500, code: "HTTP", status: 500, body: '{"m":1}' } }),
+  JSON.stringify({ v: 1, backoff: { failures: 1, notBeforeMs: 1735395999000, code: "RATE_LIMITED", status: 429 } }),
+];
 const retryAfters = ["120", "7", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"];
 const STATUSES = [200, 200, 200, 201, 204, 302, 400, 401, 403, 404, 429, 500, 503];
 
@@ -99,7 +108,7 @@ function answering(bodies) {
 
 const tallies = [];
 async function run(name, count, one) {
-  const t = { name, inputs: 0, ok: 0, codes: new Set(), foreign: 0, example: undefined };
+  const t = { name, inputs: 0, ok: 0, codes: new Set(), foreign: 0, example: undefined, started: Date.now() };
   for (let i = 0; i < count; i++) {
     t.inputs++;
     try {
@@ -113,6 +122,7 @@ async function run(name, count, one) {
       }
     }
   }
+  t.seconds = (Date.now() - t.started) / 1000;
   tallies.push(t);
 }
 
@@ -126,12 +136,30 @@ const nadeoFetch = answering(nadeoBodies);
 await run("Nadeo answers (status, Retry-After, body) via loginBasic", n, () => lib.loginBasic({ login: "l", password: "p", ...ua, fetch: nadeoFetch }));
 const oauthFetch = answering(oauthBodies);
 await run("OAuth answers via exchangeCode", n, () => lib.exchangeCode({ clientId: "c", clientSecret: "s", code: "x", redirectUri: "https://a.example/cb", ...ua, fetch: oauthFetch }));
+const namesFetch = answering(nameBodies);
+await run("lookup answers via displayNames", n, () => lib.displayNames(["5b4d42f4-c2de-407d-b367-cbff3fe817bc", "a59df3e8"], { accessToken: "a", ...ua, fetch: namesFetch }));
+const userFetch = answering(userBodies);
+await run("user answers via currentUser", n, () => lib.currentUser({ accessToken: "a", ...ua, fetch: userFetch }));
+// Stored values: the client adopts a good pair, logs in past garbage, or reports the stored
+// backoff; never anything but a NadeoAuthError. Its clock sits inside the pair's lifetime.
+// A client's first token takes ~1.3 ms (its single flight polls on timers), so this runs a
+// twentieth of the inputs.
+const loginFetch = async () => new Response(nadeoBodies[0], { status: 200 });
+await run("store values via NadeoClient", Math.ceil(n / 20), async () => {
+  const store = { get: async () => input(records), put: async () => {} };
+  const client = new lib.NadeoClient({ login: "l", password: "p", ...ua, fetch: loginFetch, store, now: () => 1735396000_000 });
+  try {
+    await client.accessToken("NadeoLiveServices");
+  } finally {
+    client.free();
+  }
+});
 
-console.log("| parser (through the wasm package in Node) | inputs | accepted | distinct error codes | panics or non-NadeoAuthError throws |");
-console.log("| --- | ---: | ---: | --- | ---: |");
+console.log("| parser (through the wasm package in Node) | inputs | accepted | distinct error codes | panics or non-NadeoAuthError throws | s |");
+console.log("| --- | ---: | ---: | --- | ---: | ---: |");
 let bad = 0;
 for (const t of tallies) {
-  console.log(`| ${t.name} | ${t.inputs} | ${t.ok} | ${[...t.codes].sort().join(", ") || "(none)"} | ${t.foreign} |`);
+  console.log(`| ${t.name} | ${t.inputs} | ${t.ok} | ${[...t.codes].sort().join(", ") || "(none)"} | ${t.foreign} | ${t.seconds.toFixed(1)} |`);
   if (t.example) console.log(`  first: ${t.example}`);
   bad += t.foreign;
 }
