@@ -8,7 +8,7 @@
 #[cfg(feature = "server")]
 use gloo_timers::callback::Timeout;
 #[cfg(feature = "server")]
-use js_sys::Promise;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 #[cfg(feature = "server")]
@@ -40,6 +40,8 @@ impl Drop for AbortListener {
 #[cfg(feature = "server")]
 pub(crate) struct Wait {
     pub promise: Promise,
+    /// Settles the promise when the wait is dropped first (see `Drop`).
+    settle: Option<Function>,
     _timer: Option<Timeout>,
     _on_abort: Option<AbortListener>,
 }
@@ -58,16 +60,30 @@ impl Wait {
         let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         let Some((resolve, reject)) = settle else {
             // The executor runs at once; this is never reached.
-            return Wait { promise, _timer: None, _on_abort: None };
+            return Wait { promise, settle: None, _timer: None, _on_abort: None };
         };
         let on_abort = signal.map(|s| AbortListener::add(s, reject.clone()));
+        let settle = Some(resolve.clone());
         let timer = Timeout::new(ms, move || {
             let _ = match on_time {
                 OnTime::Resolve => resolve.call0(&JsValue::UNDEFINED),
                 OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
             };
         });
-        Wait { promise, _timer: Some(timer), _on_abort: on_abort }
+        Wait { promise, settle, _timer: Some(timer), _on_abort: on_abort }
+    }
+}
+
+#[cfg(feature = "server")]
+impl Drop for Wait {
+    /// A wait dropped before its end (the call it guarded answered first; a task let go of its
+    /// sleep) settles its promise anyway: a `JsFuture` on a promise that never settles keeps
+    /// its state and both callbacks forever (js-sys frees them in the callback), which leaked
+    /// ~0.9 KB per network call. Once settled, this is a no-op.
+    fn drop(&mut self) {
+        if let Some(resolve) = self.settle.take() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
     }
 }
 
