@@ -1,6 +1,6 @@
 // make bench, part 4: the wasm memory stays flat. 10⁶ decodes, 10⁵ NadeoClients created and
 // freed, 10⁴ more created and dropped (the garbage collector frees them through wasm-bindgen's
-// finalizers), twice: the second round must not grow the memory past the first's. Run with
+// finalizers), 10⁴ network calls (a login answered 500, a lookup answered 200), twice: the second round must not grow the memory past the first's. Run with
 // --expose-gc. (10⁵ clients left to the GC at once also end flat, but their finalization
 // takes minutes: see the README.)
 import { pathToFileURL } from "node:url";
@@ -40,11 +40,17 @@ for (const round of [1, 2]) {
   for (let i = 0; i < 10_000; i++) new lib.NadeoClient(options);
   await settle();
   rows.push([`round ${round}: after 10⁴ clients created and dropped to the GC`, kib()]);
+  for (let i = 0; i < 5_000; i++) {
+    await lib.loginBasic({ ...options, fetch: async () => new Response("{}", { status: 500 }) }).catch(() => {});
+    await lib.displayNames(["a"], { accessToken: "t", userAgent: options.userAgent, fetch: async () => new Response('{"a":"b"}') });
+  }
+  await settle();
+  rows.push([`round ${round}: after 10⁴ network calls`, kib()]);
 }
 console.log(`\nwasm memory (Node ${process.version}${globalThis.gc ? "" : ", no --expose-gc: clients are freed when the GC runs"})`);
 console.log("| after | wasm memory KiB |");
 console.log("| --- | ---: |");
 for (const [what, size] of rows) console.log(`| ${what} | ${size.toFixed(0)} |`);
-const [, first] = rows[3];
+const [, first] = rows[4];
 const [, last] = rows[rows.length - 1];
 console.log(last <= first ? "flat: the second round did not grow the memory" : `GREW by ${(last - first).toFixed(0)} KiB in the second round`);
