@@ -52,7 +52,7 @@ size:
 	node scripts/size.mjs --check
 
 # Counted fuzzing of the parsers, natively and through the wasm package in Node: 10^4 inputs
-# each in make test, 10^6 each in make fuzz (about 2 minutes).
+# each in make test, 10^6 each in make fuzz (about 12 minutes: the network rows are async).
 FUZZ_INPUTS ?= 10000
 test-fuzz:
 	cargo run --release -q -p nadeo-auth-core --features json --example fuzz -- $(FUZZ_INPUTS)
