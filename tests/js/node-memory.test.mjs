@@ -34,5 +34,6 @@ test("node: network calls leave nothing behind in the wasm memory", async () => 
   const before = memory.buffer.byteLength;
   await run(4000);
   const grown = memory.buffer.byteLength - before;
-  ok(grown <= 64 * 1024, `the wasm memory grew by ${grown} bytes over 16,000 calls`);
+  // A few pages of slack for the allocator; the leak this holds off grew it by 1.7 MB.
+  ok(grown <= 256 * 1024, `the wasm memory grew by ${grown} bytes over 16,000 calls`);
 });
