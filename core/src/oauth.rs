@@ -487,7 +487,7 @@ impl<'de> Deserialize<'de> for NameMap {
     }
 }
 
-/// The refusal of a lookup answer that is not a [`NameMap`] or a [`UserAnswer`].
+/// The refusal of a lookup answer that is not a [`NameMap`].
 pub const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
 
 /// `GET /api/user`'s answer: `{ accountId, displayName }`, both strings.

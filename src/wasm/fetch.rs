@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response, TextDecodeOptions, TextDecoder};
 
 use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
-use super::timers::{OnTime, Wait};
+use super::timers::{signal_option, OnTime, Wait};
 use crate::core::Code;
 
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -42,11 +42,7 @@ impl Transport {
         let fetch = fetch_of(&custom)
             .dyn_into::<Function>()
             .map_err(|_| invalid("options.fetch must be a function (and there is no global fetch)"))?;
-        let signal = match option(options, "signal")? {
-            None => None,
-            Some(s) if s.is_object() => Some(s.unchecked_into::<AbortSignal>()),
-            Some(_) => return Err(invalid("options.signal must be an AbortSignal")),
-        };
+        let signal = signal_option(options)?;
         let timeout_ms = number_option(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
         if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
             return Err(invalid("options.timeoutMs must be a positive number of milliseconds"));

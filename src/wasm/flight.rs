@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use super::tasks::spawn;
 
 use super::glue::{aborted_error, to_js};
-use super::timers::is_aborted;
+use super::timers::{is_aborted, sleep};
 use crate::core::{Code, Error};
 
 /// How often a waiter looks at the gate (ms).
@@ -41,8 +41,6 @@ pub(crate) struct Gate {
     failed: RefCell<Option<(u32, JsValue)>>,
     next: Cell<u32>,
 }
-
-use super::timers::sleep;
 
 fn wall_ms() -> f64 {
     js_sys::Date::now()

@@ -34,7 +34,6 @@ extern "C" {
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
 
-
     #[wasm_bindgen(js_name = abortedError)]
     pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
 
@@ -79,8 +78,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = makeRoute)]
     pub(crate) fn make_route(audience: &str, fetch: &JsValue, user_agent: &str) -> JsValue;
-
-
 
     #[wasm_bindgen(js_name = fetchOf)]
     pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
@@ -167,6 +164,12 @@ pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<Strin
 /// A required, non-empty string option.
 pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, JsValue> {
     string_option(options, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad_option(key, "a non-empty string"))
+}
+
+/// Whether `v` is a plain JSON-style object: an object, not an array (what `JSON.parse` must
+/// give for a token's header and payload, an answer, or a stored value).
+pub(crate) fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !js_sys::Array::is_array(v)
 }
 
 /// An array of strings from JS: `None` unless `v` is an array whose every item is a string.

@@ -12,14 +12,18 @@
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::glue::is_plain_object;
 use crate::core::nadeo;
 use crate::core::oauth::{self, NameMap, Seconds, UserAnswer};
 use crate::core::store::{BackoffRecord, Record};
 
 /// `JSON.parse(text)` when it is an object (not an array).
 fn parse_object(text: &str) -> Option<Object> {
-    let v = JSON::parse(text).ok()?;
-    (v.is_object() && !Array::is_array(&v)).then(|| v.unchecked_into())
+    plain_object(JSON::parse(text).ok()?)
+}
+
+fn plain_object(v: JsValue) -> Option<Object> {
+    is_plain_object(&v).then(|| v.unchecked_into())
 }
 
 fn field(o: &Object, key: &str) -> JsValue {
@@ -86,8 +90,7 @@ pub fn user_answer(text: &str) -> Option<UserAnswer> {
 /// A stored value; `None` when it is not a JSON object.
 pub fn record(text: &str) -> Option<Record> {
     let o = parse_object(text)?;
-    let b = field(&o, "backoff");
-    let backoff = (b.is_object() && !Array::is_array(&b)).then(|| backoff_record(b.unchecked_ref()));
+    let backoff = plain_object(field(&o, "backoff")).map(|b| backoff_record(&b));
     Some(Record {
         access_token: string(&o, "accessToken"),
         refresh_token: string(&o, "refreshToken"),

@@ -8,31 +8,20 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
 
-use super::glue::{aborted_error, invalid, number_option, option, to_js};
-use super::timers::{signal_of, AbortListener};
+use super::glue::{aborted_error, invalid, number_option, to_js};
+use super::timers::{signal_option, AbortListener};
+use super::token::times_of_token;
 use crate::core::nadeo;
-use crate::core::token::Times;
 use crate::core::{Code, Error};
 
 /// The longest single timer: 2^30 ms (about 12 days), well inside setTimeout's 2^31 - 1.
 pub(crate) const MAX_TIMER_MS: f64 = 1_073_741_824.0;
 const E_NO_EXP: Error = Error::new(Code::TokenClaims, "the token has no exp claim");
 
-fn times_of(token: &JsValue) -> Result<Times, JsValue> {
-    super::token::times_of_token(token)
-}
-
 fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
     Ok(number_option(options, key)?.unwrap_or(0.0))
-}
-
-fn signal_option(options: &JsValue) -> Result<JsValue, JsValue> {
-    let s = option(options, "signal")?.unwrap_or(JsValue::UNDEFINED);
-    if !s.is_undefined() && !s.is_object() {
-        return Err(invalid("options.signal must be an AbortSignal"));
-    }
-    Ok(s)
 }
 
 /// `whenRefreshable(token, { leadSeconds?, signal? })`: resolves at rat - lead (at once when
@@ -43,8 +32,8 @@ pub fn when_refreshable(token: JsValue, options: JsValue) -> js_sys::Promise {
 }
 
 fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
-    let start = || -> Result<(f64, JsValue), JsValue> {
-        let times = times_of(&token)?;
+    let start = || -> Result<(f64, Option<AbortSignal>), JsValue> {
+        let times = times_of_token(&token)?;
         let lead = lead(&options, "leadSeconds")?;
         let signal = signal_option(&options)?;
         let at = if expiry {
@@ -56,7 +45,7 @@ fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
     };
     match start() {
         Err(e) => js_sys::Promise::reject(&e),
-        Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| wait_until(at, &signal, resolve, reject)),
+        Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| wait_until(at, signal.clone(), resolve, reject)),
     }
 }
 
@@ -67,8 +56,7 @@ type Pending = (Alarm, Option<AbortListener>);
 /// waits, the clock read again after each), or rejects it with ABORTED as soon as `signal`
 /// fires (at once if it has). Callbacks rather than an async fn: the token entry then carries
 /// no futures runtime.
-fn wait_until(at_ms: f64, signal: &JsValue, resolve: js_sys::Function, reject: js_sys::Function) {
-    let signal = signal_of(signal).cloned();
+fn wait_until(at_ms: f64, signal: Option<AbortSignal>, resolve: js_sys::Function, reject: js_sys::Function) {
     if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
         let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(s));
         return;
@@ -161,7 +149,7 @@ fn arm(at_ms: f64, fire: Rc<dyn Fn()>, cancelled: Rc<Cell<bool>>, slot: Rc<Cell<
 /// [0, jitterSeconds], never before rat; at once if that has passed). Returns a cancel function.
 #[wasm_bindgen(js_name = scheduleRefresh, skip_typescript)]
 pub fn schedule_refresh(token: JsValue, fire: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let times = times_of(&token)?;
+    let times = times_of_token(&token)?;
     let fire: js_sys::Function = fire.dyn_into().map_err(|_| invalid("scheduleRefresh needs a function to call"))?;
     let margin = number_option(&options, "marginSeconds")?.unwrap_or(300.0);
     let jitter = number_option(&options, "jitterSeconds")?.unwrap_or(60.0);

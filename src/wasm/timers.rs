@@ -15,6 +15,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use super::glue::{invalid, option};
+
 /// An `abort` listener on the caller's signal, removed when dropped: a wait that ends on time
 /// leaves nothing on a signal that may live much longer than it.
 pub(crate) struct AbortListener {
@@ -87,16 +89,21 @@ impl Drop for Wait {
     }
 }
 
-/// The caller's `signal` option as an AbortSignal (any object: a signal of another realm
-/// works as well), or `None`.
-pub(crate) fn signal_of(value: &JsValue) -> Option<&AbortSignal> {
-    value.is_object().then(|| value.unchecked_ref::<AbortSignal>())
+/// `options.signal`: an AbortSignal (any object: a signal of another realm works as well),
+/// `None` when absent, INVALID_ARGUMENT when it is anything else.
+pub(crate) fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+    match option(options, "signal")? {
+        None => Ok(None),
+        Some(s) if s.is_object() => Ok(Some(s.unchecked_into())),
+        Some(_) => Err(invalid("options.signal must be an AbortSignal")),
+    }
 }
 
-/// Whether the caller's `signal` option has fired.
+/// Whether the caller's `signal` option has fired (any object is read as an AbortSignal: a
+/// signal of another realm works as well).
 #[cfg(feature = "server")]
 pub(crate) fn is_aborted(signal: &JsValue) -> bool {
-    signal_of(signal).is_some_and(|s| s.aborted())
+    signal.is_object() && signal.unchecked_ref::<AbortSignal>().aborted()
 }
 
 /// Resolves after `ms`.

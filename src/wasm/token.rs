@@ -2,14 +2,14 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{href_of, invalid, make_decoded, make_times, number_option, string_arg, to_js};
+use super::glue::{href_of, invalid, is_plain_object, make_decoded, make_times, number_option, string_arg, to_js};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
 
-/// A token's header and payload as `JSON.parse` gives them, checked as strictly as the core's
-/// decoder checks the text: both objects (not arrays or scalars), `iat`/`rat`/`exp` finite
-/// numbers where present, every other claim kept as it came.
+/// A token's header and payload as `JSON.parse` gives them, checked by the core's rules: both
+/// objects (not arrays or scalars), `iat`/`rat`/`exp` finite numbers where present
+/// ([`TimeClaims`]), every other claim kept as it came.
 pub(crate) struct Parsed {
     pub header: JsValue,
     pub payload: JsValue,
@@ -28,7 +28,7 @@ pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
 /// when it is another value.
 fn json_object(text: &str, not_object: Error) -> Result<JsValue, Error> {
     let v = js_sys::JSON::parse(text).map_err(|_| token::E_JSON)?;
-    if v.is_object() && !js_sys::Array::is_array(&v) {
+    if is_plain_object(&v) {
         Ok(v)
     } else {
         Err(not_object)
@@ -46,7 +46,6 @@ pub(crate) fn times_of_text(token: &str) -> Result<Times, Error> {
 }
 
 const E_TOKEN_TYPE: &str = "the token must be a string";
-const E_CLAIM: Error = token::E_TIME_CLAIM;
 
 /// `decodeToken(token)`: `{ header, payload }`, strictly decoded.
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]
@@ -70,11 +69,11 @@ fn times_of_object(value: &JsValue) -> Result<Times, Error> {
 
 fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue) -> Result<Times, Error> {
     let get = |key: &JsValue| -> Result<Option<f64>, Error> {
-        let v = js_sys::Reflect::get(value, key).map_err(|_| E_CLAIM)?;
+        let v = js_sys::Reflect::get(value, key).map_err(|_| token::E_TIME_CLAIM)?;
         if v.is_undefined() {
             return Ok(None);
         }
-        v.as_f64().map(Some).ok_or(E_CLAIM)
+        v.as_f64().map(Some).ok_or(token::E_TIME_CLAIM)
     };
     TimeClaims { iat: get(iat)?, rat: get(rat)?, exp: get(exp)? }.times()
 }
