@@ -81,14 +81,15 @@ export class NadeoClient extends ManagedTokens {
 
   /** The held token while the wasm would serve it unchanged; else undefined. */
   #cached(audience) {
-    const held = this.#fresh.get(canonical(audience));
+    const key = canonical(audience);
+    const held = this.#fresh.get(key);
     if (held === undefined) return undefined;
     let now;
     try {
       now = this.#now();
     } catch {}
     if (now < held.until) return held;
-    this.#fresh.delete(canonical(audience));
+    this.#fresh.delete(key);
     return undefined;
   }
 
@@ -97,7 +98,8 @@ export class NadeoClient extends ManagedTokens {
     if (held !== undefined) return Promise.resolve(held.token);
     return super.accessToken(audience, options).then((token) => {
       const until = this.__freshUntil(audience, token);
-      if (until > 0) this.#fresh.set(canonical(audience), { token, until, authorization: `nadeo_v1 t=${token}` });
+      // The header value is made once per token, by the same function as every other.
+      if (until > 0) this.#fresh.set(canonical(audience), { token, until, authorization: nadeoAuthorization(token) });
       return token;
     });
   }
