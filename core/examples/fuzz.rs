@@ -140,16 +140,6 @@ fn run(name: &'static str, n: u64, rng: &mut Rng, mut one: impl FnMut(&mut Rng) 
     t
 }
 
-/// Answers and stored values as a native caller reads them: serde_json, then the core's checks.
-fn nadeo_answer(body: &str, previous_refresh: Option<&str>) -> Result<nadeo::Tokens, nadeo_auth_core::Error> {
-    nadeo::tokens_from_answer(native_json::object(body, nadeo::E_BAD_TOKENS)?, previous_refresh, &token::times_of_token)
-}
-
-fn stored(text: &str) -> Option<store::Stored> {
-    let record = native_json::object::<store::Record>(text, nadeo::E_BAD_TOKENS).ok()?;
-    Some(store::read(record, &token::times_of_token))
-}
-
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
@@ -208,14 +198,14 @@ fn main() -> ExitCode {
         }),
         run("Nadeo auth answers", n, &mut rng, |rng| {
             let prev = if rng.below(2) == 0 { Some(refresh.as_str()) } else { None };
-            nadeo_answer(&input(&nadeo_answers, rng), prev).map(|_| ()).map_err(|e| e.code)
+            native_json::nadeo_tokens(&input(&nadeo_answers, rng), prev).map(|_| ()).map_err(|e| e.code)
         }),
         run("OAuth answers (grants, names, user)", n, &mut rng, |rng| {
             let body = input(&oauth_answers, rng);
             match rng.below(3) {
-                0 => native_json::object(&body, oauth::E_ANSWER).and_then(|a| oauth::tokens_from_answer(a, Some("kept"))).map(|_| ()),
-                1 => native_json::value::<oauth::NameMap>(&body, oauth::E_NAMES).map(|_| ()),
-                _ => native_json::object::<oauth::UserAnswer>(&body, oauth::E_USER).map(|_| ()),
+                0 => native_json::oauth_tokens(&body, Some("kept")).map(|_| ()),
+                1 => native_json::name_map(&body).map(|_| ()),
+                _ => native_json::user(&body).map(|_| ()),
             }
             .map_err(|e| e.code)
         }),
@@ -224,7 +214,7 @@ fn main() -> ExitCode {
             Ok(())
         }),
         run("store values", n, &mut rng, |rng| {
-            let _ = stored(&mutate(&stored_text, rng));
+            let _ = native_json::stored(&mutate(&stored_text, rng));
             Ok(())
         }),
     ];

@@ -22,10 +22,7 @@ fn refresh_jwt(iat: i64) -> String {
 }
 
 /// A 2xx body as a native caller reads it: serde_json, then the core's checks.
-fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<Tokens, Error> {
-    let answer = crate::native_json::object(body, E_BAD_TOKENS)?;
-    tokens_from_answer(answer, previous_refresh, &times_of_token)
-}
+use crate::native_json::nadeo_tokens as tokens_from_body;
 
 #[test]
 fn login_basic_request() {

@@ -1,17 +1,15 @@
 use super::*;
 use crate::native_json;
 
-/// The answers as a native caller reads them: serde_json, then the core's checks.
-fn tokens_from_body(body: &str, previous_refresh: Option<&str>) -> Result<OAuthTokens, Error> {
-    tokens_from_answer(native_json::object(body, E_ANSWER)?, previous_refresh)
-}
+// The answers as a native caller reads them: serde_json, then the core's checks.
+use crate::native_json::oauth_tokens as tokens_from_body;
 
 fn string_map(body: &str) -> Result<Vec<(String, String)>, Error> {
-    native_json::value::<NameMap>(body, E_NAMES).map(|m| m.0)
+    native_json::name_map(body).map(|m| m.0)
 }
 
 fn user_from_body(body: &str) -> Result<(String, String), Error> {
-    native_json::object::<UserAnswer>(body, E_USER).map(|u| (u.account_id, u.display_name))
+    native_json::user(body).map(|u| (u.account_id, u.display_name))
 }
 use alloc::string::ToString;
 use alloc::vec;
