@@ -67,7 +67,7 @@ test-js:
 
 # The packed package in fresh projects of every bundler and runtime it claims (tests/consumers/).
 test-consumers:
-	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 600 node --test --test-concurrency=1 --test-timeout=180000 tests/consumers/consumers.test.mjs
+	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 600 node --test --test-concurrency=1 --test-timeout=180000 tests/consumers/consumers.test.mjs tests/consumers/cli.test.mjs
 
 # The playground as a person uses it: make demo started for real, driven by Playwright.
 test-demo:

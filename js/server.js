@@ -4,6 +4,23 @@
 // from glue.js, shared with the token entry.
 import { NadeoAuthError, abortedError } from "./glue.js";
 
+/** Known server words and what usually fixes them. */
+const FIXES = { "Username could not be found.": "use the account's login, not its account ID" };
+
+/** What a message says of an answer besides its code: the status, the server's own words (the
+ *  fields of a JSON error body that carry them, cut short; never a text body, which may be a
+ *  proxy's page echoing the request), the usual fix, the seconds to wait. */
+function facts(message, status, body, retryAfter) {
+  const said = Array.isArray(body)
+    ? body.filter((s) => typeof s === "string").join(", ")
+    : [body?.message, body?.error_description, body?.error].find((s) => typeof s === "string" && s !== "");
+  const parts = [];
+  if (status !== undefined) parts.push(said ? `${status} ${String(said).slice(0, 200)}` : `HTTP ${status}`);
+  if (FIXES[said]) parts.push(FIXES[said]);
+  if (retryAfter !== undefined) parts.push(`no new attempt for ${retryAfter} s`);
+  return parts.length ? `${message} (${parts.join("; ")})` : message;
+}
+
 /** A NadeoAuthError for a non-2xx answer: the body parsed where it is JSON (a Core object, a
  *  Live/Meet string array, an OAuth object), else the text. */
 export function httpError(code, message, status, text, retryAfter) {
@@ -15,7 +32,7 @@ export function httpError(code, message, status, text, retryAfter) {
       body = text;
     }
   }
-  return new NadeoAuthError(code, message, { status, body, retryAfter });
+  return new NadeoAuthError(code, facts(message, status, body, retryAfter), { status, body, retryAfter });
 }
 
 /** The error of a call made while auth attempts back off after a failure: the last failure's
@@ -29,7 +46,7 @@ export function backoffError(code, status, bodyText, retryAfter) {
       body = bodyText;
     }
   }
-  return new NadeoAuthError(code, "the last auth attempt failed: backoff, no new attempt for retryAfter seconds", { status, body, retryAfter });
+  return new NadeoAuthError(code, facts("the last auth attempt failed, so auth calls are in backoff", status, body, retryAfter), { status, body, retryAfter });
 }
 
 /** Where NadeoClient.fetch sends a URL: its audience, the fetch to use, the User-Agent. */

@@ -197,7 +197,8 @@ for (const entry of entries) {
   bundled.set(entry, result.outputFiles[0].text);
 }
 // What the bundles took in is no longer shipped.
-const kept = new Set([...entries, "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js"]);
+// The command line (cli.js, cli-cache.js) is shipped as written: it imports ./node.js.
+const kept = new Set([...entries, "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js", "cli.js", "cli-cache.js"]);
 for (const f of readdirSync(out)) {
   if (f.endsWith(".js") && !kept.has(f)) rmSync(join(out, f));
 }

@@ -12,6 +12,7 @@ mkdir -p "$e2e"
 cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts "$e2e/"
 cp -r tests/js/signin "$e2e/signin"
 cp -r tests/mock "$e2e/mock"
+cp examples/cron-worker/src/index.js "$e2e/cron-example.mjs"
 printf '{ "name": "nadeo-auth-e2e", "private": true, "type": "module" }\n' > "$e2e/package.json"
 (cd "$e2e" && npm install --offline --no-audit --no-fund --ignore-scripts --loglevel=error "../$tarball" >/dev/null)
 echo "installed $tarball into $e2e"

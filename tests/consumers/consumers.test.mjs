@@ -9,18 +9,15 @@
 // Run by `make test-consumers` (after `make pkg`): node --test tests/consumers/consumers.test.mjs
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { launchChromium } from "../js/browser.mjs";
 import { serveStatic } from "../js/static-server.mjs";
 import { tool, toolBin } from "../js/tools.mjs";
-
-const here = new URL(".", import.meta.url).pathname;
-const root = join(here, "../..");
-const bin = (path) => join(here, "node_modules", path);
-const projects = join(here, ".projects");
+import { startNadeoMock } from "../mock/nadeo.mjs";
+import { bin, here, lastJson, NODES, packTarball, project as installIn, projects, root, run, runAsync } from "./harness.mjs";
 
 /** What every consumer must see (app/check.js). */
 const EXPECTED = {
@@ -34,42 +31,26 @@ const EXPECTED = {
 
 let tarball;
 let browser;
+let mock;
 const servers = [];
 
 before(async () => {
-  mkdirSync(join(root, "build"), { recursive: true });
-  const name = execFileSync("npm", ["pack", join(root, "pkg"), "--silent"], { cwd: join(root, "build"), encoding: "utf8" }).trim();
-  tarball = join(root, "build", name);
+  tarball = packTarball();
   rmSync(projects, { recursive: true, force: true });
   browser = await launchChromium();
+  mock = await startNadeoMock();
 });
 
 after(async () => {
   await browser?.close();
+  await mock?.close();
   for (const s of servers) s.close?.();
 });
 
-/** A fresh project: app/ copied, package.json, the tarball installed by name (offline). */
-function project(name, extra = {}) {
-  const dir = join(projects, name);
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(here, "app"), dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, type: "module", ...extra }, null, 2));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-  return dir;
-}
+const project = (name, extra) => installIn(name, tarball, extra);
 
-/** Runs a command; throws with its output when it fails. Returns stdout and stderr together. */
-function run(cmd, args, cwd, env = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  return `${r.stdout}${r.stderr}`;
-}
 /** A build's output must carry no warning about the package. */
 const noWarning = (out) => assert.doesNotMatch(out, /warn/i, out);
-
-/** The last line a program printed, as JSON. */
-const lastJson = (out) => JSON.parse(out.trim().split("\n").at(-1));
 
 /** Opens a page and waits for the consumer's verdict (data-result) or the load error (data-error). */
 async function pageVerdict(url) {
@@ -141,6 +122,32 @@ test("Node 18: a NadeoAuthError that says which Node is needed, on import and on
     assert.match(got.message, /Node 20 or later.*18\.9\.1/, file);
   }
 });
+
+// The Node versions users run (22, 24 the LTS, 26), as the machine's Node 20 above: both
+// entries imported and require()d, a NadeoClient login and API call against the Nadeo mock,
+// and the command line.
+for (const [major, node] of Object.entries(NODES)) {
+  test(`Node ${major}: import and require() of both entries, a NadeoClient call against the mock, the CLI`, async () => {
+    const dir = project(`node-${major}`);
+    assert.match(run(node, ["--version"], dir), new RegExp(`^v${major}\\.`));
+    assert.deepEqual(lastJson(run(node, ["main.js"], dir)), EXPECTED);
+    assert.deepEqual(lastJson(run(node, ["main.cjs"], dir)), { full: "consumer-test", code: "TOKEN_MALFORMED" });
+    const [login, { password }] = Object.entries(mock.accounts)[0];
+    const env = { NADEO_LOGIN: login, NADEO_PASSWORD: password, NADEO_CORE_URL: mock.coreUrl, NADEO_LIVE_URL: mock.liveUrl };
+    const call = await runAsync(node, ["nadeo-call.js"], { cwd: dir, env });
+    assert.equal(call.status, 0, call.stderr);
+    assert.deepEqual(lastJson(call.stdout), { status: 200, aud: "NadeoLiveServices", logins: 1 });
+    const cli = join(dir, "node_modules/nadeo-auth/cli.js");
+    const token = mock.issue("5b4d42f4-c2de-407d-b367-cbff3fe817bc", "svc_login", "NadeoServices").accessToken;
+    const decoded = await runAsync(node, [cli, "decode", "--json", token], { cwd: dir });
+    assert.equal(decoded.status, 0, decoded.stderr);
+    assert.equal(JSON.parse(decoded.stdout).payload.aud, "NadeoServices");
+    const cache = join(dir, "cache");
+    const header = await runAsync(node, [cli, "header", "core"], { cwd: dir, env: { ...env, NADEO_USER_AGENT: "nadeo-auth consumers / tests@example.invalid", NADEO_AUTH_CACHE: cache } });
+    assert.equal(header.status, 0, header.stderr);
+    assert.match(header.stdout, /^nadeo_v1 t=[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+}
 
 test("Bun: both entries from node_modules", () => {
   const dir = project("bun");
