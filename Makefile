@@ -35,6 +35,7 @@ test: setup test-rust pkg test-wasm size test-fuzz test-js test-consumers test-e
 
 # The pure core, natively: unit and property tests, no_std build, lints.
 test-rust:
+	cargo fmt --all --check
 	cargo test --no-default-features
 	cargo build --no-default-features
 	cargo clippy --no-default-features --all-targets -- -D warnings

@@ -10,7 +10,10 @@
 //! `cargo build --no-default-features` builds the core alone as `no_std`.
 #![cfg_attr(not(any(feature = "wasm", test)), no_std)]
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 extern crate alloc;
 

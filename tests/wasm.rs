@@ -5,16 +5,21 @@
 
 use js_sys::{Array, JsString, Object, Reflect, JSON};
 use nadeo_auth::wasm::glue::is_nadeo_auth_error;
-use nadeo_auth::wasm::token::{audience_for_url, bearer_authorization, decode_token, nadeo_authorization, token_times};
+use nadeo_auth::wasm::token::{
+    audience_for_url, bearer_authorization, decode_token, nadeo_authorization, token_times,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 fn b64(text: &str) -> String {
     // base64url without padding, from JS (btoa) to keep the test independent of the crate.
-    let b = js_sys::eval(&format!("btoa(unescape(encodeURIComponent({})))", JSON::stringify(&text.into()).unwrap()))
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let b = js_sys::eval(&format!(
+        "btoa(unescape(encodeURIComponent({})))",
+        JSON::stringify(&text.into()).unwrap()
+    ))
+    .unwrap()
+    .as_string()
+    .unwrap();
     b.trim_end_matches('=').replace('+', "-").replace('/', "_")
 }
 
@@ -38,7 +43,10 @@ fn code_of(r: Result<impl Into<JsValue>, JsValue>) -> String {
 
 fn still_works() {
     let d = decode_token(tok(HEADER, PAYLOAD).into()).unwrap();
-    assert_eq!(get(&get(&d, "payload"), "aun").as_string().unwrap(), "tooInfinite");
+    assert_eq!(
+        get(&get(&d, "payload"), "aun").as_string().unwrap(),
+        "tooInfinite"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -61,8 +69,14 @@ fn bad_tokens_get_their_codes() {
         ("a.b".to_string(), "TOKEN_MALFORMED"),
         ("a.b.c.d.e".to_string(), "TOKEN_MALFORMED"),
         (format!("{}..x", b64(HEADER)), "TOKEN_MALFORMED"),
-        (format!("{}.{}+.x", b64(HEADER), b64(PAYLOAD)), "TOKEN_BASE64"),
-        (format!("{}.{}/.x", b64(HEADER), b64(PAYLOAD)), "TOKEN_BASE64"),
+        (
+            format!("{}.{}+.x", b64(HEADER), b64(PAYLOAD)),
+            "TOKEN_BASE64",
+        ),
+        (
+            format!("{}.{}/.x", b64(HEADER), b64(PAYLOAD)),
+            "TOKEN_BASE64",
+        ),
         (tok(HEADER, "{oops"), "TOKEN_JSON"),
         (tok(HEADER, "null"), "TOKEN_CLAIMS"),
         (tok(HEADER, "[]"), "TOKEN_CLAIMS"),
@@ -104,20 +118,33 @@ fn non_strings_are_invalid_arguments() {
         assert_eq!(code_of(audience_for_url(v.clone())), "INVALID_ARGUMENT");
         still_works();
     }
-    assert_eq!(code_of(token_times(42.into(), JsValue::UNDEFINED)), "INVALID_ARGUMENT");
+    assert_eq!(
+        code_of(token_times(42.into(), JsValue::UNDEFINED)),
+        "INVALID_ARGUMENT"
+    );
 }
 
 #[wasm_bindgen_test]
 fn lone_surrogates_binary_and_huge_inputs() {
-    let lone: JsValue = JsString::from_char_code1(0xd800).concat(&".e30.x".into()).into();
+    let lone: JsValue = JsString::from_char_code1(0xd800)
+        .concat(&".e30.x".into())
+        .into();
     assert_eq!(code_of(decode_token(lone)), "TOKEN_BASE64");
     let lone_only: JsValue = JsString::from_char_code1(0xdc00).into();
     assert_eq!(code_of(decode_token(lone_only)), "TOKEN_MALFORMED");
     let binary: String = (0u8..=255).map(char::from).collect();
     assert_eq!(code_of(decode_token(binary.into())), "TOKEN_MALFORMED");
     let megabyte = "A".repeat(1 << 20);
-    assert_eq!(code_of(decode_token(megabyte.clone().into())), "TOKEN_MALFORMED");
-    assert_eq!(code_of(decode_token(format!("{megabyte}.{megabyte}.{megabyte}").into())), "TOKEN_JSON");
+    assert_eq!(
+        code_of(decode_token(megabyte.clone().into())),
+        "TOKEN_MALFORMED"
+    );
+    assert_eq!(
+        code_of(decode_token(
+            format!("{megabyte}.{megabyte}.{megabyte}").into()
+        )),
+        "TOKEN_JSON"
+    );
     let big_payload = format!(r#"{{"blob":"{}","exp":9}}"#, "x".repeat(1 << 20));
     let d = decode_token(tok(HEADER, &big_payload).into()).unwrap();
     assert_eq!(get(&get(&d, "payload"), "exp").as_f64().unwrap(), 9.0);
@@ -154,21 +181,57 @@ fn token_times_from_tokens_and_objects() {
     assert_eq!(get(&v, "expired").as_bool(), Some(true));
     assert_eq!(get(&v, "expiresIn").as_f64().unwrap(), 0.0);
 
-    assert_eq!(code_of(token_times(JSON::parse(r#"{"exp":"x"}"#).unwrap(), JsValue::UNDEFINED)), "TOKEN_CLAIMS");
-    assert_eq!(code_of(token_times(JSON::parse(r#"{"iat":null}"#).unwrap(), JsValue::UNDEFINED)), "TOKEN_CLAIMS");
-    assert_eq!(code_of(token_times("x.y".into(), JsValue::UNDEFINED)), "TOKEN_MALFORMED");
-    assert_eq!(code_of(token_times(Object::new().into(), JSON::parse(r#"{"now":"x"}"#).unwrap())), "INVALID_ARGUMENT");
-    assert_eq!(code_of(token_times(Object::new().into(), 5.into())), "INVALID_ARGUMENT");
+    assert_eq!(
+        code_of(token_times(
+            JSON::parse(r#"{"exp":"x"}"#).unwrap(),
+            JsValue::UNDEFINED
+        )),
+        "TOKEN_CLAIMS"
+    );
+    assert_eq!(
+        code_of(token_times(
+            JSON::parse(r#"{"iat":null}"#).unwrap(),
+            JsValue::UNDEFINED
+        )),
+        "TOKEN_CLAIMS"
+    );
+    assert_eq!(
+        code_of(token_times("x.y".into(), JsValue::UNDEFINED)),
+        "TOKEN_MALFORMED"
+    );
+    assert_eq!(
+        code_of(token_times(
+            Object::new().into(),
+            JSON::parse(r#"{"now":"x"}"#).unwrap()
+        )),
+        "INVALID_ARGUMENT"
+    );
+    assert_eq!(
+        code_of(token_times(Object::new().into(), 5.into())),
+        "INVALID_ARGUMENT"
+    );
     still_works();
 }
 
 #[wasm_bindgen_test]
 fn audiences_match_hosts_exactly() {
     let aud = |u: &str| audience_for_url(u.into()).unwrap().as_string();
-    assert_eq!(aud("https://prod.trackmania.core.nadeo.online/accounts/x").as_deref(), Some("NadeoServices"));
-    assert_eq!(aud("https://live-services.trackmania.nadeo.live/api/token/leaderboard").as_deref(), Some("NadeoLiveServices"));
-    assert_eq!(aud("https://meet.trackmania.nadeo.club/api/matches").as_deref(), Some("NadeoLiveServices"));
-    assert_eq!(aud("HTTPS://PROD.TRACKMANIA.CORE.NADEO.ONLINE/"), Some("NadeoServices".into()));
+    assert_eq!(
+        aud("https://prod.trackmania.core.nadeo.online/accounts/x").as_deref(),
+        Some("NadeoServices")
+    );
+    assert_eq!(
+        aud("https://live-services.trackmania.nadeo.live/api/token/leaderboard").as_deref(),
+        Some("NadeoLiveServices")
+    );
+    assert_eq!(
+        aud("https://meet.trackmania.nadeo.club/api/matches").as_deref(),
+        Some("NadeoLiveServices")
+    );
+    assert_eq!(
+        aud("HTTPS://PROD.TRACKMANIA.CORE.NADEO.ONLINE/"),
+        Some("NadeoServices".into())
+    );
     for u in [
         "https://prod.trackmania.core.nadeo.online.evil.example/",
         "https://prod.trackmania.core.nadeo.online@evil.example/",
@@ -181,15 +244,24 @@ fn audiences_match_hosts_exactly() {
         assert!(audience_for_url(u.into()).unwrap().is_null(), "{u}");
     }
     let url = js_sys::eval("new URL('https://meet.trackmania.nadeo.club/x')").unwrap();
-    assert_eq!(audience_for_url(url).unwrap().as_string().as_deref(), Some("NadeoLiveServices"));
+    assert_eq!(
+        audience_for_url(url).unwrap().as_string().as_deref(),
+        Some("NadeoLiveServices")
+    );
 }
 
 #[wasm_bindgen_test]
 fn authorization_values() {
-    assert_eq!(nadeo_authorization("a.b.c".into()).unwrap(), "nadeo_v1 t=a.b.c");
+    assert_eq!(
+        nadeo_authorization("a.b.c".into()).unwrap(),
+        "nadeo_v1 t=a.b.c"
+    );
     assert_eq!(bearer_authorization("tok".into()).unwrap(), "Bearer tok");
     assert_eq!(code_of(nadeo_authorization("".into())), "INVALID_ARGUMENT");
-    assert_eq!(code_of(bearer_authorization("a\r\nb".into())), "INVALID_ARGUMENT");
+    assert_eq!(
+        code_of(bearer_authorization("a\r\nb".into())),
+        "INVALID_ARGUMENT"
+    );
 }
 
 /// The wasm build reads JSON with `JSON.parse` and named fields (src/wasm/json.rs); native
@@ -204,7 +276,17 @@ fn json_readers_agree_with_serde_json() {
     use nadeo_auth::wasm::json;
     let refused = nadeo::E_BAD_TOKENS;
     let common = [
-        "", "not json", "[]", "[1]", "{}", "null", "true", "3", r#""text""#, "{\"a\":", r#"{"a":1}"#,
+        "",
+        "not json",
+        "[]",
+        "[1]",
+        "{}",
+        "null",
+        "true",
+        "3",
+        r#""text""#,
+        "{\"a\":",
+        r#"{"a":1}"#,
         r#"{"accessToken":"A","refreshToken":"R"}"#,
         r#"{"accessToken":"A","refreshToken":5,"x":[{"y":null}]}"#,
         r#"{"accessToken":null,"refreshToken":["R"]}"#,
@@ -226,16 +308,38 @@ fn json_readers_agree_with_serde_json() {
         r#"{"backoff":{"failures":3,"notBeforeMs":9007199254740991,"code":"NOPE","status":429}}"#,
     ];
     for text in common {
-        assert_eq!(json::nadeo_answer(text), object::<nadeo::TokenAnswer>(text, refused).ok(), "Nadeo answer {text}");
-        assert_eq!(json::oauth_answer(text), object::<oauth::TokenAnswer>(text, refused).ok(), "OAuth answer {text}");
+        assert_eq!(
+            json::nadeo_answer(text),
+            object::<nadeo::TokenAnswer>(text, refused).ok(),
+            "Nadeo answer {text}"
+        );
+        assert_eq!(
+            json::oauth_answer(text),
+            object::<oauth::TokenAnswer>(text, refused).ok(),
+            "OAuth answer {text}"
+        );
         // Key order is each reader's (JS puts integer-like keys first; serde_json's map sorts).
-        let sorted = |m: Option<oauth::NameMap>| m.map(|mut m| {
-            m.0.sort();
-            m
-        });
-        assert_eq!(sorted(json::name_map(text)), sorted(value::<oauth::NameMap>(text, refused).ok()), "name map {text}");
-        assert_eq!(json::user_answer(text), object::<oauth::UserAnswer>(text, refused).ok(), "user {text}");
-        assert_eq!(json::record(text), object::<store::Record>(text, refused).ok(), "store record {text}");
+        let sorted = |m: Option<oauth::NameMap>| {
+            m.map(|mut m| {
+                m.0.sort();
+                m
+            })
+        };
+        assert_eq!(
+            sorted(json::name_map(text)),
+            sorted(value::<oauth::NameMap>(text, refused).ok()),
+            "name map {text}"
+        );
+        assert_eq!(
+            json::user_answer(text),
+            object::<oauth::UserAnswer>(text, refused).ok(),
+            "user {text}"
+        );
+        assert_eq!(
+            json::record(text),
+            object::<store::Record>(text, refused).ok(),
+            "store record {text}"
+        );
     }
     // What the wasm writes, serde_json reads back as it was.
     let record = store::Record {
@@ -252,6 +356,17 @@ fn json_readers_agree_with_serde_json() {
         }),
     };
     let text = json::to_text(&record).unwrap();
-    assert_eq!(object::<store::Record>(&text, refused).ok(), Some(store::Record { v: 0, ..record.clone() }), "{text}");
-    assert_eq!(json::record(&text), Some(store::Record { v: 0, ..record }), "{text}");
+    assert_eq!(
+        object::<store::Record>(&text, refused).ok(),
+        Some(store::Record {
+            v: 0,
+            ..record.clone()
+        }),
+        "{text}"
+    );
+    assert_eq!(
+        json::record(&text),
+        Some(store::Record { v: 0, ..record }),
+        "{text}"
+    );
 }

@@ -8,4 +8,5 @@ use lol_alloc::{AssumeSingleThreaded, FreeListAllocator};
 // runtime this package runs in (browsers, Node, workerd) calls into one instance from one
 // thread.
 #[global_allocator]
-static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> = unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };
+static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> =
+    unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };

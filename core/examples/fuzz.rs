@@ -57,17 +57,62 @@ const PAYLOADS: &[&str] = &[
 
 /// Fragments spliced into JSON and text: what hostile or broken input looks like.
 const FRAGMENTS: &[&str] = &[
-    "1e400", "-0", "-0.0", "1E+2", "0.1e-999", "\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\\u0000\"", "null", "true", "[]", "{}",
-    ",\"exp\":1,\"exp\":2", ",\"iat\":\"1\"", "\u{feff}", "\u{0}", "\\", "\"", "{", "}", "[", "]", ":", ",", "%", "%zz", "%C3%28",
-    "&", "=", "#", "?", "+", "/", "==", "=", ".", "..", "\u{1F3CE}", "\r\n", " ", "\t",
+    "1e400",
+    "-0",
+    "-0.0",
+    "1E+2",
+    "0.1e-999",
+    "\"\\ud800\"",
+    "\"\\udc00\\ud800\"",
+    "\"\\u0000\"",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    ",\"exp\":1,\"exp\":2",
+    ",\"iat\":\"1\"",
+    "\u{feff}",
+    "\u{0}",
+    "\\",
+    "\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "%",
+    "%zz",
+    "%C3%28",
+    "&",
+    "=",
+    "#",
+    "?",
+    "+",
+    "/",
+    "==",
+    "=",
+    ".",
+    "..",
+    "\u{1F3CE}",
+    "\r\n",
+    " ",
+    "\t",
 ];
 
 /// A JSON document that is hostile by size or depth (rarely: it is slow by design).
 fn monster(rng: &mut Rng) -> String {
     match rng.below(3) {
-        0 => format!("{}1{}", "[".repeat(1 + rng.below(200_000)), "]".repeat(rng.below(200_000))),
+        0 => format!(
+            "{}1{}",
+            "[".repeat(1 + rng.below(200_000)),
+            "]".repeat(rng.below(200_000))
+        ),
         1 => format!(r#"{{"exp":1,"blob":"{}"}}"#, "a".repeat(1 << 20)),
-        _ => format!("{{{}\"exp\":1}}", "\"k\":{\"k\":".repeat(1 + rng.below(50_000))),
+        _ => format!(
+            "{{{}\"exp\":1}}",
+            "\"k\":{\"k\":".repeat(1 + rng.below(50_000))
+        ),
     }
 }
 
@@ -125,8 +170,19 @@ struct Tally {
     panics: u64,
 }
 
-fn run(name: &'static str, n: u64, rng: &mut Rng, mut one: impl FnMut(&mut Rng) -> Result<(), Code>) -> Tally {
-    let mut t = Tally { name, inputs: 0, ok: 0, codes: BTreeSet::new(), panics: 0 };
+fn run(
+    name: &'static str,
+    n: u64,
+    rng: &mut Rng,
+    mut one: impl FnMut(&mut Rng) -> Result<(), Code>,
+) -> Tally {
+    let mut t = Tally {
+        name,
+        inputs: 0,
+        ok: 0,
+        codes: BTreeSet::new(),
+        panics: 0,
+    };
     for _ in 0..n {
         t.inputs += 1;
         match panic::catch_unwind(AssertUnwindSafe(|| one(rng))) {
@@ -142,8 +198,14 @@ fn run(name: &'static str, n: u64, rng: &mut Rng, mut one: impl FnMut(&mut Rng) 
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0x5eed_1234_abcd_ef01);
+    let n: u64 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let seed: u64 = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(0x5eed_1234_abcd_ef01);
     let mut rng = Rng(seed | 1);
     panic::set_hook(Box::new(|_| {})); // panics are counted, not printed
 
@@ -167,38 +229,72 @@ fn main() -> ExitCode {
         r#"["clubMemberRole:error-notMember"]"#.into(),
     ];
     let oauth_answers: Vec<String> = vec![
-        format!(r#"{{"token_type":"bearer","expires_in":3600,"access_token":"{}","refresh_token":"r"}}"#, tokens[2]),
+        format!(
+            r#"{{"token_type":"bearer","expires_in":3600,"access_token":"{}","refresh_token":"r"}}"#,
+            tokens[2]
+        ),
         r#"{"token_type":"Bearer","expires_in":"3600","access_token":"a","scope":"clubs"}"#.into(),
         r#"{"a59df3e8-6bff-48a2-98b6-801abf2a298e":"Hylis","x":"y"}"#.into(),
         r#"{"accountId":"5b4d42f4","displayName":"Hylis"}"#.into(),
     ];
-    let retry_afters: Vec<String> = ["120", "7", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let pair = nadeo::pair(access.clone(), refresh.clone(), &token::times_of_token).unwrap_or_else(|_| unreachable!());
+    let retry_afters: Vec<String> = [
+        "120",
+        "7",
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let pair = nadeo::pair(access.clone(), refresh.clone(), &token::times_of_token)
+        .unwrap_or_else(|_| unreachable!());
     let stored_text = serde_json::to_string(&store::record(Some(&pair), true, &{
         let mut b = backoff::Backoff::default();
-        b.failed(1.9e9, backoff::Failure::new(Code::Http, Some(500), Some("{\"m\":1}")), None, 0.5);
+        b.failed(
+            1.9e9,
+            backoff::Failure::new(Code::Http, Some(500), Some("{\"m\":1}")),
+            None,
+            0.5,
+        );
         b
     }))
     .unwrap_or_else(|_| unreachable!());
 
     let started = Instant::now();
     let tallies = [
-        run("token decoding (mutated tokens)", n / 2, &mut rng, |rng| token::decode(&input(&tokens, rng)).map(|_| ()).map_err(|e| e.code)),
-        run("token decoding (mutated payloads)", n - n / 2, &mut rng, |rng| {
-            token::decode(&jwt(HEADER, &input(&payloads, rng))).map(|_| ()).map_err(|e| e.code)
+        run("token decoding (mutated tokens)", n / 2, &mut rng, |rng| {
+            token::decode(&input(&tokens, rng))
+                .map(|_| ())
+                .map_err(|e| e.code)
         }),
+        run(
+            "token decoding (mutated payloads)",
+            n - n / 2,
+            &mut rng,
+            |rng| {
+                token::decode(&jwt(HEADER, &input(&payloads, rng)))
+                    .map(|_| ())
+                    .map_err(|e| e.code)
+            },
+        ),
         run("redirect parsing", n, &mut rng, |rng| {
-            oauth::parse_redirect(&input(&redirects, rng), "S1", oauth::DEFAULT_API_URL).map(|_| ()).map_err(|e| match e {
-                oauth::RedirectError::Plain(e) => e.code,
-                oauth::RedirectError::Denied(_) => Code::OAuthDenied,
-            })
+            oauth::parse_redirect(&input(&redirects, rng), "S1", oauth::DEFAULT_API_URL)
+                .map(|_| ())
+                .map_err(|e| match e {
+                    oauth::RedirectError::Plain(e) => e.code,
+                    oauth::RedirectError::Denied(_) => Code::OAuthDenied,
+                })
         }),
         run("Nadeo auth answers", n, &mut rng, |rng| {
-            let prev = if rng.below(2) == 0 { Some(refresh.as_str()) } else { None };
-            native_json::nadeo_tokens(&input(&nadeo_answers, rng), prev).map(|_| ()).map_err(|e| e.code)
+            let prev = if rng.below(2) == 0 {
+                Some(refresh.as_str())
+            } else {
+                None
+            };
+            native_json::nadeo_tokens(&input(&nadeo_answers, rng), prev)
+                .map(|_| ())
+                .map_err(|e| e.code)
         }),
         run("OAuth answers (grants, names, user)", n, &mut rng, |rng| {
             let body = input(&oauth_answers, rng);
@@ -224,11 +320,22 @@ fn main() -> ExitCode {
     let mut panics = 0;
     for t in &tallies {
         let codes: Vec<&str> = t.codes.iter().copied().collect();
-        let codes = if codes.is_empty() { "(no error path: a value or nothing)".to_string() } else { codes.join(", ") };
-        println!("| {} | {} | {} | {} | {} |", t.name, t.inputs, t.ok, codes, t.panics);
+        let codes = if codes.is_empty() {
+            "(no error path: a value or nothing)".to_string()
+        } else {
+            codes.join(", ")
+        };
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            t.name, t.inputs, t.ok, codes, t.panics
+        );
         panics += t.panics;
     }
-    println!("fuzz (native): {} inputs in {:.1} s, {panics} panics", tallies.iter().map(|t| t.inputs).sum::<u64>(), started.elapsed().as_secs_f64());
+    println!(
+        "fuzz (native): {} inputs in {:.1} s, {panics} panics",
+        tallies.iter().map(|t| t.inputs).sum::<u64>(),
+        started.elapsed().as_secs_f64()
+    );
     if panics > 0 {
         ExitCode::FAILURE
     } else {

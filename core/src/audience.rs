@@ -68,7 +68,11 @@ mod tests {
         for (proto, host, port) in [
             ("http:", CORE_HOST, ""),
             ("https:", CORE_HOST, "8443"),
-            ("https:", "prod.trackmania.core.nadeo.online.evil.example", ""),
+            (
+                "https:",
+                "prod.trackmania.core.nadeo.online.evil.example",
+                "",
+            ),
             ("https:", "evil.prod.trackmania.core.nadeo.online", ""),
             ("https:", "prod.trackmania.core.nadeo.online.", ""),
             ("https:", "trackmania.nadeo.live", ""),
@@ -76,7 +80,11 @@ mod tests {
             ("wss:", LIVE_HOST, ""),
             ("https:", "", ""),
         ] {
-            assert_eq!(for_url_parts(proto, host, port), None, "{proto}//{host}:{port}");
+            assert_eq!(
+                for_url_parts(proto, host, port),
+                None,
+                "{proto}//{host}:{port}"
+            );
         }
     }
 

@@ -46,7 +46,9 @@ pub struct Failure {
 impl Failure {
     /// A failure with its body cut to [`MAX_BODY_CHARS`] characters.
     pub fn new(code: Code, status: Option<u16>, body: Option<&str>) -> Failure {
-        let body = body.filter(|b| !b.is_empty()).map(|b| b.chars().take(MAX_BODY_CHARS).collect());
+        let body = body
+            .filter(|b| !b.is_empty())
+            .map(|b| b.chars().take(MAX_BODY_CHARS).collect());
         Failure { code, status, body }
     }
 }
@@ -69,14 +71,22 @@ pub fn counts(code: Code) -> bool {
 
 /// The wait after the `failures`-th consecutive failure of this code, for `random` in [0, 1).
 pub fn delay(failures: u32, code: Code, random: f64) -> f64 {
-    let first = if code == Code::Unauthorized { FIRST_DELAY_REFUSED_S } else { FIRST_DELAY_S };
+    let first = if code == Code::Unauthorized {
+        FIRST_DELAY_REFUSED_S
+    } else {
+        FIRST_DELAY_S
+    };
     // 2^(n-1) without powi (no float library in no_std); 20 doublings pass any cap.
     let mut d = first;
     for _ in 1..failures.min(20) {
         d *= 2.0;
     }
     let d = d.min(CAP_S);
-    let r = if random.is_finite() { random.clamp(0.0, 1.0) } else { 1.0 };
+    let r = if random.is_finite() {
+        random.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
     d * (0.5 + 0.5 * r)
 }
 
@@ -104,7 +114,9 @@ impl Backoff {
     /// (a token broker's backoff, handed over as `retryAfter`), bounded like a Retry-After.
     pub fn hold(&mut self, now: f64, seconds: f64) {
         if self.failures > 0 && seconds.is_finite() {
-            self.not_before = self.not_before.max(now + seconds.clamp(0.0, MAX_RETRY_AFTER_S));
+            self.not_before = self
+                .not_before
+                .max(now + seconds.clamp(0.0, MAX_RETRY_AFTER_S));
         }
     }
 
@@ -117,7 +129,9 @@ impl Backoff {
     /// ours. A state that claims a wait longer than any this policy makes is garbage and is
     /// ignored: a store never blocks a client beyond the policy's own bounds.
     pub fn merge(&mut self, other: &Backoff, now: f64) {
-        let sane = other.failures > 0 && other.not_before <= now + MAX_RETRY_AFTER_S.max(CAP_S) && other.last.is_some();
+        let sane = other.failures > 0
+            && other.not_before <= now + MAX_RETRY_AFTER_S.max(CAP_S)
+            && other.last.is_some();
         if sane && other.not_before > self.not_before {
             *self = other.clone();
         } else if sane {
@@ -133,7 +147,9 @@ pub fn retry_after(value: &str, now: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
         // Delta-seconds; more digits than any sane wait are garbage.
-        return parse_uint(v.as_bytes()).filter(|_| v.len() <= 9).map(|n| n as f64);
+        return parse_uint(v.as_bytes())
+            .filter(|_| v.len() <= 9)
+            .map(|n| n as f64);
     }
     let at = http_date(v)?;
     Some((at as f64 - now).max(0.0))
@@ -153,10 +169,15 @@ fn parse_uint(digits: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-const MONTHS: [&[u8; 3]; 12] = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
 
 fn month(name: &[u8]) -> Option<u32> {
-    MONTHS.iter().position(|m| m.as_slice() == name).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.as_slice() == name)
+        .map(|i| i as u32 + 1)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -197,9 +218,13 @@ fn http_date(v: &str) -> Option<i64> {
     }
     let (year, mon, day, time) = match (w4, w5) {
         // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-        (Some(time), Some(b"GMT")) if w0.ends_with(b",") && w3.len() == 4 => (parse_uint(w3)? as i64, w2, w1, time),
+        (Some(time), Some(b"GMT")) if w0.ends_with(b",") && w3.len() == 4 => {
+            (parse_uint(w3)? as i64, w2, w1, time)
+        }
         // asctime: "Sun Nov  6 08:49:37 1994"
-        (Some(year), None) if year.len() == 4 && !w0.ends_with(b",") => (parse_uint(year)? as i64, w1, w2, w3),
+        (Some(year), None) if year.len() == 4 && !w0.ends_with(b",") => {
+            (parse_uint(year)? as i64, w1, w2, w3)
+        }
         // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit years: 70-99 are 19xx)
         (None, None) if w0.ends_with(b",") && w3 == b"GMT" => {
             let mut parts = w1.split(|&b| b == b'-');

@@ -48,7 +48,9 @@ pub fn validate(input: &[u8]) -> Result<(), DecodeError> {
 /// the latter checks its output with `String::from_utf8(..).expect(..)`, whose panic path
 /// pulls Rust's whole Debug formatting into the wasm (2 KiB gzip); base64 is ASCII anyway.
 fn encode_into(engine: &GeneralPurpose, padded: bool, input: &[u8], out: &mut String) {
-    let Some(len) = base64::encoded_len(input.len(), padded) else { return };
+    let Some(len) = base64::encoded_len(input.len(), padded) else {
+        return;
+    };
     let mut bytes = alloc::vec![0u8; len];
     let written = engine.encode_slice(input, &mut bytes).unwrap_or(0);
     out.extend(bytes.iter().take(written).map(|&b| char::from(b)));
@@ -105,7 +107,10 @@ mod tests {
             }
             let data = &input[..input.len() - pad];
             // "xx==" carries one byte, "xxx=" two: the amount of padding must match.
-            if (data.len() % 4 == 2 && pad != 2) || (data.len() % 4 == 3 && pad != 1) || data.len() % 4 < 2 {
+            if (data.len() % 4 == 2 && pad != 2)
+                || (data.len() % 4 == 3 && pad != 1)
+                || data.len() % 4 < 2
+            {
                 return Err(Invalid);
             }
             Ok(data)
@@ -132,7 +137,10 @@ mod tests {
                 if (a | b | d | e) & 0xc0 != 0 {
                     return Err(Invalid);
                 }
-                let n = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(d) << 6) | u32::from(e);
+                let n = (u32::from(a) << 18)
+                    | (u32::from(b) << 12)
+                    | (u32::from(d) << 6)
+                    | u32::from(e);
                 o[0] = (n >> 16) as u8;
                 o[1] = (n >> 8) as u8;
                 o[2] = n as u8;
@@ -204,11 +212,18 @@ mod tests {
         let pool = b"ABCxyz019-_+/=  \x00\xff.";
         for _ in 0..200_000 {
             let len = (rng.next() % 12) as usize;
-            let s: Vec<u8> = (0..len).map(|_| pool[(rng.next() % pool.len() as u64) as usize]).collect();
+            let s: Vec<u8> = (0..len)
+                .map(|_| pool[(rng.next() % pool.len() as u64) as usize])
+                .collect();
             let ours = decode(&s).ok();
             let reference = reference::decode(&s).ok();
             assert_eq!(ours, reference, "input {:?}", String::from_utf8_lossy(&s));
-            assert_eq!(validate(&s).is_ok(), ours.is_some(), "validate {:?}", String::from_utf8_lossy(&s));
+            assert_eq!(
+                validate(&s).is_ok(),
+                ours.is_some(),
+                "validate {:?}",
+                String::from_utf8_lossy(&s)
+            );
         }
     }
 

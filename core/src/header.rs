@@ -4,9 +4,14 @@ use alloc::string::String;
 
 use super::error::{Code, Error};
 
-const E_EMPTY: Error = Error::new(Code::InvalidArgument, "the token must be a non-empty string");
-const E_CHARS: Error =
-    Error::new(Code::InvalidArgument, "the token has characters that cannot stand in an HTTP header");
+const E_EMPTY: Error = Error::new(
+    Code::InvalidArgument,
+    "the token must be a non-empty string",
+);
+const E_CHARS: Error = Error::new(
+    Code::InvalidArgument,
+    "the token has characters that cannot stand in an HTTP header",
+);
 
 /// A token fit for a header: non-empty, visible ASCII only (no space, no CR/LF), so nothing
 /// can be smuggled into the request.
@@ -46,8 +51,20 @@ mod tests {
     fn builds_and_refuses() {
         assert_eq!(nadeo("a.b.c").unwrap(), "nadeo_v1 t=a.b.c");
         assert_eq!(bearer("xyz").unwrap(), "Bearer xyz");
-        for bad in ["", " ", "a b", "a\r\nX-Evil: 1", "t\u{e9}", "a\tb", "\u{7f}"] {
-            assert_eq!(nadeo(bad).unwrap_err().code, Code::InvalidArgument, "{bad:?}");
+        for bad in [
+            "",
+            " ",
+            "a b",
+            "a\r\nX-Evil: 1",
+            "t\u{e9}",
+            "a\tb",
+            "\u{7f}",
+        ] {
+            assert_eq!(
+                nadeo(bad).unwrap_err().code,
+                Code::InvalidArgument,
+                "{bad:?}"
+            );
             assert_eq!(bearer(bad).unwrap_err().code, Code::InvalidArgument);
         }
     }

@@ -3,7 +3,10 @@
 //! No I/O, no std (`alloc` only), and no panics on any input.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 extern crate alloc;
 
@@ -12,9 +15,9 @@ pub mod backoff;
 pub mod base64url;
 pub mod error;
 pub mod header;
+pub mod nadeo;
 #[cfg(any(test, feature = "json"))]
 pub mod native_json;
-pub mod nadeo;
 pub mod oauth;
 pub mod shape;
 pub mod store;

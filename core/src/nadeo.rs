@@ -21,12 +21,27 @@ pub const REFRESH_PATH: &str = "/v2/authentication/token/refresh";
 /// Seconds before `exp` at which a token counts as expired already (clock skew, transit).
 pub const EXPIRY_SKEW: f64 = 10.0;
 
-const E_UA: Error = Error::new(Code::InvalidArgument, "userAgent is required: name your project and a contact");
-const E_UA_CHARS: Error = Error::new(Code::InvalidArgument, "userAgent has characters that cannot stand in an HTTP header");
-const E_LOGIN: Error = Error::new(Code::InvalidArgument, "login must be a non-empty string without ':'");
+const E_UA: Error = Error::new(
+    Code::InvalidArgument,
+    "userAgent is required: name your project and a contact",
+);
+const E_UA_CHARS: Error = Error::new(
+    Code::InvalidArgument,
+    "userAgent has characters that cannot stand in an HTTP header",
+);
+const E_LOGIN: Error = Error::new(
+    Code::InvalidArgument,
+    "login must be a non-empty string without ':'",
+);
 const E_PASSWORD: Error = Error::new(Code::InvalidArgument, "password must be a non-empty string");
-const E_BASE: Error = Error::new(Code::InvalidArgument, "a base URL must be an absolute http(s) URL without query or fragment");
-pub const E_BAD_TOKENS: Error = Error::new(Code::BadResponse, "the auth service answered 2xx without a usable accessToken and refreshToken");
+const E_BASE: Error = Error::new(
+    Code::InvalidArgument,
+    "a base URL must be an absolute http(s) URL without query or fragment",
+);
+pub const E_BAD_TOKENS: Error = Error::new(
+    Code::BadResponse,
+    "the auth service answered 2xx without a usable accessToken and refreshToken",
+);
 
 /// An HTTP request to send: always a POST with `redirect: "manual"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +87,10 @@ pub fn base_url(url: &str) -> Result<&str, Error> {
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
         .ok_or(E_BASE)?;
-    if rest.is_empty() || rest.contains(['?', '#']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if rest.is_empty()
+        || rest.contains(['?', '#'])
+        || rest.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(E_BASE);
     }
     Ok(trimmed)
@@ -87,7 +105,13 @@ fn join(base: &str, path: &str) -> String {
 
 /// The service-account / dedicated-server login: HTTP Basic over the UTF-8 bytes of
 /// `login:password`, standard base64 with padding.
-pub fn login_basic(core_url: &str, login: &str, password: &str, audience: Audience, ua: &str) -> Result<Request, Error> {
+pub fn login_basic(
+    core_url: &str,
+    login: &str,
+    password: &str,
+    audience: Audience,
+    ua: &str,
+) -> Result<Request, Error> {
     if login.is_empty() || login.contains(':') {
         return Err(E_LOGIN);
     }
@@ -102,15 +126,30 @@ pub fn login_basic(core_url: &str, login: &str, password: &str, audience: Audien
     credentials.push_str(password);
     let mut authorization = String::from("Basic ");
     base64url::encode_standard(credentials.as_bytes(), &mut authorization);
-    Ok(Request { url, authorization, user_agent: ua, json_body: Some(LoginBody { audience }) })
+    Ok(Request {
+        url,
+        authorization,
+        user_agent: ua,
+        json_body: Some(LoginBody { audience }),
+    })
 }
 
 /// The legacy exchange of a Ubisoft ticket obtained elsewhere.
-pub fn login_ubi_ticket(core_url: &str, ticket: &str, audience: Audience, ua: &str) -> Result<Request, Error> {
+pub fn login_ubi_ticket(
+    core_url: &str,
+    ticket: &str,
+    audience: Audience,
+    ua: &str,
+) -> Result<Request, Error> {
     let ua = user_agent(ua)?;
     let url = join(base_url(core_url)?, UBI_PATH);
     let authorization = scheme_value("ubi_v1 t=", ticket)?;
-    Ok(Request { url, authorization, user_agent: ua, json_body: Some(LoginBody { audience }) })
+    Ok(Request {
+        url,
+        authorization,
+        user_agent: ua,
+        json_body: Some(LoginBody { audience }),
+    })
 }
 
 /// A refresh with `nadeo_v1 t=<refreshToken>`, no body.
@@ -118,7 +157,12 @@ pub fn refresh(core_url: &str, refresh_token: &str, ua: &str) -> Result<Request,
     let ua = user_agent(ua)?;
     let url = join(base_url(core_url)?, REFRESH_PATH);
     let authorization = super::header::nadeo(refresh_token)?;
-    Ok(Request { url, authorization, user_agent: ua, json_body: None })
+    Ok(Request {
+        url,
+        authorization,
+        user_agent: ua,
+        json_body: None,
+    })
 }
 
 fn scheme_value(prefix: &str, credential: &str) -> Result<String, Error> {
@@ -132,9 +176,18 @@ fn scheme_value(prefix: &str, credential: &str) -> Result<String, Error> {
 /// How a non-2xx (or unusable) answer maps to an error code.
 pub fn status_code(status: u16) -> (Code, &'static str) {
     match status {
-        300..=399 => (Code::BadResponse, "the auth service answered with a redirect"),
-        401 | 403 => (Code::Unauthorized, "the auth service refused the credentials or token"),
-        429 => (Code::RateLimited, "the auth service is rate limiting: wait before calling again"),
+        300..=399 => (
+            Code::BadResponse,
+            "the auth service answered with a redirect",
+        ),
+        401 | 403 => (
+            Code::Unauthorized,
+            "the auth service refused the credentials or token",
+        ),
+        429 => (
+            Code::RateLimited,
+            "the auth service is rate limiting: wait before calling again",
+        ),
         _ => (Code::Http, "the auth service answered with an error status"),
     }
 }
@@ -157,8 +210,15 @@ pub type TimesOf<'a> = &'a dyn Fn(&str) -> Result<Times, Error>;
 
 /// The pair of a 2xx answer. Both must be JWTs that decode; a missing refresh token falls back
 /// to `previous_refresh` (a refresh answer that lacks one keeps the old).
-pub fn tokens_from_answer(answer: TokenAnswer, previous_refresh: Option<&str>, times_of: TimesOf<'_>) -> Result<Tokens, Error> {
-    let access_token = answer.access_token.filter(|s| !s.is_empty()).ok_or(E_BAD_TOKENS)?;
+pub fn tokens_from_answer(
+    answer: TokenAnswer,
+    previous_refresh: Option<&str>,
+    times_of: TimesOf<'_>,
+) -> Result<Tokens, Error> {
+    let access_token = answer
+        .access_token
+        .filter(|s| !s.is_empty())
+        .ok_or(E_BAD_TOKENS)?;
     let refresh_token = match answer.refresh_token.filter(|s| !s.is_empty()) {
         Some(r) => r,
         None => previous_refresh.ok_or(E_BAD_TOKENS)?.into(),
@@ -167,12 +227,21 @@ pub fn tokens_from_answer(answer: TokenAnswer, previous_refresh: Option<&str>, t
 }
 
 /// A pair of raw tokens with their times (both must decode and fit in a header).
-pub fn pair(access_token: String, refresh_token: String, times_of: TimesOf<'_>) -> Result<Tokens, Error> {
+pub fn pair(
+    access_token: String,
+    refresh_token: String,
+    times_of: TimesOf<'_>,
+) -> Result<Tokens, Error> {
     super::header::nadeo(&access_token)?;
     super::header::nadeo(&refresh_token)?;
     let access = times_of(&access_token)?;
     let refresh = times_of(&refresh_token)?;
-    Ok(Tokens { access_token, refresh_token, access, refresh })
+    Ok(Tokens {
+        access_token,
+        refresh_token,
+        access,
+        refresh,
+    })
 }
 
 /// What a held pair needs at `now` (seconds).

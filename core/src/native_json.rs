@@ -25,16 +25,22 @@ pub fn object<T: DeserializeOwned>(text: &str, refused: Error) -> Result<T, Erro
 /// Any JSON text read as `T` (for shapes that decide themselves, such as
 /// [`crate::oauth::NameMap`]); `refused` when it is not JSON or not of `T`'s shape.
 pub fn value<T: DeserializeOwned>(text: &str, refused: Error) -> Result<T, Error> {
-    serde_json::from_str::<Value>(text).ok().and_then(|v| T::deserialize(v).ok()).ok_or(refused)
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| T::deserialize(v).ok())
+        .ok_or(refused)
 }
 
 // The answers and stored values, read as the wasm build's src/wasm/json.rs reads them (each
 // shape's refusal when the text is not of it) and checked by the core.
 
-
 /// A Nadeo token endpoint's 2xx body: the pair, both tokens decoded.
 pub fn nadeo_tokens(body: &str, previous_refresh: Option<&str>) -> Result<Tokens, Error> {
-    nadeo::tokens_from_answer(object(body, nadeo::E_BAD_TOKENS)?, previous_refresh, &times_of_token)
+    nadeo::tokens_from_answer(
+        object(body, nadeo::E_BAD_TOKENS)?,
+        previous_refresh,
+        &times_of_token,
+    )
 }
 
 /// /api/access_token's 2xx body.
@@ -54,5 +60,7 @@ pub fn user(body: &str) -> Result<UserAnswer, Error> {
 
 /// A stored value; text that is not a record reads as nothing stored.
 pub fn stored(text: &str) -> Stored {
-    object::<Record>(text, nadeo::E_BAD_TOKENS).map(|r| store::read(r, &times_of_token)).unwrap_or_default()
+    object::<Record>(text, nadeo::E_BAD_TOKENS)
+        .map(|r| store::read(r, &times_of_token))
+        .unwrap_or_default()
 }

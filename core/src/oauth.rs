@@ -16,17 +16,47 @@ pub const TOKEN_PATH: &str = "/api/access_token";
 pub const BATCH: usize = 50;
 
 const E_CLIENT_ID: Error = Error::new(Code::InvalidArgument, "clientId must be a non-empty string");
-const E_REDIRECT: Error = Error::new(Code::InvalidArgument, "redirectUri must be an absolute http(s) URL");
+const E_REDIRECT: Error = Error::new(
+    Code::InvalidArgument,
+    "redirectUri must be an absolute http(s) URL",
+);
 const E_STATE_ARG: Error = Error::new(Code::InvalidArgument, "state must be a non-empty string");
-const E_SCOPE: Error = Error::new(Code::InvalidArgument, "a scope must be a non-empty string without spaces");
-pub const E_DUPLICATE: Error = Error::new(Code::OAuthDuplicateParam, "the redirect repeats code, state, error or iss");
-pub const E_STATE_MISSING: Error = Error::new(Code::OAuthStateMissing, "the redirect carries no state, or no sign-in is pending");
-pub const E_STATE_MISMATCH: Error = Error::new(Code::OAuthStateMismatch, "the redirect's state is not the one this sign-in sent");
-pub const E_DENIED: Error = Error::new(Code::OAuthDenied, "the sign-in was refused or failed at the authorize page");
-pub const E_ISSUER: Error = Error::new(Code::OAuthIssuerMismatch, "the redirect's iss is not the configured issuer (a mix-up)");
-pub const E_UNEXPECTED: Error = Error::new(Code::OAuthUnexpectedParam, "the redirect carries token, id_token, access_token or response: there is no implicit grant");
-pub const E_CODE_MISSING: Error = Error::new(Code::OAuthCodeMissing, "the redirect carries neither a code nor an error");
-pub const E_ANSWER: Error = Error::new(Code::BadResponse, "the token endpoint answered 2xx without a usable bearer token");
+const E_SCOPE: Error = Error::new(
+    Code::InvalidArgument,
+    "a scope must be a non-empty string without spaces",
+);
+pub const E_DUPLICATE: Error = Error::new(
+    Code::OAuthDuplicateParam,
+    "the redirect repeats code, state, error or iss",
+);
+pub const E_STATE_MISSING: Error = Error::new(
+    Code::OAuthStateMissing,
+    "the redirect carries no state, or no sign-in is pending",
+);
+pub const E_STATE_MISMATCH: Error = Error::new(
+    Code::OAuthStateMismatch,
+    "the redirect's state is not the one this sign-in sent",
+);
+pub const E_DENIED: Error = Error::new(
+    Code::OAuthDenied,
+    "the sign-in was refused or failed at the authorize page",
+);
+pub const E_ISSUER: Error = Error::new(
+    Code::OAuthIssuerMismatch,
+    "the redirect's iss is not the configured issuer (a mix-up)",
+);
+pub const E_UNEXPECTED: Error = Error::new(
+    Code::OAuthUnexpectedParam,
+    "the redirect carries token, id_token, access_token or response: there is no implicit grant",
+);
+pub const E_CODE_MISSING: Error = Error::new(
+    Code::OAuthCodeMissing,
+    "the redirect carries neither a code nor an error",
+);
+pub const E_ANSWER: Error = Error::new(
+    Code::BadResponse,
+    "the token endpoint answered 2xx without a usable bearer token",
+);
 
 /// Appends `s` percent-encoded as a URI component (RFC 3986 unreserved kept; UTF-8 bytes).
 pub fn encode_component(s: &str, out: &mut String) {
@@ -109,7 +139,13 @@ pub fn state_from_bytes(bytes: &[u8; 32]) -> String {
 
 /// The authorize URL: `{api}/oauth/authorize?response_type=code&client_id=…&redirect_uri=…
 /// [&scope=…]&state=…`, each value percent-encoded once; scopes joined by one space.
-pub fn authorization_url(api_url: &str, client_id: &str, redirect_uri: &str, scopes: &[String], state: &str) -> Result<String, Error> {
+pub fn authorization_url(
+    api_url: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    scopes: &[String],
+    state: &str,
+) -> Result<String, Error> {
     let api = super::nadeo::base_url(api_url)?;
     if client_id.is_empty() {
         return Err(E_CLIENT_ID);
@@ -118,10 +154,14 @@ pub fn authorization_url(api_url: &str, client_id: &str, redirect_uri: &str, sco
     if state.is_empty() {
         return Err(E_STATE_ARG);
     }
-    if scopes.iter().any(|s| s.is_empty() || s.contains(|c: char| c.is_whitespace())) {
+    if scopes
+        .iter()
+        .any(|s| s.is_empty() || s.contains(|c: char| c.is_whitespace()))
+    {
         return Err(E_SCOPE);
     }
-    let mut url = String::with_capacity(api.len() + client_id.len() + redirect_uri.len() + state.len() + 96);
+    let mut url =
+        String::with_capacity(api.len() + client_id.len() + redirect_uri.len() + state.len() + 96);
     url.push_str(api);
     url.push_str("/oauth/authorize?response_type=code&client_id=");
     encode_component(client_id, &mut url);
@@ -169,7 +209,9 @@ pub enum RedirectError {
 
 /// The state a redirect carries, if exactly one non-empty one.
 pub fn redirect_state(url: &str) -> Option<String> {
-    let mut found = query_pairs(query_of(url)).into_iter().filter(|(k, _)| k == "state");
+    let mut found = query_pairs(query_of(url))
+        .into_iter()
+        .filter(|(k, _)| k == "state");
     match (found.next(), found.next()) {
         (Some((_, v)), None) if !v.is_empty() => Some(v),
         _ => None,
@@ -187,7 +229,11 @@ pub fn issuer_of(api_url: &str) -> &str {
     } else {
         0
     };
-    match api_url.bytes().skip(rest_at).position(|b| b == b'/' || b == b'?' || b == b'#') {
+    match api_url
+        .bytes()
+        .skip(rest_at)
+        .position(|b| b == b'/' || b == b'?' || b == b'#')
+    {
         Some(i) => api_url.get(..rest_at + i).unwrap_or(api_url),
         None => api_url,
     }
@@ -198,7 +244,11 @@ pub fn issuer_of(api_url: &str) -> &str {
 /// (constant time); an `iss` that is not `issuer` (RFC 9207: a mix-up); `error=`; parameters
 /// of the implicit or hybrid flows, or a JARM `response` (api.trackmania.com has neither, so
 /// their presence means tampering); no code. Empty values count as absent, except `iss`.
-pub fn parse_redirect(url: &str, expected_state: &str, issuer: &str) -> Result<Redirect, RedirectError> {
+pub fn parse_redirect(
+    url: &str,
+    expected_state: &str,
+    issuer: &str,
+) -> Result<Redirect, RedirectError> {
     let pairs = query_pairs(query_of(url));
     let mut code: Option<&str> = None;
     let mut state: Option<&str> = None;
@@ -238,13 +288,19 @@ pub fn parse_redirect(url: &str, expected_state: &str, issuer: &str) -> Result<R
         return Err(RedirectError::Plain(E_ISSUER));
     }
     if let Some(e) = error {
-        return Err(RedirectError::Denied(Denied { error: e.into(), description: description.map(Into::into) }));
+        return Err(RedirectError::Denied(Denied {
+            error: e.into(),
+            description: description.map(Into::into),
+        }));
     }
     if unexpected {
         return Err(RedirectError::Plain(E_UNEXPECTED));
     }
     match code.filter(|c| !c.is_empty()) {
-        Some(c) => Ok(Redirect { code: c.into(), state: state.into() }),
+        Some(c) => Ok(Redirect {
+            code: c.into(),
+            state: state.into(),
+        }),
         None => Err(RedirectError::Plain(E_CODE_MISSING)),
     }
 }
@@ -281,18 +337,30 @@ pub fn strip_code_and_state(url: &str) -> String {
 
 /// A token request: the form body for `{api}/api/access_token`.
 pub enum Grant<'a> {
-    Code { code: &'a str, redirect_uri: &'a str },
-    Refresh { refresh_token: &'a str },
+    Code {
+        code: &'a str,
+        redirect_uri: &'a str,
+    },
+    Refresh {
+        refresh_token: &'a str,
+    },
     ClientCredentials,
 }
 
 /// The form-encoded body of a grant, with the client's credentials in it.
-pub fn grant_body(grant: &Grant<'_>, client_id: &str, client_secret: &str) -> Result<String, Error> {
+pub fn grant_body(
+    grant: &Grant<'_>,
+    client_id: &str,
+    client_secret: &str,
+) -> Result<String, Error> {
     if client_id.is_empty() {
         return Err(E_CLIENT_ID);
     }
     if client_secret.is_empty() {
-        return Err(Error::new(Code::InvalidArgument, "clientSecret must be a non-empty string"));
+        return Err(Error::new(
+            Code::InvalidArgument,
+            "clientSecret must be a non-empty string",
+        ));
     }
     let mut b = String::with_capacity(160);
     let field = |b: &mut String, k: &str, v: &str| {
@@ -306,7 +374,10 @@ pub fn grant_body(grant: &Grant<'_>, client_id: &str, client_secret: &str) -> Re
     match grant {
         Grant::Code { code, redirect_uri } => {
             if code.is_empty() {
-                return Err(Error::new(Code::InvalidArgument, "code must be a non-empty string"));
+                return Err(Error::new(
+                    Code::InvalidArgument,
+                    "code must be a non-empty string",
+                ));
             }
             check_redirect_uri(redirect_uri)?;
             field(&mut b, "grant_type", "authorization_code");
@@ -317,7 +388,10 @@ pub fn grant_body(grant: &Grant<'_>, client_id: &str, client_secret: &str) -> Re
         }
         Grant::Refresh { refresh_token } => {
             if refresh_token.is_empty() {
-                return Err(Error::new(Code::InvalidArgument, "refreshToken must be a non-empty string"));
+                return Err(Error::new(
+                    Code::InvalidArgument,
+                    "refreshToken must be a non-empty string",
+                ));
             }
             field(&mut b, "grant_type", "refresh_token");
             field(&mut b, "client_id", client_id);
@@ -403,15 +477,36 @@ pub struct TokenAnswer {
 /// Checks a token answer: `access_token` a non-empty header-safe string, `token_type` bearer in
 /// any case, `expires_in` a number or a numeric string; a missing refresh token falls back to
 /// `previous_refresh`.
-pub fn tokens_from_answer(answer: TokenAnswer, previous_refresh: Option<&str>) -> Result<OAuthTokens, Error> {
-    if !answer.token_type.is_some_and(|t| t.eq_ignore_ascii_case("bearer")) {
+pub fn tokens_from_answer(
+    answer: TokenAnswer,
+    previous_refresh: Option<&str>,
+) -> Result<OAuthTokens, Error> {
+    if !answer
+        .token_type
+        .is_some_and(|t| t.eq_ignore_ascii_case("bearer"))
+    {
         return Err(E_ANSWER);
     }
-    let access_token = answer.access_token.filter(|a| !a.is_empty()).ok_or(E_ANSWER)?;
+    let access_token = answer
+        .access_token
+        .filter(|a| !a.is_empty())
+        .ok_or(E_ANSWER)?;
     super::header::bearer(&access_token).map_err(|_| E_ANSWER)?;
-    let refresh_token = answer.refresh_token.filter(|r| !r.is_empty()).or_else(|| previous_refresh.map(Into::into));
-    let expires_in = answer.expires_in.as_ref().and_then(Seconds::value).ok_or(E_ANSWER)?;
-    Ok(OAuthTokens { access_token, refresh_token, expires_in, scope: answer.scope })
+    let refresh_token = answer
+        .refresh_token
+        .filter(|r| !r.is_empty())
+        .or_else(|| previous_refresh.map(Into::into));
+    let expires_in = answer
+        .expires_in
+        .as_ref()
+        .and_then(Seconds::value)
+        .ok_or(E_ANSWER)?;
+    Ok(OAuthTokens {
+        access_token,
+        refresh_token,
+        expires_in,
+        scope: answer.scope,
+    })
 }
 
 /// Which lookup: `/api/display-names` by account ID, or `/account-ids` by display name.
@@ -432,7 +527,10 @@ pub fn lookup_urls(api_url: &str, lookup: Lookup, inputs: &[String]) -> Result<V
     let mut unique: Vec<&str> = Vec::with_capacity(inputs.len());
     for s in inputs {
         if s.is_empty() {
-            return Err(Error::new(Code::InvalidArgument, "account IDs and display names must be non-empty strings"));
+            return Err(Error::new(
+                Code::InvalidArgument,
+                "account IDs and display names must be non-empty strings",
+            ));
         }
         if !unique.contains(&s.as_str()) {
             unique.push(s);
@@ -469,14 +567,20 @@ impl<'de> Deserialize<'de> for NameMap {
             fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("an object of strings, or []")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NameMap, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NameMap, A::Error> {
                 let mut pairs = Vec::new();
                 while let Some(pair) = map.next_entry::<String, String>()? {
                     pairs.push(pair);
                 }
                 Ok(NameMap(pairs))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<NameMap, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<NameMap, A::Error> {
                 match seq.next_element::<serde::de::IgnoredAny>()? {
                     None => Ok(NameMap(Vec::new())),
                     Some(_) => Err(serde::de::Error::custom("a non-empty array")),
@@ -488,7 +592,10 @@ impl<'de> Deserialize<'de> for NameMap {
 }
 
 /// The refusal of a lookup answer that is not a [`NameMap`].
-pub const E_NAMES: Error = Error::new(Code::BadResponse, "the API answered 2xx with a body that is not a map of strings");
+pub const E_NAMES: Error = Error::new(
+    Code::BadResponse,
+    "the API answered 2xx with a body that is not a map of strings",
+);
 
 /// `GET /api/user`'s answer: `{ accountId, displayName }`, both strings.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -499,15 +606,30 @@ pub struct UserAnswer {
 }
 
 /// The refusal of a user answer without both strings.
-pub const E_USER: Error = Error::new(Code::BadResponse, "the API answered 2xx without accountId and displayName");
+pub const E_USER: Error = Error::new(
+    Code::BadResponse,
+    "the API answered 2xx without accountId and displayName",
+);
 
 /// How an OAuth API status maps to an error code (400 stays HTTP, with the OAuth body).
 pub fn status_code(status: u16) -> (Code, &'static str) {
     match status {
-        300..=399 => (Code::BadResponse, "api.trackmania.com answered with a redirect"),
-        401 | 403 => (Code::Unauthorized, "api.trackmania.com refused the client or token"),
-        429 => (Code::RateLimited, "api.trackmania.com is rate limiting: wait before calling again"),
-        _ => (Code::Http, "api.trackmania.com answered with an error status"),
+        300..=399 => (
+            Code::BadResponse,
+            "api.trackmania.com answered with a redirect",
+        ),
+        401 | 403 => (
+            Code::Unauthorized,
+            "api.trackmania.com refused the client or token",
+        ),
+        429 => (
+            Code::RateLimited,
+            "api.trackmania.com is rate limiting: wait before calling again",
+        ),
+        _ => (
+            Code::Http,
+            "api.trackmania.com answered with an error status",
+        ),
     }
 }
 

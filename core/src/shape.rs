@@ -15,7 +15,9 @@ enum Lenient<T> {
 }
 
 /// `Some` for a value of `T`'s shape, `None` for any other JSON value.
-pub fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+pub fn lenient<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     Ok(match Lenient::<T>::deserialize(d)? {
         Lenient::Value(v) => Some(v),
         Lenient::Other(_) => None,

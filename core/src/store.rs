@@ -47,13 +47,30 @@ pub struct Record {
     /// The format's version (1); written, not read (there has been no other).
     #[serde(skip_deserializing)]
     pub v: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub refresh_token: Option<String>,
-    #[serde(rename = "after401", default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        rename = "after401",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub after_401: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub backoff: Option<BackoffRecord>,
 }
 
@@ -68,9 +85,17 @@ pub struct BackoffRecord {
     pub not_before_ms: Option<u64>,
     #[serde(default, deserialize_with = "lenient")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub status: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub body: Option<String>,
 }
 
@@ -97,16 +122,27 @@ pub fn record(pair: Option<&Tokens>, after_401: bool, backoff: &Backoff) -> Reco
 
 /// The backoff of a record's part, or the default when it lacks what it needs.
 fn backoff(part: BackoffRecord) -> Backoff {
-    let (Some(failures), Some(not_before_ms), Some(code)) = (part.failures.filter(|&n| n > 0), part.not_before_ms, part.code.as_deref().and_then(Code::parse)) else {
+    let (Some(failures), Some(not_before_ms), Some(code)) = (
+        part.failures.filter(|&n| n > 0),
+        part.not_before_ms,
+        part.code.as_deref().and_then(Code::parse),
+    ) else {
         return Backoff::default();
     };
-    Backoff { failures, not_before: not_before_ms as f64 / 1000.0, last: Some(Failure::new(code, part.status, part.body.as_deref())) }
+    Backoff {
+        failures,
+        not_before: not_before_ms as f64 / 1000.0,
+        last: Some(Failure::new(code, part.status, part.body.as_deref())),
+    }
 }
 
 /// What a stored record says; what is missing or garbage is left empty (a store that holds
 /// garbage degrades to a login, never to an error or a block).
 pub fn read(record: Record, times_of: TimesOf<'_>) -> Stored {
-    let answer = TokenAnswer { access_token: record.access_token, refresh_token: record.refresh_token };
+    let answer = TokenAnswer {
+        access_token: record.access_token,
+        refresh_token: record.refresh_token,
+    };
     let pair = nadeo::tokens_from_answer(answer, None, times_of).ok();
     Stored {
         after_401: pair.is_some() && record.after_401 == Some(true),

@@ -7,19 +7,19 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::flight::{is_code, Gate, Work};
-use super::tasks::{promise, spawn};
-use super::schedule::Alarm;
-use super::glue::{
-    broker_call, clock_option, clock_s, invalid, make_route, normalize_base, number_option, option, required_string, store_get, store_put, string_option,
-    to_js,
-};
 use super::fetch::Transport;
+use super::flight::{is_code, Gate, Work};
+use super::glue::{
+    broker_call, clock_option, clock_s, invalid, make_route, normalize_base, number_option, option,
+    required_string, store_get, store_put, string_option, to_js,
+};
 use super::http;
 use super::json;
-use super::results;
-use super::policy;
 use super::nadeo::audience_option;
+use super::policy;
+use super::results;
+use super::schedule::Alarm;
+use super::tasks::{promise, spawn};
 use super::token::{audience_of_href, times_of_text};
 use crate::core::audience::Audience;
 use crate::core::backoff::Backoff;
@@ -89,7 +89,8 @@ impl Inner {
     fn usable(&self, a: Audience) -> Option<String> {
         let s = self.slot(a).borrow();
         let p = s.pair.as_ref()?;
-        let ok = !nadeo::expired(&p.access, self.now_s()) && s.refused.as_deref() != Some(p.access_token.as_str());
+        let ok = !nadeo::expired(&p.access, self.now_s())
+            && s.refused.as_deref() != Some(p.access_token.as_str());
         ok.then(|| p.access_token.clone())
     }
 
@@ -97,7 +98,12 @@ impl Inner {
         let s = self.slot(a).borrow();
         let need = match (nadeo::assess(s.pair.as_ref(), now, self.margin), &s.pair) {
             // Refused by an API, or wanted early by auto-refresh: renew though it looks fresh.
-            (Need::Fresh, Some(p)) if s.refused.as_ref() == Some(&p.access_token) || s.early.as_ref() == Some(&p.access_token) => Need::Refresh,
+            (Need::Fresh, Some(p))
+                if s.refused.as_ref() == Some(&p.access_token)
+                    || s.early.as_ref() == Some(&p.access_token) =>
+            {
+                Need::Refresh
+            }
             (need, _) => need,
         };
         if need == Need::Refresh && s.refresh_dead {
@@ -129,22 +135,36 @@ impl Inner {
         let Some(store) = &self.store else { return };
         let (value, ttl) = {
             let s = self.slot(a).borrow();
-            (store::record(s.pair.as_ref(), s.after_401, &s.backoff), store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()))
+            (
+                store::record(s.pair.as_ref(), s.after_401, &s.backoff),
+                store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()),
+            )
         };
-        let Some(value) = json::to_text(&value) else { return };
+        let Some(value) = json::to_text(&value) else {
+            return;
+        };
         let _ = JsFuture::from(store_put(store, &store::key(&self.login, a), &value, ttl)).await;
     }
 }
 
-const E_BROKER_ANSWER: Error = Error::new(Code::BadResponse, "the token broker answered no token pair");
-const E_EXPIRED_ON_ARRIVAL: Error = Error::new(Code::BadResponse, "the token came expired: is this machine's clock right?");
+const E_BROKER_ANSWER: Error =
+    Error::new(Code::BadResponse, "the token broker answered no token pair");
+const E_EXPIRED_ON_ARRIVAL: Error = Error::new(
+    Code::BadResponse,
+    "the token came expired: is this machine's clock right?",
+);
 
 /// A usable access token for the audience (the heart of the client).
 async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
     let fresh = || {
         let now = inner.now_s();
         if inner.need(a, now) == Need::Fresh {
-            return inner.slot(a).borrow().pair.as_ref().map(|p| p.access_token.clone());
+            return inner
+                .slot(a)
+                .borrow()
+                .pair
+                .as_ref()
+                .map(|p| p.access_token.clone());
         }
         // While renewals back off, a still-valid token keeps being served.
         if inner.slot(a).borrow().backoff.wait(now).is_some() {
@@ -162,7 +182,9 @@ async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<
     // After a flight: a due token that is still valid (a refresh that failed in passing).
     let after = || inner.usable(a);
     let work = || -> Work { Box::pin(renew(inner.clone(), a)) };
-    inner.gates[idx(a)].obtain(&signal, &fresh, &after, &work).await
+    inner.gates[idx(a)]
+        .obtain(&signal, &fresh, &after, &work)
+        .await
 }
 
 /// Adopts a pair: memory, auto-refresh, and for a pair this client obtained (`write_store`)
@@ -203,16 +225,35 @@ async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &JsValue) 
 /// Another client (isolate, process) on the same store may hold a better pair, or be backing
 /// off: take both into account. Returns whether the held pair is now fresh.
 async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
-    let Some(store) = &inner.store else { return false };
-    let v = JsFuture::from(store_get(store, &store::key(&inner.login, a))).await.ok().and_then(|v| v.as_string());
-    let Some(stored) = v.and_then(|v| json::record(&v)).map(|r| store::read(r, &times_of_text)) else { return false };
-    inner.slot(a).borrow_mut().backoff.merge(&stored.backoff, now);
+    let Some(store) = &inner.store else {
+        return false;
+    };
+    let v = JsFuture::from(store_get(store, &store::key(&inner.login, a)))
+        .await
+        .ok()
+        .and_then(|v| v.as_string());
+    let Some(stored) = v
+        .and_then(|v| json::record(&v))
+        .map(|r| store::read(r, &times_of_text))
+    else {
+        return false;
+    };
+    inner
+        .slot(a)
+        .borrow_mut()
+        .backoff
+        .merge(&stored.backoff, now);
     let Some(p) = stored.pair else { return false };
     let (held, refused) = {
         let s = inner.slot(a).borrow();
-        (s.pair.as_ref().map(|p| p.access_token.clone()), s.refused.clone())
+        (
+            s.pair.as_ref().map(|p| p.access_token.clone()),
+            s.refused.clone(),
+        )
     };
-    if held.as_deref() == Some(p.access_token.as_str()) || refused.as_deref() == Some(p.access_token.as_str()) {
+    if held.as_deref() == Some(p.access_token.as_str())
+        || refused.as_deref() == Some(p.access_token.as_str())
+    {
         return false;
     }
     let fresh = nadeo::assess(Some(&p), now, inner.margin) == Need::Fresh;
@@ -237,7 +278,11 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
     }
     let (generation, held, refused) = {
         let s = inner.slot(a).borrow();
-        let refused = s.pair.as_ref().filter(|p| s.refused.as_ref() == Some(&p.access_token)).map(|p| p.access_token.clone());
+        let refused = s
+            .pair
+            .as_ref()
+            .filter(|p| s.refused.as_ref() == Some(&p.access_token))
+            .map(|p| p.access_token.clone());
         (s.generation, s.pair.clone(), refused)
     };
     // The new pair, and whether it came from a renewal made for an API's 401.
@@ -245,7 +290,8 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
         (Some(broker), _, _) => from_broker(&inner, a, broker, refused.as_deref()).await,
         (None, Need::Fresh, _) => return Ok(()),
         (None, Need::Refresh, Some(held)) => {
-            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent).map_err(to_js)?;
+            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent)
+                .map_err(to_js)?;
             inner.refreshes.set(inner.refreshes.get() + 1);
             match http::tokens(&inner.transport, req, Some(&held.refresh_token)).await {
                 // A refused refresh: the refresh token is dead or used; log in again.
@@ -283,18 +329,46 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
 /// The broker answers its held pair, or makes the one login or renewal for everyone (told
 /// which token an API refused, it renews that one once). Its errors carry its `retryAfter`,
 /// which the failure record turns into this client's wait: isolates wait as the broker does.
-async fn from_broker(inner: &Rc<Inner>, a: Audience, broker: &JsValue, refused: Option<&str>) -> Result<(Tokens, bool), JsValue> {
-    let call = broker_call(broker, &inner.login, &inner.password, &inner.user_agent, &inner.core_url, a.as_str(), refused, inner.transport.timeout_ms);
+async fn from_broker(
+    inner: &Rc<Inner>,
+    a: Audience,
+    broker: &JsValue,
+    refused: Option<&str>,
+) -> Result<(Tokens, bool), JsValue> {
+    let call = broker_call(
+        broker,
+        &inner.login,
+        &inner.password,
+        &inner.user_agent,
+        &inner.core_url,
+        a.as_str(),
+        refused,
+        inner.transport.timeout_ms,
+    );
     let held = JsFuture::from(call).await?;
     let get = |k: &str| js_sys::Reflect::get(&held, &JsValue::from_str(k)).ok();
-    let access = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
-    let refresh = get("refreshToken").and_then(|v| v.as_string()).unwrap_or_default();
+    let access = get("accessToken")
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let refresh = get("refreshToken")
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
     let pair = nadeo::pair(access, refresh, &times_of_text).map_err(|_| to_js(E_BROKER_ANSWER))?;
-    Ok((pair, get("after401").and_then(|v| v.as_bool()).unwrap_or(false)))
+    Ok((
+        pair,
+        get("after401").and_then(|v| v.as_bool()).unwrap_or(false),
+    ))
 }
 
 async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, JsValue> {
-    let req = nadeo::login_basic(&inner.core_url, &inner.login, &inner.password, a, &inner.user_agent).map_err(to_js)?;
+    let req = nadeo::login_basic(
+        &inner.core_url,
+        &inner.login,
+        &inner.password,
+        a,
+        &inner.user_agent,
+    )
+    .map_err(to_js)?;
     inner.logins.set(inner.logins.get() + 1);
     http::tokens(&inner.transport, req, None).await
 }
@@ -308,8 +382,15 @@ fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
     let (token, at) = {
         let s = inner.slot(a).borrow();
         let Some(pair) = &s.pair else { return };
-        let Some(due) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0) else { return };
-        let at = if s.backoff.failures > 0 { due.max(s.backoff.not_before) } else { due };
+        let Some(due) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0)
+        else {
+            return;
+        };
+        let at = if s.backoff.failures > 0 {
+            due.max(s.backoff.not_before)
+        } else {
+            due
+        };
         (pair.access_token.clone(), at)
     };
     // The client's clock may be injected: turn its due time into a wall-clock time once.
@@ -345,10 +426,21 @@ impl NadeoClient {
         let login = required_string(&options, "login")?;
         let password = required_string(&options, "password")?;
         // Validate the credentials once, without sending anything.
-        nadeo::login_basic(&common.core_url, &login, &password, Audience::Live, &common.user_agent).map_err(to_js)?;
+        nadeo::login_basic(
+            &common.core_url,
+            &login,
+            &password,
+            Audience::Live,
+            &common.user_agent,
+        )
+        .map_err(to_js)?;
         let store = option(&options, "store")?;
         if let Some(s) = &store {
-            let has = |m: &str| js_sys::Reflect::get(s, &JsValue::from_str(m)).map(|f| f.is_function()).unwrap_or(false);
+            let has = |m: &str| {
+                js_sys::Reflect::get(s, &JsValue::from_str(m))
+                    .map(|f| f.is_function())
+                    .unwrap_or(false)
+            };
             if !has("get") || !has("put") {
                 return Err(invalid("options.store must have get and put methods"));
             }
@@ -357,9 +449,15 @@ impl NadeoClient {
         let broker = option(&options, "broker")?;
         let store = if broker.is_some() { None } else { store };
         if let Some(b) = &broker {
-            let has = |m: &str| js_sys::Reflect::get(b, &JsValue::from_str(m)).map(|f| f.is_function()).unwrap_or(false);
+            let has = |m: &str| {
+                js_sys::Reflect::get(b, &JsValue::from_str(m))
+                    .map(|f| f.is_function())
+                    .unwrap_or(false)
+            };
             if !has("idFromName") || !has("get") {
-                return Err(invalid("options.broker must be the Durable Object namespace bound to NadeoTokenBroker"));
+                return Err(invalid(
+                    "options.broker must be the Durable Object namespace bound to NadeoTokenBroker",
+                ));
             }
         }
         let margin = number_option(&options, "refreshMargin")?.unwrap_or(300.0);
@@ -406,9 +504,15 @@ impl NadeoClient {
     pub fn access_token(&self, audience: JsValue, options: JsValue) -> js_sys::Promise {
         let inner = self.inner.clone();
         promise(Box::pin(async move {
-            let name = audience.as_string().ok_or_else(|| invalid("the audience must be NadeoServices or NadeoLiveServices"))?;
+            let name = audience.as_string().ok_or_else(|| {
+                invalid("the audience must be NadeoServices or NadeoLiveServices")
+            })?;
             let holder = js_sys::Object::new();
-            js_sys::Reflect::set(&holder, &JsValue::from_str("audience"), &JsValue::from_str(&name))?;
+            js_sys::Reflect::set(
+                &holder,
+                &JsValue::from_str("audience"),
+                &JsValue::from_str(&name),
+            )?;
             let a = audience_option(&holder, true)?;
             let signal = option(&options, "signal")?.unwrap_or(JsValue::UNDEFINED);
             access_token(inner, a, signal).await.map(JsValue::from)
@@ -419,8 +523,15 @@ impl NadeoClient {
     /// `INVALID_ARGUMENT` when the URL is not a Nadeo game API (no token is sent there).
     #[wasm_bindgen(js_name = __route)]
     pub fn route(&self, url: &str) -> Result<JsValue, JsValue> {
-        let a = self.inner.audience_of(url).ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
-        Ok(make_route(a.as_str(), &self.inner.transport.fetch, &self.inner.user_agent))
+        let a = self
+            .inner
+            .audience_of(url)
+            .ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
+        Ok(make_route(
+            a.as_str(),
+            &self.inner.transport.fetch,
+            &self.inner.user_agent,
+        ))
     }
 
     /// For `fetch` (in api.js): whether a URL's route depends on its scheme and authority
@@ -428,7 +539,10 @@ impl NadeoClient {
     /// the wasm on every call.
     #[wasm_bindgen(getter, js_name = __routesByAuthority)]
     pub fn routes_by_authority(&self) -> bool {
-        self.inner.bases.iter().all(|(base, _)| base.splitn(4, '/').nth(3).is_none())
+        self.inner
+            .bases
+            .iter()
+            .all(|(base, _)| base.splitn(4, '/').nth(3).is_none())
     }
 
     /// For `accessToken` (in api.js): until when, in milliseconds on the client's clock,
@@ -437,14 +551,22 @@ impl NadeoClient {
     /// that long, so that a cached token costs no crossing into the wasm.
     #[wasm_bindgen(js_name = __freshUntil)]
     pub fn fresh_until(&self, audience: &str, token: &str) -> f64 {
-        let Some(a) = Audience::parse(audience) else { return 0.0 };
+        let Some(a) = Audience::parse(audience) else {
+            return 0.0;
+        };
         let s = self.inner.slot(a).borrow();
-        let Some(p) = s.pair.as_ref().filter(|p| p.access_token == token) else { return 0.0 };
+        let Some(p) = s.pair.as_ref().filter(|p| p.access_token == token) else {
+            return 0.0;
+        };
         if s.refused.as_deref() == Some(token) || s.early.as_deref() == Some(token) {
             return 0.0;
         }
         let due = nadeo::due_at(&p.access, self.inner.margin, 0.0).unwrap_or(f64::INFINITY);
-        let until = p.access.exp.map_or(due, |exp| due.min(exp - nadeo::EXPIRY_SKEW)) * 1000.0;
+        let until = p
+            .access
+            .exp
+            .map_or(due, |exp| due.min(exp - nadeo::EXPIRY_SKEW))
+            * 1000.0;
         if until > self.inner.now_s() * 1000.0 {
             until
         } else {
@@ -457,7 +579,9 @@ impl NadeoClient {
     /// earlier 401 (then the 401 is final for it: one renewal per token).
     #[wasm_bindgen(js_name = __refused)]
     pub fn refused(&self, audience: &str, token: String) -> bool {
-        let Some(a) = Audience::parse(audience) else { return false };
+        let Some(a) = Audience::parse(audience) else {
+            return false;
+        };
         let mut s = self.inner.slot(a).borrow_mut();
         if s.pair.as_ref().is_none_or(|p| p.access_token != token) {
             // Already renewed by another call: retry with the current token.
@@ -474,9 +598,13 @@ impl NadeoClient {
     /// after401 }`, or undefined.
     #[wasm_bindgen(js_name = __held)]
     pub fn held(&self, audience: &str) -> JsValue {
-        let Some(a) = Audience::parse(audience) else { return JsValue::UNDEFINED };
+        let Some(a) = Audience::parse(audience) else {
+            return JsValue::UNDEFINED;
+        };
         let s = self.inner.slot(a).borrow();
-        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| results::held(&p.access_token, &p.refresh_token, s.after_401))
+        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| {
+            results::held(&p.access_token, &p.refresh_token, s.after_401)
+        })
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.
@@ -499,6 +627,10 @@ impl NadeoClient {
     /// them failed.
     #[wasm_bindgen(getter)]
     pub fn stats(&self) -> JsValue {
-        results::stats(self.inner.logins.get(), self.inner.refreshes.get(), self.inner.failures.get())
+        results::stats(
+            self.inner.logins.get(),
+            self.inner.refreshes.get(),
+            self.inner.failures.get(),
+        )
     }
 }

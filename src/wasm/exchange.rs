@@ -8,9 +8,9 @@ use wasm_bindgen::prelude::*;
 
 use super::fetch::{self, Answer, HttpRequest, Transport};
 use super::glue::{set_pair, to_js};
-use super::results;
 use super::http::{check_tokens, status_error};
 use super::json;
+use super::results;
 use super::tasks;
 use crate::core::oauth;
 
@@ -54,15 +54,24 @@ impl Reader {
     fn read(&self, a: &Answer, merged: &js_sys::Object) -> Result<Option<JsValue>, JsValue> {
         if let Reader::NadeoTokens { previous_refresh } = self {
             let t = check_tokens(a, previous_refresh.as_deref())?;
-            return Ok(Some(results::nadeo_tokens(&t.access_token, &t.refresh_token)));
+            return Ok(Some(results::nadeo_tokens(
+                &t.access_token,
+                &t.refresh_token,
+            )));
         }
         if !(200..300).contains(&a.status) {
-            return Err(status_error(a.status, &a.text, a.retry_after.as_deref(), oauth::status_code(a.status)));
+            return Err(status_error(
+                a.status,
+                &a.text,
+                a.retry_after.as_deref(),
+                oauth::status_code(a.status),
+            ));
         }
         Ok(match self {
             Reader::OAuthTokens { previous_refresh } => {
                 let answer = json::oauth_answer(&a.text).ok_or_else(|| to_js(oauth::E_ANSWER))?;
-                let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref()).map_err(to_js)?;
+                let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref())
+                    .map_err(to_js)?;
                 let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
                 Some(results::oauth_tokens(&t, at))
             }
@@ -71,7 +80,10 @@ impl Reader {
                 Some(results::user(&user.account_id, &user.display_name))
             }
             _ => {
-                for (k, v) in json::name_map(&a.text).ok_or_else(|| to_js(oauth::E_NAMES))?.0 {
+                for (k, v) in json::name_map(&a.text)
+                    .ok_or_else(|| to_js(oauth::E_NAMES))?
+                    .0
+                {
                     set_pair(merged, &k, &v);
                 }
                 None

@@ -12,7 +12,10 @@ use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit, RequestRedirect, Response, TextDecodeOptions, TextDecoder};
+use web_sys::{
+    AbortController, AbortSignal, Headers, ReadableStreamDefaultReader, RequestInit,
+    RequestRedirect, Response, TextDecodeOptions, TextDecoder,
+};
 
 use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
 use super::timers::{signal_option, OnTime, Wait};
@@ -39,15 +42,21 @@ impl Transport {
     /// Reads `fetch`, `signal` and `timeoutMs` from an options object.
     pub fn read(options: &JsValue) -> Result<Transport, JsValue> {
         let custom = option(options, "fetch")?.unwrap_or(JsValue::UNDEFINED);
-        let fetch = fetch_of(&custom)
-            .dyn_into::<Function>()
-            .map_err(|_| invalid("options.fetch must be a function (and there is no global fetch)"))?;
+        let fetch = fetch_of(&custom).dyn_into::<Function>().map_err(|_| {
+            invalid("options.fetch must be a function (and there is no global fetch)")
+        })?;
         let signal = signal_option(options)?;
         let timeout_ms = number_option(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
         if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
-            return Err(invalid("options.timeoutMs must be a positive number of milliseconds"));
+            return Err(invalid(
+                "options.timeoutMs must be a positive number of milliseconds",
+            ));
         }
-        Ok(Transport { fetch, signal, timeout_ms })
+        Ok(Transport {
+            fetch,
+            signal,
+            timeout_ms,
+        })
     }
 }
 
@@ -88,12 +97,18 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
         init.set_signal(Some(&c.signal()));
     }
     // What ends the call early: the timer (rejecting with TIMEOUT) or the caller's signal.
-    let stop = Wait::new(t.timeout_ms as u32, t.signal.as_ref(), OnTime::Reject(timeout_error));
+    let stop = Wait::new(
+        t.timeout_ms as u32,
+        t.signal.as_ref(),
+        OnTime::Reject(timeout_error),
+    );
     let mut stopped = JsFuture::from(stop.promise.clone());
     let mut work = pin!(call(t, &req.url, &init));
     let out = poll_fn(|cx| match work.as_mut().poll(cx) {
         Poll::Ready(out) => Poll::Ready(out),
-        Poll::Pending => Pin::new(&mut stopped).poll(cx).map(|why| Err(why.err().unwrap_or(JsValue::UNDEFINED))),
+        Poll::Pending => Pin::new(&mut stopped)
+            .poll(cx)
+            .map(|why| Err(why.err().unwrap_or(JsValue::UNDEFINED))),
     })
     .await;
     drop(stop);
@@ -113,34 +128,72 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
 }
 
 fn timeout_error() -> JsValue {
-    caused_error(Code::Timeout.as_str(), "no answer within timeoutMs", None, &JsValue::UNDEFINED)
+    caused_error(
+        Code::Timeout.as_str(),
+        "no answer within timeoutMs",
+        None,
+        &JsValue::UNDEFINED,
+    )
 }
 
 /// The fetch itself and the reading of its answer.
 async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, JsValue> {
     // (A failure after the caller's signal fired becomes ABORTED in `send`.)
-    let network = |cause: JsValue| caused_error(Code::Network.as_str(), "the request could not be sent or got no answer", None, &cause);
-    let sent = t.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init).map_err(network)?;
-    let res: Response = JsFuture::from(Promise::resolve(&sent)).await.map_err(network)?.unchecked_into();
+    let network = |cause: JsValue| {
+        caused_error(
+            Code::Network.as_str(),
+            "the request could not be sent or got no answer",
+            None,
+            &cause,
+        )
+    };
+    let sent = t
+        .fetch
+        .call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init)
+        .map_err(network)?;
+    let res: Response = JsFuture::from(Promise::resolve(&sent))
+        .await
+        .map_err(network)?
+        .unchecked_into();
     let status = res.status();
     let retry_after = res.headers().get("retry-after").ok().flatten();
     let text = read_capped(&res, status).await?;
-    Ok(Answer { status, retry_after, text })
+    Ok(Answer {
+        status,
+        retry_after,
+        text,
+    })
 }
 
 /// The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is never
 /// read (the stream is cancelled). Decoded chunk by chunk by a streaming TextDecoder (bytes
 /// that are not UTF-8 become U+FFFD), so the bytes never need copying into the wasm.
 async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
-    let too_big = || caused_error(Code::BadResponse.as_str(), "the answer is larger than 1 MiB", Some(status), &JsValue::UNDEFINED);
+    let too_big = || {
+        caused_error(
+            Code::BadResponse.as_str(),
+            "the answer is larger than 1 MiB",
+            Some(status),
+            &JsValue::UNDEFINED,
+        )
+    };
     let declared = res.headers().get("content-length").ok().flatten();
-    let Some(body) = res.body() else { return Ok(String::new()) };
+    let Some(body) = res.body() else {
+        return Ok(String::new());
+    };
     // JS's parseFloat, which the wasm imports already (it carries no number parser of its own).
     if declared.is_some_and(|n| js_sys::parse_float(&n) > MAX_ANSWER_BYTES as f64) {
         let _ = body.cancel();
         return Err(too_big());
     }
-    let unreadable = |cause: JsValue| caused_error(Code::Network.as_str(), "the answer could not be read", None, &cause);
+    let unreadable = |cause: JsValue| {
+        caused_error(
+            Code::Network.as_str(),
+            "the answer could not be read",
+            None,
+            &cause,
+        )
+    };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let decoder = TextDecoder::new()?;
     let streaming = TextDecodeOptions::new();
@@ -152,7 +205,9 @@ async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
         if Reflect::get(&part, &JsValue::from_str("done")).map_or(true, |d| d.is_truthy()) {
             break;
         }
-        let chunk: Uint8Array = Reflect::get(&part, &JsValue::from_str("value")).map_err(unreadable)?.unchecked_into();
+        let chunk: Uint8Array = Reflect::get(&part, &JsValue::from_str("value"))
+            .map_err(unreadable)?
+            .unchecked_into();
         size += chunk.length() as usize;
         if size > MAX_ANSWER_BYTES {
             let _ = reader.cancel();

@@ -47,7 +47,11 @@ fn wall_ms() -> f64 {
 }
 
 pub(crate) fn is_code(err: &JsValue, code: &str) -> bool {
-    js_sys::Reflect::get(err, &JsValue::from_str("code")).ok().and_then(|c| c.as_string()).as_deref() == Some(code)
+    js_sys::Reflect::get(err, &JsValue::from_str("code"))
+        .ok()
+        .and_then(|c| c.as_string())
+        .as_deref()
+        == Some(code)
 }
 
 impl Gate {
@@ -90,12 +94,18 @@ impl Gate {
                         }
                         rounds += 1;
                         if rounds > 2 {
-                            return Err(to_js(Error::new(Code::BadResponse, "the service gave no usable token")));
+                            return Err(to_js(Error::new(
+                                Code::BadResponse,
+                                "the service gave no usable token",
+                            )));
                         }
                     }
                     let id = self.next.get().wrapping_add(1);
                     self.next.set(id);
-                    self.flight.set(Some(Flight { id, alive_at: wall_ms() }));
+                    self.flight.set(Some(Flight {
+                        id,
+                        alive_at: wall_ms(),
+                    }));
                     waited_on = Some(id);
                     spawn(Box::pin(self.clone().heartbeat(id)));
                     let gate = self.clone();
@@ -127,7 +137,10 @@ impl Gate {
         loop {
             sleep(HEARTBEAT_MS).await;
             match self.flight.get() {
-                Some(f) if f.id == id => self.flight.set(Some(Flight { id, alive_at: wall_ms() })),
+                Some(f) if f.id == id => self.flight.set(Some(Flight {
+                    id,
+                    alive_at: wall_ms(),
+                })),
                 _ => return,
             }
         }

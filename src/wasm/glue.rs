@@ -54,11 +54,22 @@ extern "C" {
 extern "C" {
 
     #[wasm_bindgen(js_name = httpError)]
-    pub(crate) fn http_error(code: &str, message: &str, status: u16, text: &str, retry_after: Option<f64>) -> JsValue;
+    pub(crate) fn http_error(
+        code: &str,
+        message: &str,
+        status: u16,
+        text: &str,
+        retry_after: Option<f64>,
+    ) -> JsValue;
 
     /// The error of a call refused during a backoff (`body` is JSON text, parsed back).
     #[wasm_bindgen(js_name = backoffError)]
-    pub(crate) fn backoff_error(code: &str, status: Option<u16>, body: Option<&str>, retry_after: f64) -> JsValue;
+    pub(crate) fn backoff_error(
+        code: &str,
+        status: Option<u16>,
+        body: Option<&str>,
+        retry_after: f64,
+    ) -> JsValue;
 
     /// Asks the fleet's NadeoTokenBroker (a Durable Object namespace) for the pair of an
     /// audience; resolves to `{ accessToken, refreshToken, after401 }`, rejects with the
@@ -84,7 +95,12 @@ extern "C" {
 
     /// A NadeoAuthError with an optional `status` and an optional `cause` (undefined: none).
     #[wasm_bindgen(js_name = causedError)]
-    pub(crate) fn caused_error(code: &str, message: &str, status: Option<u16>, cause: &JsValue) -> JsValue;
+    pub(crate) fn caused_error(
+        code: &str,
+        message: &str,
+        status: Option<u16>,
+        cause: &JsValue,
+    ) -> JsValue;
 
     #[wasm_bindgen(js_name = storeGet)]
     pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;
@@ -128,7 +144,8 @@ pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     if !options.is_object() {
         return Err(invalid("options must be an object"));
     }
-    let v = js_sys::Reflect::get(options, &JsValue::from_str(key)).map_err(|_| invalid("options could not be read"))?;
+    let v = js_sys::Reflect::get(options, &JsValue::from_str(key))
+        .map_err(|_| invalid("options could not be read"))?;
     Ok(if v.is_undefined() { None } else { Some(v) })
 }
 
@@ -157,13 +174,18 @@ pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>,
 pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     match option(options, key)? {
         None => Ok(None),
-        Some(v) => v.as_string().map(Some).ok_or_else(|| bad_option(key, "a string")),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| bad_option(key, "a string")),
     }
 }
 
 /// A required, non-empty string option.
 pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, JsValue> {
-    string_option(options, key)?.filter(|s| !s.is_empty()).ok_or_else(|| bad_option(key, "a non-empty string"))
+    string_option(options, key)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad_option(key, "a non-empty string"))
 }
 
 /// Whether `v` is a plain JSON-style object: an object, not an array (what `JSON.parse` must
@@ -178,7 +200,9 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
         return None;
     }
     let items: &js_sys::Array = v.unchecked_ref();
-    (0..items.length()).map(|i| items.get(i).as_string()).collect()
+    (0..items.length())
+        .map(|i| items.get(i).as_string())
+        .collect()
 }
 
 /// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.
@@ -186,7 +210,10 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
 pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, JsValue> {
     match option(options, "now")? {
         None => Ok(None),
-        Some(f) => f.dyn_into::<js_sys::Function>().map(Some).map_err(|_| bad_option("now", "a function")),
+        Some(f) => f
+            .dyn_into::<js_sys::Function>()
+            .map(Some)
+            .map_err(|_| bad_option("now", "a function")),
     }
 }
 

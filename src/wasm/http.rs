@@ -12,12 +12,20 @@ use crate::core::nadeo::{self, Request, Tokens};
 
 /// A Nadeo auth request on the wire, with exactly the documented headers.
 pub(crate) fn wire(req: Request) -> HttpRequest {
-    let mut headers = vec![("Authorization", req.authorization), ("User-Agent", req.user_agent)];
+    let mut headers = vec![
+        ("Authorization", req.authorization),
+        ("User-Agent", req.user_agent),
+    ];
     if req.json_body.is_some() {
         headers.push(("Content-Type", "application/json".into()));
     }
     let body = req.json_body.and_then(|b| json::to_text(&b));
-    HttpRequest { method: "POST", url: req.url, headers, body }
+    HttpRequest {
+        method: "POST",
+        url: req.url,
+        headers,
+        body,
+    }
 }
 
 /// A Nadeo auth answer: a token pair, or the error its status maps to (with `status`, the
@@ -27,18 +35,34 @@ pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result
         let answer = json::nadeo_answer(&a.text).ok_or_else(|| to_js(nadeo::E_BAD_TOKENS))?;
         return nadeo::tokens_from_answer(answer, previous_refresh, &times_of_text).map_err(to_js);
     }
-    Err(status_error(a.status, &a.text, a.retry_after.as_deref(), nadeo::status_code(a.status)))
+    Err(status_error(
+        a.status,
+        &a.text,
+        a.retry_after.as_deref(),
+        nadeo::status_code(a.status),
+    ))
 }
 
 /// The error of a non-2xx answer, `retryAfter` set on 429 and 503.
-pub(crate) fn status_error(status: u16, text: &str, retry_after: Option<&str>, (code, message): (crate::core::Code, &str)) -> JsValue {
+pub(crate) fn status_error(
+    status: u16,
+    text: &str,
+    retry_after: Option<&str>,
+    (code, message): (crate::core::Code, &str),
+) -> JsValue {
     let now = js_sys::Date::now() / 1000.0;
-    let retry = retry_after.and_then(|v| backoff::retry_after(v, now)).filter(|_| matches!(status, 429 | 503));
+    let retry = retry_after
+        .and_then(|v| backoff::retry_after(v, now))
+        .filter(|_| matches!(status, 429 | 503));
     http_error(code.as_str(), message, status, text, retry)
 }
 
 /// Sends a Nadeo auth request and checks the answer.
-pub(crate) async fn tokens(t: &Transport, req: Request, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
+pub(crate) async fn tokens(
+    t: &Transport,
+    req: Request,
+    previous_refresh: Option<&str>,
+) -> Result<Tokens, JsValue> {
     let a = fetch::send(t, &wire(req)).await?;
     check_tokens(&a, previous_refresh)
 }

@@ -36,13 +36,18 @@ fn string(o: &Object, key: &str) -> Option<String> {
 
 /// A non-negative integer field of at most `max`, as serde reads `u16`/`u32`/`u64`.
 fn integer(o: &Object, key: &str, max: f64) -> Option<f64> {
-    field(o, key).as_f64().filter(|n| n.fract() == 0.0 && (0.0..=max).contains(n))
+    field(o, key)
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=max).contains(n))
 }
 
 /// A Nadeo token answer's body; `None` when it is not a JSON object.
 pub fn nadeo_answer(text: &str) -> Option<nadeo::TokenAnswer> {
     let o = parse_object(text)?;
-    Some(nadeo::TokenAnswer { access_token: string(&o, "accessToken"), refresh_token: string(&o, "refreshToken") })
+    Some(nadeo::TokenAnswer {
+        access_token: string(&o, "accessToken"),
+        refresh_token: string(&o, "refreshToken"),
+    })
 }
 
 /// An OAuth grant's answer body; `None` when it is not a JSON object.
@@ -84,7 +89,10 @@ pub fn name_map(text: &str) -> Option<NameMap> {
 /// `/api/user`'s answer: both fields strings.
 pub fn user_answer(text: &str) -> Option<UserAnswer> {
     let o = parse_object(text)?;
-    Some(UserAnswer { account_id: string(&o, "accountId")?, display_name: string(&o, "displayName")? })
+    Some(UserAnswer {
+        account_id: string(&o, "accountId")?,
+        display_name: string(&o, "displayName")?,
+    })
 }
 
 /// A stored value; `None` when it is not a JSON object.

@@ -23,10 +23,14 @@ impl Common {
         options_object(options)?;
         let user_agent = string_option(options, "userAgent")?.ok_or_else(|| invalid(E_UA))?;
         nadeo::user_agent(&user_agent).map_err(to_js)?;
-        let core_url = string_option(options, "coreUrl")?
-            .unwrap_or_else(|| nadeo::DEFAULT_CORE_URL.into());
+        let core_url =
+            string_option(options, "coreUrl")?.unwrap_or_else(|| nadeo::DEFAULT_CORE_URL.into());
         nadeo::base_url(&core_url).map_err(to_js)?;
-        Ok(Common { transport: Transport::read(options)?, user_agent, core_url })
+        Ok(Common {
+            transport: Transport::read(options)?,
+            user_agent,
+            core_url,
+        })
     }
 }
 
@@ -72,7 +76,11 @@ fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, JsValue> {
         }
     }
     .map_err(to_js)?;
-    Ok(Exchange { transport: c.transport, requests: vec![http::wire(req)], reader: Reader::NadeoTokens { previous_refresh } })
+    Ok(Exchange {
+        transport: c.transport,
+        requests: vec![http::wire(req)],
+        reader: Reader::NadeoTokens { previous_refresh },
+    })
 }
 
 /// `loginBasic(options)`: a service or dedicated server account login.

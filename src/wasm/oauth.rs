@@ -6,15 +6,17 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::flight::{Gate, Work};
 use super::exchange::{self, Exchange, Reader};
 use super::fetch::{HttpRequest, Transport};
-use super::glue::{clock_option, clock_s, invalid, options_object, required_string, string_array, to_js};
+use super::flight::{Gate, Work};
+use super::glue::{
+    clock_option, clock_s, invalid, options_object, required_string, string_array, to_js,
+};
 use super::policy;
 use super::redirect::api_url;
 use crate::core::backoff::Backoff;
-use crate::core::oauth::{self, Grant, Lookup};
 use crate::core::header;
+use crate::core::oauth::{self, Grant, Lookup};
 
 fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), JsValue> {
     options_object(options)?;
@@ -48,11 +50,24 @@ fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, JsValue> {
         GrantKind::Code => {
             let code = required_string(options, "code")?;
             let redirect_uri = required_string(options, "redirectUri")?;
-            oauth::grant_body(&Grant::Code { code: &code, redirect_uri: &redirect_uri }, &id, &secret)
+            oauth::grant_body(
+                &Grant::Code {
+                    code: &code,
+                    redirect_uri: &redirect_uri,
+                },
+                &id,
+                &secret,
+            )
         }
         GrantKind::Refresh => {
             let refresh = required_string(options, "refreshToken")?;
-            let body = oauth::grant_body(&Grant::Refresh { refresh_token: &refresh }, &id, &secret);
+            let body = oauth::grant_body(
+                &Grant::Refresh {
+                    refresh_token: &refresh,
+                },
+                &id,
+                &secret,
+            );
             previous_refresh = Some(refresh);
             body
         }
@@ -62,10 +77,17 @@ fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, JsValue> {
     let request = HttpRequest {
         method: "POST",
         url: api_path(&api, oauth::TOKEN_PATH)?,
-        headers: vec![("Content-Type", "application/x-www-form-urlencoded".into()), ("Accept", "application/json".into())],
+        headers: vec![
+            ("Content-Type", "application/x-www-form-urlencoded".into()),
+            ("Accept", "application/json".into()),
+        ],
         body: Some(body),
     };
-    Ok(Exchange { transport, requests: vec![request], reader: Reader::OAuthTokens { previous_refresh } })
+    Ok(Exchange {
+        transport,
+        requests: vec![request],
+        reader: Reader::OAuthTokens { previous_refresh },
+    })
 }
 
 /// `exchangeCode(options)`: the authorization-code grant.
@@ -105,18 +127,39 @@ fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Excha
     let api = api_url(options)?;
     let urls: Vec<String> = match kind {
         LookupKind::DisplayNames | LookupKind::AccountIds => {
-            let inputs = string_array(inputs).ok_or_else(|| invalid("the lookup takes an array of strings"))?;
-            let which = if matches!(kind, LookupKind::DisplayNames) { Lookup::DisplayNames } else { Lookup::AccountIds };
+            let inputs = string_array(inputs)
+                .ok_or_else(|| invalid("the lookup takes an array of strings"))?;
+            let which = if matches!(kind, LookupKind::DisplayNames) {
+                Lookup::DisplayNames
+            } else {
+                Lookup::AccountIds
+            };
             oauth::lookup_urls(&api, which, &inputs).map_err(to_js)?
         }
         LookupKind::CurrentUser => vec![api_path(&api, "/api/user")?],
     };
     let requests = urls
         .into_iter()
-        .map(|url| HttpRequest { method: "GET", url, headers: vec![("Authorization", authorization.clone()), ("Accept", "application/json".into())], body: None })
+        .map(|url| HttpRequest {
+            method: "GET",
+            url,
+            headers: vec![
+                ("Authorization", authorization.clone()),
+                ("Accept", "application/json".into()),
+            ],
+            body: None,
+        })
         .collect();
-    let reader = if matches!(kind, LookupKind::CurrentUser) { Reader::User } else { Reader::Pairs };
-    Ok(Exchange { transport, requests, reader })
+    let reader = if matches!(kind, LookupKind::CurrentUser) {
+        Reader::User
+    } else {
+        Reader::Pairs
+    };
+    Ok(Exchange {
+        transport,
+        requests,
+        reader,
+    })
 }
 
 /// `displayNames(accountIds, options)`: accountId → display name.
@@ -134,7 +177,11 @@ pub fn account_ids(display_names: JsValue, options: JsValue) -> js_sys::Promise 
 /// `currentUser(options)`: the signed-in user of a user token.
 #[wasm_bindgen(js_name = currentUser, skip_typescript)]
 pub fn current_user(options: JsValue) -> js_sys::Promise {
-    exchange::run(lookup(LookupKind::CurrentUser, &JsValue::UNDEFINED, &options))
+    exchange::run(lookup(
+        LookupKind::CurrentUser,
+        &JsValue::UNDEFINED,
+        &options,
+    ))
 }
 
 /// Renew a client-credentials token this long before it expires (seconds).
@@ -201,14 +248,19 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
                 }
             };
             let get = |k: &str| js_sys::Reflect::get(&t, &JsValue::from_str(k)).ok();
-            let token = get("accessToken").and_then(|v| v.as_string()).unwrap_or_default();
+            let token = get("accessToken")
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
             let expires_in = get("expiresIn").and_then(|v| v.as_f64()).unwrap_or(0.0);
             inner.backoff.borrow_mut().succeeded();
             *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
             Ok(())
         })
     };
-    inner.gate.obtain(&JsValue::UNDEFINED, &fresh, &after, &work).await
+    inner
+        .gate
+        .obtain(&JsValue::UNDEFINED, &fresh, &after, &work)
+        .await
 }
 
 /// The token half of `TrackmaniaApi` (the class itself is in api.js): a client-credentials
@@ -226,13 +278,24 @@ impl ApiTokens {
         let (_, _, id, secret) = client_of(&options)?;
         oauth::grant_body(&Grant::ClientCredentials, &id, &secret).map_err(to_js)?;
         let now = clock_option(&options)?;
-        Ok(ApiTokens { inner: Rc::new(ApiInner { grant, now, token: RefCell::new(None), gate: Rc::default(), grants: Cell::new(0), backoff: RefCell::default() }) })
+        Ok(ApiTokens {
+            inner: Rc::new(ApiInner {
+                grant,
+                now,
+                token: RefCell::new(None),
+                gate: Rc::default(),
+                grants: Cell::new(0),
+                backoff: RefCell::default(),
+            }),
+        })
     }
 
     #[wasm_bindgen(js_name = accessToken)]
     pub fn access_token(&self) -> js_sys::Promise {
         let inner = self.inner.clone();
-        super::tasks::promise(Box::pin(async move { api_token(inner).await.map(JsValue::from) }))
+        super::tasks::promise(Box::pin(async move {
+            api_token(inner).await.map(JsValue::from)
+        }))
     }
 
     /// Client-credentials grants made so far.

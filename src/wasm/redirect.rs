@@ -4,7 +4,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::glue::{
-    denied_error, invalid, make_code_state, make_url_state, option, options_object, random_bytes_32, required_string, string_arg, string_array, string_option, to_js,
+    denied_error, invalid, make_code_state, make_url_state, option, options_object,
+    random_bytes_32, required_string, string_arg, string_array, string_option, to_js,
 };
 use crate::core::oauth::{self, RedirectError};
 
@@ -17,7 +18,9 @@ pub(crate) fn api_url(options: &JsValue) -> Result<String, JsValue> {
 fn scopes(options: &JsValue) -> Result<Vec<String>, JsValue> {
     match option(options, "scopes")? {
         None => Ok(Vec::new()),
-        Some(v) => string_array(&v).ok_or_else(|| invalid("options.scopes must be an array of strings")),
+        Some(v) => {
+            string_array(&v).ok_or_else(|| invalid("options.scopes must be an array of strings"))
+        }
     }
 }
 
@@ -32,8 +35,11 @@ fn new_state(options: &JsValue) -> Result<String, JsValue> {
     if let Some(s) = string_option(options, "state")? {
         return Ok(s);
     }
-    let bytes = random_bytes_32().ok_or_else(|| invalid("no crypto.getRandomValues to make a state with"))?;
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
+    let bytes = random_bytes_32()
+        .ok_or_else(|| invalid("no crypto.getRandomValues to make a state with"))?;
+    let arr: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
     Ok(oauth::state_from_bytes(&arr))
 }
 
@@ -41,7 +47,14 @@ fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue
     options_object(options)?;
     let client_id = required_string(options, "clientId")?;
     let redirect_uri = required_string(options, "redirectUri")?;
-    let url = oauth::authorization_url(&api_url(options)?, &client_id, &redirect_uri, &scopes(options)?, state).map_err(to_js)?;
+    let url = oauth::authorization_url(
+        &api_url(options)?,
+        &client_id,
+        &redirect_uri,
+        &scopes(options)?,
+        state,
+    )
+    .map_err(to_js)?;
     Ok((url, redirect_uri))
 }
 
@@ -56,15 +69,21 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, JsValue> {
 /// `parseRedirect(url, expectedState, { apiUrl }?)`: `{ code, state }`. An `iss` on the
 /// redirect must be the issuer of `apiUrl` (default api.trackmania.com).
 #[wasm_bindgen(js_name = parseRedirect, skip_typescript)]
-pub fn parse_redirect(url: JsValue, expected_state: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let href = super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
+pub fn parse_redirect(
+    url: JsValue,
+    expected_state: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let href =
+        super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {
         String::new()
     } else {
         string_arg(&expected_state, "expectedState must be a string")?
     };
     let api = api_url(&options)?;
-    let r = oauth::parse_redirect(&href, &expected, oauth::issuer_of(&api)).map_err(redirect_error)?;
+    let r =
+        oauth::parse_redirect(&href, &expected, oauth::issuer_of(&api)).map_err(redirect_error)?;
     Ok(make_code_state(&r.code, &r.state))
 }
 
@@ -83,4 +102,3 @@ pub fn strip_code_and_state(url: &str) -> String {
 // ---------------------------------------------------------------- server side
 // Build-request / process-answer: Rust checks the arguments and builds each request, the JS
 // driver in api.js sends it, and Rust checks the answer. No async state machine in the wasm.
-

@@ -12,7 +12,9 @@ use crate::core::oauth::OAuthTokens;
 /// A shape as a plain JS object; optional fields that are `None` are left out.
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     // Serializing these shapes cannot fail (strings, booleans, numbers, no maps).
-    value.serialize(&serde_wasm_bindgen::Serializer::new()).unwrap_or(JsValue::UNDEFINED)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new())
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `loginBasic`, `refreshTokens`, `loginUbiTicket`: `{ accessToken, refreshToken }`.
@@ -64,15 +66,26 @@ pub(crate) struct User<'a> {
 }
 
 pub(crate) fn nadeo_tokens(access_token: &str, refresh_token: &str) -> JsValue {
-    to_js(&NadeoTokens { access_token, refresh_token })
+    to_js(&NadeoTokens {
+        access_token,
+        refresh_token,
+    })
 }
 
 pub(crate) fn held(access_token: &str, refresh_token: &str, after_401: bool) -> JsValue {
-    to_js(&Held { access_token, refresh_token, after_401 })
+    to_js(&Held {
+        access_token,
+        refresh_token,
+        after_401,
+    })
 }
 
 pub(crate) fn stats(logins: u32, refreshes: u32, failures: u32) -> JsValue {
-    to_js(&Stats { logins, refreshes, failures })
+    to_js(&Stats {
+        logins,
+        refreshes,
+        failures,
+    })
 }
 
 pub(crate) fn oauth_tokens(t: &OAuthTokens, expires_at: f64) -> JsValue {
@@ -87,5 +100,8 @@ pub(crate) fn oauth_tokens(t: &OAuthTokens, expires_at: f64) -> JsValue {
 }
 
 pub(crate) fn user(account_id: &str, display_name: &str) -> JsValue {
-    to_js(&User { account_id, display_name })
+    to_js(&User {
+        account_id,
+        display_name,
+    })
 }

@@ -45,7 +45,9 @@ fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
     };
     match start() {
         Err(e) => js_sys::Promise::reject(&e),
-        Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| wait_until(at, signal.clone(), resolve, reject)),
+        Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| {
+            wait_until(at, signal.clone(), resolve, reject)
+        }),
     }
 }
 
@@ -56,7 +58,12 @@ type Pending = (Alarm, Option<AbortListener>);
 /// waits, the clock read again after each), or rejects it with ABORTED as soon as `signal`
 /// fires (at once if it has). Callbacks rather than an async fn: the token entry then carries
 /// no futures runtime.
-fn wait_until(at_ms: f64, signal: Option<AbortSignal>, resolve: js_sys::Function, reject: js_sys::Function) {
+fn wait_until(
+    at_ms: f64,
+    signal: Option<AbortSignal>,
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+) {
     if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
         let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(s));
         return;
@@ -101,7 +108,10 @@ pub(crate) struct Alarm {
 
 impl Alarm {
     pub fn new(at_ms: f64, fire: Rc<dyn Fn()>) -> Alarm {
-        let alarm = Alarm { cancelled: Rc::new(Cell::new(false)), slot: Rc::new(Cell::new(None)) };
+        let alarm = Alarm {
+            cancelled: Rc::new(Cell::new(false)),
+            slot: Rc::new(Cell::new(None)),
+        };
         arm(at_ms, fire, alarm.cancelled.clone(), alarm.slot.clone());
         alarm
     }
@@ -148,15 +158,24 @@ fn arm(at_ms: f64, fire: Rc<dyn Fn()>, cancelled: Rc<Cell<bool>>, slot: Rc<Cell<
 /// token is due for renewal (marginSeconds before exp, made earlier by a random jitter in
 /// [0, jitterSeconds], never before rat; at once if that has passed). Returns a cancel function.
 #[wasm_bindgen(js_name = scheduleRefresh, skip_typescript)]
-pub fn schedule_refresh(token: JsValue, fire: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn schedule_refresh(
+    token: JsValue,
+    fire: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let times = times_of_token(&token)?;
-    let fire: js_sys::Function = fire.dyn_into().map_err(|_| invalid("scheduleRefresh needs a function to call"))?;
+    let fire: js_sys::Function = fire
+        .dyn_into()
+        .map_err(|_| invalid("scheduleRefresh needs a function to call"))?;
     let margin = number_option(&options, "marginSeconds")?.unwrap_or(300.0);
     let jitter = number_option(&options, "jitterSeconds")?.unwrap_or(60.0);
     if margin < 0.0 || jitter < 0.0 {
-        return Err(invalid("marginSeconds and jitterSeconds must not be negative"));
+        return Err(invalid(
+            "marginSeconds and jitterSeconds must not be negative",
+        ));
     }
-    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or_else(|| to_js(E_NO_EXP))?;
+    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter)
+        .ok_or_else(|| to_js(E_NO_EXP))?;
     let alarm = Alarm::new(
         at * 1000.0,
         Rc::new(move || {

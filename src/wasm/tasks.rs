@@ -9,7 +9,9 @@ use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 /// A JS promise of a boxed future.
-pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> js_sys::Promise {
+pub(crate) fn promise(
+    f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(f)
 }
 
@@ -17,4 +19,3 @@ pub(crate) fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>
 pub(crate) fn spawn(f: Pin<Box<dyn Future<Output = ()>>>) {
     wasm_bindgen_futures::spawn_local(f)
 }
-

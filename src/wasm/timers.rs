@@ -27,13 +27,18 @@ pub(crate) struct AbortListener {
 impl AbortListener {
     pub fn add(signal: &AbortSignal, listener: js_sys::Function) -> AbortListener {
         let _ = signal.add_event_listener_with_callback("abort", &listener);
-        AbortListener { signal: signal.clone(), listener }
+        AbortListener {
+            signal: signal.clone(),
+            listener,
+        }
     }
 }
 
 impl Drop for AbortListener {
     fn drop(&mut self) {
-        let _ = self.signal.remove_event_listener_with_callback("abort", &self.listener);
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", &self.listener);
     }
 }
 
@@ -62,7 +67,12 @@ impl Wait {
         let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         let Some((resolve, reject)) = settle else {
             // The executor runs at once; this is never reached.
-            return Wait { promise, settle: None, _timer: None, _on_abort: None };
+            return Wait {
+                promise,
+                settle: None,
+                _timer: None,
+                _on_abort: None,
+            };
         };
         let on_abort = signal.map(|s| AbortListener::add(s, reject.clone()));
         let settle = Some(resolve.clone());
@@ -72,7 +82,12 @@ impl Wait {
                 OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
             };
         });
-        Wait { promise, settle, _timer: Some(timer), _on_abort: on_abort }
+        Wait {
+            promise,
+            settle,
+            _timer: Some(timer),
+            _on_abort: on_abort,
+        }
     }
 }
 

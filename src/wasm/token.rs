@@ -2,7 +2,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{href_of, invalid, is_plain_object, make_decoded, make_times, number_option, string_arg, to_js};
+use super::glue::{
+    href_of, invalid, is_plain_object, make_decoded, make_times, number_option, string_arg, to_js,
+};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
@@ -21,7 +23,11 @@ pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
     let header = json_object(&header, token::E_HEADER_OBJECT)?;
     let payload = json_object(&payload, token::E_PAYLOAD_OBJECT)?;
     let times = times_of_object(&payload)?;
-    Ok(Parsed { header, payload, times })
+    Ok(Parsed {
+        header,
+        payload,
+        times,
+    })
 }
 
 /// `JSON.parse(text)` when it is an object; TOKEN_JSON when it is not JSON, `not_object`
@@ -67,7 +73,12 @@ fn times_of_object(value: &JsValue) -> Result<Times, Error> {
     TIME_KEYS.with(|[iat, rat, exp]| times_with_keys(value, iat, rat, exp))
 }
 
-fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue) -> Result<Times, Error> {
+fn times_with_keys(
+    value: &JsValue,
+    iat: &JsValue,
+    rat: &JsValue,
+    exp: &JsValue,
+) -> Result<Times, Error> {
     let get = |key: &JsValue| -> Result<Option<f64>, Error> {
         let v = js_sys::Reflect::get(value, key).map_err(|_| token::E_TIME_CLAIM)?;
         if v.is_undefined() {
@@ -75,7 +86,12 @@ fn times_with_keys(value: &JsValue, iat: &JsValue, rat: &JsValue, exp: &JsValue)
         }
         v.as_f64().map(Some).ok_or(token::E_TIME_CLAIM)
     };
-    TimeClaims { iat: get(iat)?, rat: get(rat)?, exp: get(exp)? }.times()
+    TimeClaims {
+        iat: get(iat)?,
+        rat: get(rat)?,
+        exp: get(exp)?,
+    }
+    .times()
 }
 
 /// `tokenTimes(tokenOrClaims, { now?, leeway? })`.
@@ -86,7 +102,9 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue>
     } else if token.is_object() {
         times_of_object(&token).map_err(to_js)?
     } else {
-        return Err(invalid("tokenTimes takes a token string or an object with iat, rat and exp"));
+        return Err(invalid(
+            "tokenTimes takes a token string or an object with iat, rat and exp",
+        ));
     };
     let now = match number_option(&options, "now")? {
         Some(n) => n,

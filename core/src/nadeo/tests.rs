@@ -1,12 +1,15 @@
 use super::*;
-use crate::token::times_of_token;
 use crate::base64url::encode_url;
+use crate::token::times_of_token;
 use alloc::format;
 use alloc::string::ToString;
 
 fn jwt(payload: &str) -> String {
     let mut s = String::new();
-    encode_url(br#"{"alg":"HS256","env":"trackmania-prod","ver":"1"}"#, &mut s);
+    encode_url(
+        br#"{"alg":"HS256","env":"trackmania-prod","ver":"1"}"#,
+        &mut s,
+    );
     s.push('.');
     encode_url(payload.as_bytes(), &mut s);
     s.push_str(".c2lnbmF0dXJl");
@@ -14,11 +17,18 @@ fn jwt(payload: &str) -> String {
 }
 
 fn access_jwt(iat: i64) -> String {
-    jwt(&format!(r#"{{"iat":{iat},"rat":{},"exp":{},"aud":"NadeoLiveServices","rtk":false}}"#, iat + 1800, iat + 3600))
+    jwt(&format!(
+        r#"{{"iat":{iat},"rat":{},"exp":{},"aud":"NadeoLiveServices","rtk":false}}"#,
+        iat + 1800,
+        iat + 3600
+    ))
 }
 
 fn refresh_jwt(iat: i64) -> String {
-    jwt(&format!(r#"{{"iat":{iat},"exp":{},"aud":"NadeoServices","rtk":true,"refresh_aud":"NadeoLiveServices"}}"#, iat + 86400))
+    jwt(&format!(
+        r#"{{"iat":{iat},"exp":{},"aud":"NadeoServices","rtk":true,"refresh_aud":"NadeoLiveServices"}}"#,
+        iat + 86400
+    ))
 }
 
 /// A 2xx body as a native caller reads it: serde_json, then the core's checks.
@@ -26,40 +36,117 @@ use crate::native_json::nadeo_tokens as tokens_from_body;
 
 #[test]
 fn login_basic_request() {
-    let r = login_basic(DEFAULT_CORE_URL, "my_login", "pa:ss \u{e9}\u{1F3CE}", Audience::Live, " My app / me@example.com ").unwrap();
-    assert_eq!(r.url, "https://prod.trackmania.core.nadeo.online/v2/authentication/token/basic");
+    let r = login_basic(
+        DEFAULT_CORE_URL,
+        "my_login",
+        "pa:ss \u{e9}\u{1F3CE}",
+        Audience::Live,
+        " My app / me@example.com ",
+    )
+    .unwrap();
+    assert_eq!(
+        r.url,
+        "https://prod.trackmania.core.nadeo.online/v2/authentication/token/basic"
+    );
     // base64("my_login:pa:ss é🏎") over UTF-8 bytes, standard alphabet with padding.
     assert_eq!(r.authorization, "Basic bXlfbG9naW46cGE6c3Mgw6nwn4+O");
     assert_eq!(r.user_agent, "My app / me@example.com");
-    assert_eq!(r.json_body.map(|b| serde_json::to_string(&b).unwrap()).as_deref(), Some(r#"{"audience":"NadeoLiveServices"}"#));
+    assert_eq!(
+        r.json_body
+            .map(|b| serde_json::to_string(&b).unwrap())
+            .as_deref(),
+        Some(r#"{"audience":"NadeoLiveServices"}"#)
+    );
     let core = login_basic("http://127.0.0.1:9/base/", "l", "p", Audience::Core, "ua").unwrap();
-    assert_eq!(core.url, "http://127.0.0.1:9/base/v2/authentication/token/basic");
-    assert_eq!(core.json_body.map(|b| serde_json::to_string(&b).unwrap()).as_deref(), Some(r#"{"audience":"NadeoServices"}"#));
+    assert_eq!(
+        core.url,
+        "http://127.0.0.1:9/base/v2/authentication/token/basic"
+    );
+    assert_eq!(
+        core.json_body
+            .map(|b| serde_json::to_string(&b).unwrap())
+            .as_deref(),
+        Some(r#"{"audience":"NadeoServices"}"#)
+    );
 }
 
 #[test]
 fn requests_refuse_bad_arguments() {
     let bad = |r: Result<Request, Error>| r.unwrap_err().code;
-    assert_eq!(bad(login_basic(DEFAULT_CORE_URL, "l", "p", Audience::Live, "")), Code::InvalidArgument);
-    assert_eq!(bad(login_basic(DEFAULT_CORE_URL, "l", "p", Audience::Live, "a\r\nb")), Code::InvalidArgument);
-    assert_eq!(bad(login_basic(DEFAULT_CORE_URL, "", "p", Audience::Live, "ua")), Code::InvalidArgument);
-    assert_eq!(bad(login_basic(DEFAULT_CORE_URL, "a:b", "p", Audience::Live, "ua")), Code::InvalidArgument);
-    assert_eq!(bad(login_basic(DEFAULT_CORE_URL, "l", "", Audience::Live, "ua")), Code::InvalidArgument);
-    for base in ["ftp://x", "prod.trackmania.core.nadeo.online", "https://", "https://x/?a", "https://x y"] {
-        assert_eq!(bad(login_basic(base, "l", "p", Audience::Live, "ua")), Code::InvalidArgument, "{base}");
+    assert_eq!(
+        bad(login_basic(DEFAULT_CORE_URL, "l", "p", Audience::Live, "")),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        bad(login_basic(
+            DEFAULT_CORE_URL,
+            "l",
+            "p",
+            Audience::Live,
+            "a\r\nb"
+        )),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        bad(login_basic(DEFAULT_CORE_URL, "", "p", Audience::Live, "ua")),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        bad(login_basic(
+            DEFAULT_CORE_URL,
+            "a:b",
+            "p",
+            Audience::Live,
+            "ua"
+        )),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        bad(login_basic(DEFAULT_CORE_URL, "l", "", Audience::Live, "ua")),
+        Code::InvalidArgument
+    );
+    for base in [
+        "ftp://x",
+        "prod.trackmania.core.nadeo.online",
+        "https://",
+        "https://x/?a",
+        "https://x y",
+    ] {
+        assert_eq!(
+            bad(login_basic(base, "l", "p", Audience::Live, "ua")),
+            Code::InvalidArgument,
+            "{base}"
+        );
     }
-    assert_eq!(bad(refresh(DEFAULT_CORE_URL, "", "ua")), Code::InvalidArgument);
-    assert_eq!(bad(login_ubi_ticket(DEFAULT_CORE_URL, "t\nx", Audience::Live, "ua")), Code::InvalidArgument);
+    assert_eq!(
+        bad(refresh(DEFAULT_CORE_URL, "", "ua")),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        bad(login_ubi_ticket(
+            DEFAULT_CORE_URL,
+            "t\nx",
+            Audience::Live,
+            "ua"
+        )),
+        Code::InvalidArgument
+    );
 }
 
 #[test]
 fn refresh_and_ubi_requests() {
     let r = refresh(DEFAULT_CORE_URL, "r.t.k", "ua").unwrap();
-    assert_eq!(r.url, "https://prod.trackmania.core.nadeo.online/v2/authentication/token/refresh");
+    assert_eq!(
+        r.url,
+        "https://prod.trackmania.core.nadeo.online/v2/authentication/token/refresh"
+    );
     assert_eq!(r.authorization, "nadeo_v1 t=r.t.k");
     assert_eq!(r.json_body, None);
     let u = login_ubi_ticket(DEFAULT_CORE_URL, "TICKET", Audience::Live, "ua").unwrap();
-    assert_eq!(u.url, "https://prod.trackmania.core.nadeo.online/v2/authentication/token/ubiservices");
+    assert_eq!(
+        u.url,
+        "https://prod.trackmania.core.nadeo.online/v2/authentication/token/ubiservices"
+    );
     assert_eq!(u.authorization, "ubi_v1 t=TICKET");
 }
 
@@ -68,7 +155,10 @@ fn answers() {
     let (a, r) = (access_jwt(1000), refresh_jwt(1000));
     let body = format!(r#"{{"accessToken":"{a}","refreshToken":"{r}"}}"#);
     let t = tokens_from_body(&body, None).unwrap();
-    assert_eq!((t.access_token.as_str(), t.refresh_token.as_str()), (a.as_str(), r.as_str()));
+    assert_eq!(
+        (t.access_token.as_str(), t.refresh_token.as_str()),
+        (a.as_str(), r.as_str())
+    );
     assert_eq!(t.access.exp, Some(4600.0));
     assert_eq!(t.refresh.exp, Some(87400.0));
     // A refresh answer without a refresh token keeps the old one.
@@ -84,7 +174,11 @@ fn answers() {
         format!(r#"{{"accessToken":1,"refreshToken":"{r}"}}"#),
         format!(r#"{{"access_token":"{a}","refresh_token":"{r}"}}"#),
     ] {
-        assert_eq!(tokens_from_body(&bad, None).unwrap_err().code, Code::BadResponse, "{bad}");
+        assert_eq!(
+            tokens_from_body(&bad, None).unwrap_err().code,
+            Code::BadResponse,
+            "{bad}"
+        );
     }
 }
 
@@ -104,15 +198,27 @@ fn policy() {
     // iat 1000, rat 2800, exp 4600; refresh exp 87400; margin 300 -> due at 4300.
     assert_eq!(assess(None, 0.0, 300.0), Need::Login);
     assert_eq!(assess(Some(&p), 1500.0, 300.0), Need::Fresh);
-    assert_eq!(assess(Some(&p), 3000.0, 300.0), Need::Fresh, "past rat, not due");
+    assert_eq!(
+        assess(Some(&p), 3000.0, 300.0),
+        Need::Fresh,
+        "past rat, not due"
+    );
     assert_eq!(assess(Some(&p), 4300.0, 300.0), Need::Refresh, "due");
     assert_eq!(assess(Some(&p), 5000.0, 300.0), Need::Refresh, "expired");
-    assert_eq!(assess(Some(&p), 87400.0, 300.0), Need::Login, "refresh token dead");
+    assert_eq!(
+        assess(Some(&p), 87400.0, 300.0),
+        Need::Login,
+        "refresh token dead"
+    );
     // A margin wider than exp - rat waits for rat.
     assert_eq!(assess(Some(&p), 2000.0, 3000.0), Need::Fresh);
     assert_eq!(assess(Some(&p), 2800.0, 3000.0), Need::Refresh);
     assert_eq!(due_at(&p.access, 300.0, 60.0), Some(4240.0));
     assert_eq!(due_at(&p.access, 300.0, 0.0), Some(4300.0));
-    assert_eq!(due_at(&p.access, 5000.0, 0.0), Some(2800.0), "never before rat");
+    assert_eq!(
+        due_at(&p.access, 5000.0, 0.0),
+        Some(2800.0),
+        "never before rat"
+    );
     assert!(expired(&p.access, 4590.0) && !expired(&p.access, 4589.0));
 }

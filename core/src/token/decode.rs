@@ -5,7 +5,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{segment_texts, Error, Times, TimeClaims, E_HEADER_OBJECT, E_JSON, E_PAYLOAD_OBJECT, E_TIME_CLAIM};
+use super::{
+    segment_texts, Error, TimeClaims, Times, E_HEADER_OBJECT, E_JSON, E_PAYLOAD_OBJECT,
+    E_TIME_CLAIM,
+};
 
 /// A decoded token: header and payload as JSON values (every claim kept) and the time claims.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,8 +26,14 @@ pub fn decode(token: &str) -> Result<Decoded, Error> {
     let (header, payload) = segment_texts(token)?;
     let header = object(&header, E_HEADER_OBJECT)?;
     let payload = object(&payload, E_PAYLOAD_OBJECT)?;
-    let times = TimeClaims::deserialize(&payload).map_err(|_| E_TIME_CLAIM)?.times()?;
-    Ok(Decoded { header, payload, times })
+    let times = TimeClaims::deserialize(&payload)
+        .map_err(|_| E_TIME_CLAIM)?
+        .times()?;
+    Ok(Decoded {
+        header,
+        payload,
+        times,
+    })
 }
 
 /// The times of a token (what [`crate::nadeo::pair`] asks of its caller).

@@ -15,14 +15,28 @@ pub struct Times {
     pub exp: Option<f64>,
 }
 
-const E_SEGMENTS: Error = Error::new(Code::TokenMalformed, "a token has exactly three dot-separated segments");
-const E_EMPTY_HEADER: Error = Error::new(Code::TokenMalformed, "the token's header segment is empty");
-const E_EMPTY_PAYLOAD: Error = Error::new(Code::TokenMalformed, "the token's payload segment is empty");
-pub const E_HEADER_OBJECT: Error = Error::new(Code::TokenMalformed, "the token's header is not a JSON object");
+const E_SEGMENTS: Error = Error::new(
+    Code::TokenMalformed,
+    "a token has exactly three dot-separated segments",
+);
+const E_EMPTY_HEADER: Error =
+    Error::new(Code::TokenMalformed, "the token's header segment is empty");
+const E_EMPTY_PAYLOAD: Error =
+    Error::new(Code::TokenMalformed, "the token's payload segment is empty");
+pub const E_HEADER_OBJECT: Error = Error::new(
+    Code::TokenMalformed,
+    "the token's header is not a JSON object",
+);
 const E_BASE64: Error = Error::new(Code::TokenBase64, "a token segment is not base64url");
 pub const E_JSON: Error = Error::new(Code::TokenJson, "a token segment is not UTF-8 JSON");
-pub const E_PAYLOAD_OBJECT: Error = Error::new(Code::TokenClaims, "the token's payload is not a JSON object");
-pub const E_TIME_CLAIM: Error = Error::new(Code::TokenClaims, "the token's iat, rat or exp claim is not a finite number");
+pub const E_PAYLOAD_OBJECT: Error = Error::new(
+    Code::TokenClaims,
+    "the token's payload is not a JSON object",
+);
+pub const E_TIME_CLAIM: Error = Error::new(
+    Code::TokenClaims,
+    "the token's iat, rat or exp claim is not a finite number",
+);
 
 /// The time claims as a JSON reader finds them in a payload (the other claims are left to the
 /// reader: `JSON.parse` keeps them as they came). Filled by serde natively (`decode`) and
@@ -47,7 +61,11 @@ impl TimeClaims {
             Some(n) if !n.is_finite() => Err(E_TIME_CLAIM),
             _ => Ok(v),
         };
-        Ok(Times { iat: finite(self.iat)?, rat: finite(self.rat)?, exp: finite(self.exp)? })
+        Ok(Times {
+            iat: finite(self.iat)?,
+            rat: finite(self.rat)?,
+            exp: finite(self.exp)?,
+        })
     }
 }
 

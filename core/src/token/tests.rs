@@ -19,7 +19,12 @@ fn pad(s: &str) -> String {
 
 /// A token from raw header and payload text, with a fixed signature.
 fn tok(header: &str, payload: &str) -> String {
-    format!("{}.{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()), b64(b"signature-bytes"))
+    format!(
+        "{}.{}.{}",
+        b64(header.as_bytes()),
+        b64(payload.as_bytes()),
+        b64(b"signature-bytes")
+    )
 }
 
 const HEADER: &str = r#"{"alg":"HS256","env":"trackmania-prod","ver":"1"}"#;
@@ -28,10 +33,26 @@ const ACCESS: &str = r#"{"jti":"0bd5ec6a-7b3b-4e1b-9a45-0a5c2c8e9f10","iss":"Nad
 #[test]
 fn decodes_a_nadeo_access_token() {
     let d = decode(&tok(HEADER, ACCESS)).unwrap();
-    assert_eq!(d.header, serde_json::from_str::<serde_json::Value>(HEADER).unwrap());
-    assert_eq!(d.payload, serde_json::from_str::<serde_json::Value>(ACCESS).unwrap());
-    assert_eq!(d.payload["ubiservices_uid"], "a59df3e8-6bff-48a2-98b6-801abf2a298e", "unknown claims kept");
-    assert_eq!(d.times, Times { iat: Some(1735394983.0), rat: Some(1735396783.0), exp: Some(1735398583.0) });
+    assert_eq!(
+        d.header,
+        serde_json::from_str::<serde_json::Value>(HEADER).unwrap()
+    );
+    assert_eq!(
+        d.payload,
+        serde_json::from_str::<serde_json::Value>(ACCESS).unwrap()
+    );
+    assert_eq!(
+        d.payload["ubiservices_uid"], "a59df3e8-6bff-48a2-98b6-801abf2a298e",
+        "unknown claims kept"
+    );
+    assert_eq!(
+        d.times,
+        Times {
+            iat: Some(1735394983.0),
+            rat: Some(1735396783.0),
+            exp: Some(1735398583.0)
+        }
+    );
 }
 
 #[test]
@@ -43,18 +64,24 @@ fn table_of_tokens() {
     let cases: Vec<(String, Option<Code>)> = vec![
         good(HEADER, ACCESS),
         good("{}", "{}"),
-        good(HEADER, r#"{"exp":1.5,"iat":-3e2,"custom":{"deep":[1,2,{"x":null}]}}"#),
+        good(
+            HEADER,
+            r#"{"exp":1.5,"iat":-3e2,"custom":{"deep":[1,2,{"x":null}]}}"#,
+        ),
         good(HEADER, r#"{"\u0065xp":1}"#),
         good(HEADER, "  {\"a\":\"\u{e9}\u{1F3CE}\"}  "),
-        (format!("{ph}.{pp}."), None),                              // empty signature
+        (format!("{ph}.{pp}."), None), // empty signature
         (format!("{}.{}.{}", pad(&ph), pad(&pp), pad(&sig)), None), // padding tolerated
-        (format!("{ph}=.{pp}.{sig}"), Some(Code::TokenBase64)),     // but only the right amount
+        (format!("{ph}=.{pp}.{sig}"), Some(Code::TokenBase64)), // but only the right amount
         // Structure.
         (String::new(), Some(Code::TokenMalformed)),
         ("abc".to_string(), Some(Code::TokenMalformed)),
         (format!("{ph}.{pp}"), Some(Code::TokenMalformed)),
         (format!("{ph}.{pp}.{sig}.{sig}"), Some(Code::TokenMalformed)),
-        (format!("{ph}.{pp}.{sig}.{sig}.{sig}"), Some(Code::TokenMalformed)), // JWE
+        (
+            format!("{ph}.{pp}.{sig}.{sig}.{sig}"),
+            Some(Code::TokenMalformed),
+        ), // JWE
         (format!("{ph}..{sig}"), Some(Code::TokenMalformed)),
         (format!(".{pp}.{sig}"), Some(Code::TokenMalformed)),
         ("..".to_string(), Some(Code::TokenMalformed)),
@@ -68,8 +95,14 @@ fn table_of_tokens() {
         (format!("{ph}.{pp}.{sig}\u{e9}"), Some(Code::TokenBase64)),
         (format!("{ph}.e30===.{sig}"), Some(Code::TokenBase64)),
         // Content.
-        (format!("{ph}.{}.{sig}", b64(b"\xff\xfe")), Some(Code::TokenJson)),
-        (format!("{ph}.{}.{sig}", b64(b"{\"a\":\"\xc3\"}")), Some(Code::TokenJson)),
+        (
+            format!("{ph}.{}.{sig}", b64(b"\xff\xfe")),
+            Some(Code::TokenJson),
+        ),
+        (
+            format!("{ph}.{}.{sig}", b64(b"{\"a\":\"\xc3\"}")),
+            Some(Code::TokenJson),
+        ),
         (tok(HEADER, "{"), Some(Code::TokenJson)),
         (tok(HEADER, "{\"a\":1,}"), Some(Code::TokenJson)),
         (tok(HEADER, "not json"), Some(Code::TokenJson)),
@@ -80,13 +113,19 @@ fn table_of_tokens() {
         (tok(HEADER, "42"), Some(Code::TokenClaims)),
         (tok(HEADER, "\"str\""), Some(Code::TokenClaims)),
         (tok(HEADER, "true"), Some(Code::TokenClaims)),
-        (tok(HEADER, r#"{"exp":"1735398583"}"#), Some(Code::TokenClaims)),
+        (
+            tok(HEADER, r#"{"exp":"1735398583"}"#),
+            Some(Code::TokenClaims),
+        ),
         (tok(HEADER, r#"{"iat":null}"#), Some(Code::TokenClaims)),
         (tok(HEADER, r#"{"rat":[1]}"#), Some(Code::TokenClaims)),
         // serde_json refuses 1e999 as JSON; JSON.parse reads Infinity, which the wasm build
         // refuses as a claim (TOKEN_CLAIMS, held in tests/wasm.rs). Refused either way.
         (tok(HEADER, r#"{"exp":1e999}"#), Some(Code::TokenJson)),
-        (tok(HEADER, r#"{"exp":1,"exp":"x"}"#), Some(Code::TokenClaims)),
+        (
+            tok(HEADER, r#"{"exp":1,"exp":"x"}"#),
+            Some(Code::TokenClaims),
+        ),
         (tok(HEADER, r#"{"\u0065xp":true}"#), Some(Code::TokenClaims)),
     ];
     for (token, want) in cases {
@@ -116,7 +155,11 @@ fn a_megabyte_payload_decodes() {
 
 #[test]
 fn times_view() {
-    let t = Times { iat: Some(1000.0), rat: Some(2800.0), exp: Some(4600.0) };
+    let t = Times {
+        iat: Some(1000.0),
+        rat: Some(2800.0),
+        exp: Some(4600.0),
+    };
     let v = t.view(2000.0, 0.0);
     assert_eq!(v.issued_at, Some(1000.0));
     assert!(!v.expired && !v.refreshable);
@@ -140,10 +183,15 @@ use crate::TestRng as Rng;
 #[test]
 fn property_arbitrary_strings_never_panic() {
     let mut rng = Rng(0xdead_beef_cafe_f00d);
-    let alphabet: Vec<char> = "eyJhbGciOi.-_+/=\"{}[]:,0123456789\u{0}\u{7f}\u{e9}\u{fffd}\u{1F600} \n".chars().collect();
+    let alphabet: Vec<char> =
+        "eyJhbGciOi.-_+/=\"{}[]:,0123456789\u{0}\u{7f}\u{e9}\u{fffd}\u{1F600} \n"
+            .chars()
+            .collect();
     for _ in 0..100_000 {
         let len = rng.below(64);
-        let s: String = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+        let s: String = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
         let _ = decode(&s);
     }
 }
@@ -158,7 +206,10 @@ fn property_arbitrary_bytes_in_segments_never_panic_and_classify() {
         let t = format!("{}.{}.", b64(b"{}"), b64(&bytes));
         match decode(&t) {
             Ok(d) => assert!(d.payload.is_object()),
-            Err(e) => assert!(matches!(e.code, Code::TokenJson | Code::TokenClaims), "{e:?}"),
+            Err(e) => assert!(
+                matches!(e.code, Code::TokenJson | Code::TokenClaims),
+                "{e:?}"
+            ),
         }
         // Arbitrary (lossy) text as a whole token.
         let _ = decode(&String::from_utf8_lossy(&bytes));
@@ -184,7 +235,10 @@ fn property_mutated_real_tokens_never_panic() {
         }
         if let Ok(s) = String::from_utf8(t) {
             if let Err(e) = decode(&s) {
-                assert!(matches!(e.code, Code::TokenMalformed | Code::TokenBase64 | Code::TokenJson | Code::TokenClaims));
+                assert!(matches!(
+                    e.code,
+                    Code::TokenMalformed | Code::TokenBase64 | Code::TokenJson | Code::TokenClaims
+                ));
             }
         }
     }
