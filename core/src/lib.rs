@@ -19,6 +19,7 @@ pub mod nadeo;
 #[cfg(any(test, feature = "json"))]
 pub mod native_json;
 pub mod oauth;
+pub mod secret;
 pub mod shape;
 pub mod store;
 pub mod token;

@@ -2,12 +2,14 @@
 //! check, and when a held token pair needs a refresh or a new login. No I/O.
 
 use alloc::string::String;
+use core::fmt;
 
 use super::audience::Audience;
 use super::base64url;
 use super::error::{Code, Error};
 use serde::{Deserialize, Serialize};
 
+use super::secret::{self, REDACTED};
 use super::shape::lenient;
 use super::token::Times;
 
@@ -44,13 +46,25 @@ pub const E_BAD_TOKENS: Error = Error::new(
 );
 
 /// An HTTP request to send: always a POST with `redirect: "manual"`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     pub url: String,
+    /// Basic credentials, a ticket or a refresh token: redacted in `Debug`.
     pub authorization: String,
     pub user_agent: String,
     /// A JSON body (sent with `Content-Type: application/json`), or none.
     pub json_body: Option<LoginBody>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("url", &self.url)
+            .field("authorization", &REDACTED)
+            .field("user_agent", &self.user_agent)
+            .field("json_body", &self.json_body)
+            .finish()
+    }
 }
 
 /// The JSON body of the logins: `{"audience":"NadeoLiveServices"}`.
@@ -59,13 +73,24 @@ pub struct LoginBody {
     pub audience: Audience,
 }
 
-/// A token pair, as the auth service answers.
-#[derive(Clone, Debug, PartialEq)]
+/// A token pair, as the auth service answers. The tokens are redacted in `Debug`.
+#[derive(Clone, PartialEq)]
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: String,
     pub access: Times,
     pub refresh: Times,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &REDACTED)
+            .field("refresh_token", &REDACTED)
+            .field("access", &self.access)
+            .field("refresh", &self.refresh)
+            .finish()
+    }
 }
 
 /// Checks a User-Agent: non-empty, printable, no line breaks.
@@ -195,13 +220,22 @@ pub fn status_code(status: u16) -> (Code, &'static str) {
 /// The body of a 2xx answer of the token endpoints, `{"accessToken":"…","refreshToken":"…"}`,
 /// as a JSON reader finds it (serde natively, `JSON.parse` in the wasm build). A field that is
 /// missing or not a string is `None`; the reader refuses a body that is not a JSON object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenAnswer {
     #[serde(default, deserialize_with = "lenient")]
     pub access_token: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub refresh_token: Option<String>,
+}
+
+impl fmt::Debug for TokenAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenAnswer")
+            .field("access_token", &secret::optional(&self.access_token))
+            .field("refresh_token", &secret::optional(&self.refresh_token))
+            .finish()
+    }
 }
 
 /// How the caller reads a token's times: the platform decodes the token's JSON

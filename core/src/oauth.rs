@@ -3,11 +3,13 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
 use super::base64url;
 use super::error::{Code, Error};
 use serde::Deserialize;
 
+use super::secret::{self, REDACTED};
 use super::shape::lenient;
 
 pub const DEFAULT_API_URL: &str = "https://api.trackmania.com";
@@ -186,11 +188,20 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-/// What a redirect carries, once checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a redirect carries, once checked. The code is redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub code: String,
     pub state: String,
+}
+
+impl fmt::Debug for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redirect")
+            .field("code", &REDACTED)
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// `error` and `error_description` of a refused sign-in (for `OAUTH_DENIED`'s body).
@@ -407,13 +418,24 @@ pub fn grant_body(
     Ok(b)
 }
 
-/// A token answer, checked.
-#[derive(Clone, Debug, PartialEq)]
+/// A token answer, checked. The tokens are redacted in `Debug`.
+#[derive(Clone, PartialEq)]
 pub struct OAuthTokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_in: f64,
     pub scope: Option<String>,
+}
+
+impl fmt::Debug for OAuthTokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthTokens")
+            .field("access_token", &REDACTED)
+            .field("refresh_token", &secret::optional(&self.refresh_token))
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 /// `expires_in` as sent: a JSON number, or a numeric string (some servers quote it).
@@ -460,7 +482,7 @@ fn decimal(t: &str) -> Option<f64> {
 /// `JSON.parse` in the wasm build): `{"token_type":"bearer","expires_in":3600,
 /// "access_token":"…","refresh_token":"…","scope":"…"}`. A field that is missing or of another
 /// type is `None`; the reader refuses a body that is not a JSON object.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Deserialize)]
 pub struct TokenAnswer {
     #[serde(default, deserialize_with = "lenient")]
     pub access_token: Option<String>,
@@ -472,6 +494,18 @@ pub struct TokenAnswer {
     pub expires_in: Option<Seconds>,
     #[serde(default, deserialize_with = "lenient")]
     pub scope: Option<String>,
+}
+
+impl fmt::Debug for TokenAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenAnswer")
+            .field("access_token", &secret::optional(&self.access_token))
+            .field("refresh_token", &secret::optional(&self.refresh_token))
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 /// Checks a token answer: `access_token` a non-empty header-safe string, `token_type` bearer in

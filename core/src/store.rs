@@ -11,6 +11,7 @@
 //! store that holds garbage degrades to a login, never to an error or a block.
 
 use alloc::string::String;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ use crate::audience::Audience;
 use crate::backoff::{Backoff, Failure, CAP_S};
 use crate::error::Code;
 use crate::nadeo::{self, TimesOf, TokenAnswer, Tokens};
+use crate::secret;
 use crate::shape::lenient;
 
 /// One store value.
@@ -41,7 +43,7 @@ pub fn key(login: &str, audience: Audience) -> String {
 /// A store value as JSON holds it. Written by serde (serde-wasm-bindgen and `JSON.stringify`
 /// in the wasm build, serde_json natively) and read back leniently: every part is optional and
 /// a part of the wrong type reads as absent. [`read`] then checks what the parts say.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     /// The format's version (1); written, not read (there has been no other).
@@ -72,6 +74,19 @@ pub struct Record {
         deserialize_with = "lenient"
     )]
     pub backoff: Option<BackoffRecord>,
+}
+
+/// The tokens redacted: a store value is printed while debugging, never shown whole.
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Record")
+            .field("v", &self.v)
+            .field("access_token", &secret::optional(&self.access_token))
+            .field("refresh_token", &secret::optional(&self.refresh_token))
+            .field("after_401", &self.after_401)
+            .field("backoff", &self.backoff)
+            .finish()
+    }
 }
 
 /// The backoff part of a [`Record`]: `failures`, `notBeforeMs` and `code` are needed for it to
