@@ -92,13 +92,14 @@ function extractToken(text) {
     .trim();
 }
 
-/** "in 41 min", "3 h 5 min ago", "now". */
+/** "in 41 min", "3 h 5 min ago", "in 12 s", "now" (minutes rounded to the nearest). */
 function relative(seconds) {
   const s = Math.round(Math.abs(seconds));
   if (s === 0) return "now";
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const span = h ? `${h} h${m ? ` ${m} min` : ""}` : m ? `${m} min` : `${s} s`;
+  const minutes = Math.round(s / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const span = s < 60 ? `${s} s` : h ? `${h} h${m ? ` ${m} min` : ""}` : `${m} min`;
   return seconds > 0 ? `in ${span}` : `${span} ago`;
 }
 
@@ -114,16 +115,16 @@ function decodeView(lib, token, nowS) {
     const when = ["iat", "rat", "exp", "nbf", "sat"].includes(claim) && typeof value === "number" ? `  (${localTime(value)})` : "";
     lines.push(`  ${claim.padEnd(width)}  ${shown}${when}`);
   }
-  const at = (label, s, word) => (s == null ? null : `${label.padEnd(10)}${localTime(s)} (${word(s - nowS)})`);
+  const at = (label, s, word = relative) => (s == null ? null : `  ${label.padEnd(11)}${localTime(s)} (${word(s - nowS)})`);
   lines.push(
     "times",
     ...[
-      at("  issued", times.issuedAt, relative),
-      at("  renewable", times.refreshableAt, (d) => (d <= 0 ? `since ${relative(d).replace(" ago", "")}` : relative(d))),
-      at("  expires", times.expiresAt, (d) => (times.expired ? `expired ${relative(d)}` : `expires ${relative(d)}`)),
+      at("issued", times.issuedAt),
+      at("renewable", times.refreshableAt),
+      at("expires", times.expiresAt, (d) => (times.expired ? `expired ${relative(d)}` : relative(d))),
     ].filter(Boolean),
   );
-  if (times.expiresAt == null) lines.push("  expires   never (no exp claim)");
+  if (times.expiresAt == null) lines.push(`  ${"expires".padEnd(11)}never (no exp claim)`);
   return { header, payload, times, text: lines.join("\n") };
 }
 

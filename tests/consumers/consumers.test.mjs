@@ -9,7 +9,7 @@
 // Run by `make test-consumers` (after `make pkg`): node --test tests/consumers/consumers.test.mjs
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -121,6 +121,10 @@ test("Node 18: a NadeoAuthError that says which Node is needed, on import and on
     assert.equal(got.code, "UNSUPPORTED_RUNTIME", file);
     assert.match(got.message, /Node 20 or later.*18\.9\.1/, file);
   }
+  // And the command line says the same, with its exit status for a NadeoAuthError.
+  const r = spawnSync(node18, [join(dir, "node_modules/nadeo-auth/cli.js"), "decode", "x.y.z"], { encoding: "utf8" });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^nadeo-auth: UNSUPPORTED_RUNTIME: nadeo-auth needs Node 20 or later/);
 });
 
 // The Node versions users run (22, 24 the LTS, 26), as the machine's Node 20 above: both

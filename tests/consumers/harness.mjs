@@ -19,9 +19,11 @@ export function packTarball() {
   return join(root, "build", name);
 }
 
-/** A fresh project: app/ copied, package.json, the tarball installed by name (offline). */
-export function project(name, tarball, extra = {}) {
-  const dir = join(projects, name);
+/** A fresh project: app/ copied, package.json, the tarball installed by name (offline). Under
+ *  `base` (default .projects/): a project whose programs find `node` on npm's PATH must not sit
+ *  below tests/consumers/node_modules, whose .bin holds the old Nodes of the matrix. */
+export function project(name, tarball, extra = {}, base = projects) {
+  const dir = join(base, name);
   mkdirSync(dir, { recursive: true });
   cpSync(join(here, "app"), dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, type: "module", ...extra }, null, 2));
