@@ -2,7 +2,7 @@
 // freed, 10⁴ more created and dropped (the garbage collector frees them through wasm-bindgen's
 // finalizers), 10⁴ network calls (a login answered 500, a lookup answered 200), twice: the second round must not grow the memory past the first's. Run with
 // --expose-gc. (10⁵ clients left to the GC at once also end flat, but their finalization
-// takes minutes: see the README.)
+// takes minutes: see docs/benchmarks.md.)
 import { pathToFileURL } from "node:url";
 
 const pkg = new URL("../pkg/", import.meta.url).pathname;

@@ -5,7 +5,7 @@
 // imports this one module and `instanceof NadeoAuthError` holds whichever entry made the error.
 // The full entry's network and client helpers are in server.js.
 
-/** Every failure of nadeo-auth. `code` is stable (see the README's table). */
+/** Every failure of nadeo-auth. `code` is stable (docs/errors.md lists them). */
 export class NadeoAuthError extends Error {
   /**
    * @param {string} code

@@ -118,13 +118,13 @@ test("extension: tokens never leave the panel: no network, no storage", async ()
   await page.close();
 });
 
-test("extension: the manifest and its CSP are what the README says", () => {
+test("extension: the manifest and its CSP are what docs/devtools-panel.md says", () => {
   const manifest = JSON.parse(readFileSync(join(ext, "manifest.json"), "utf8"));
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const readme = readFileSync(join(root, "docs/devtools-panel.md"), "utf8");
   const csp = manifest.content_security_policy?.extension_pages;
   ok(manifest.manifest_version === 3 && manifest.devtools_page === "devtools.html", "an MV3 manifest with a devtools page");
   ok(csp === "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'", `the CSP allows wasm and nothing more: ${csp}`);
-  ok(readme.includes(`\`${csp}\``), "the README quotes the CSP");
+  ok(readme.includes(`\`${csp}\``), "the guide quotes the CSP");
   ok(!("permissions" in manifest) && !("host_permissions" in manifest) && !("background" in manifest), "no permissions, no background worker");
-  ok(readme.includes("build/extension") && readme.includes("Load unpacked"), "the README says how to load it");
+  ok(readme.includes("build/extension") && readme.includes("Load unpacked"), "the guide says how to load it");
 });

@@ -1,4 +1,8 @@
 //! The error codes of the package (one `NadeoAuthError` class in JS, one [`Code`] here).
+//!
+//! [`Code::ALL`] is the one list of codes: a test below holds the typings
+//! (`pkg-template/index.d.ts`'s `ErrorCode`) and the table of `docs/errors.md` to it, so a code
+//! added here and forgotten there (or the other way round) fails `cargo test`.
 
 /// A stable error code. The string forms are part of the public contract (API.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +27,9 @@ pub enum Code {
     OAuthDuplicateParam,
     OAuthIssuerMismatch,
     OAuthUnexpectedParam,
+    /// Thrown by the JS entries at import (an old Node, no DecompressionStream, a CSP without
+    /// 'wasm-unsafe-eval'); listed here so that the list of codes stays one.
+    UnsupportedRuntime,
 }
 
 impl Code {
@@ -49,6 +56,7 @@ impl Code {
             Code::OAuthDuplicateParam => "OAUTH_DUPLICATE_PARAM",
             Code::OAuthIssuerMismatch => "OAUTH_ISSUER_MISMATCH",
             Code::OAuthUnexpectedParam => "OAUTH_UNEXPECTED_PARAM",
+            Code::UnsupportedRuntime => "UNSUPPORTED_RUNTIME",
         }
     }
 
@@ -58,7 +66,7 @@ impl Code {
     }
 
     /// Every code, in documentation order.
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 21] = [
         Code::InvalidArgument,
         Code::TokenMalformed,
         Code::TokenBase64,
@@ -79,6 +87,7 @@ impl Code {
         Code::OAuthDuplicateParam,
         Code::OAuthIssuerMismatch,
         Code::OAuthUnexpectedParam,
+        Code::UnsupportedRuntime,
     ];
 }
 
@@ -100,5 +109,48 @@ impl ::core::fmt::Display for Error {
         f.write_str(self.code.as_str())?;
         f.write_str(": ")?;
         f.write_str(self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn all() -> Vec<String> {
+        Code::ALL.iter().map(|c| c.as_str().into()).collect()
+    }
+
+    /// The typings' `ErrorCode` union, in its order.
+    fn typed() -> Vec<String> {
+        let dts = include_str!("../../pkg-template/index.d.ts");
+        let start = dts.find("export type ErrorCode =").expect("ErrorCode in index.d.ts");
+        let union = &dts[start..dts[start..].find(';').map(|e| start + e).expect("end")];
+        union
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("| \""))
+            .filter_map(|l| l.split('"').next())
+            .map(String::from)
+            .collect()
+    }
+
+    /// The first column of the table in docs/errors.md, in its order.
+    fn documented() -> Vec<String> {
+        include_str!("../../docs/errors.md")
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn one_list_of_codes_for_the_core_the_typings_and_the_docs() {
+        assert_eq!(typed(), all(), "pkg-template/index.d.ts ErrorCode");
+        assert_eq!(documented(), all(), "docs/errors.md");
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+        }
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! Why not `serde_wasm_bindgen::from_value`: its deserializer's type errors format serde's
 //! `Unexpected`, which links Rust's float formatting; one shape read through it cost +16 KiB
-//! gzip (measured, DEVELOPERS.md) against the full entry's 56 KiB budget. Reading a few named
+//! gzip (measured: docs/architecture.md) against the full entry's 56 KiB budget. Reading a few named
 //! fields off the parsed object costs well under 1 KiB.
 
 use js_sys::{Array, Object, Reflect, JSON};

@@ -267,11 +267,11 @@ test("attw: the typings resolve under node10, node16 (from CJS and ESM) and bund
   assert.deepEqual(report.problems, {});
 });
 
-// publint's one warning is explained in the README ("Where it runs"): it reads the `require`
+// publint's one warning is explained in docs/runtimes.md: it reads the `require`
 // types against the JS a require() finds without the `node` condition (browser.js, an ES
 // module, for a bundler's require()), while TypeScript resolves CommonJS only under node16 and
 // nodenext, where `node` + `require` is node.cjs.
-test("publint: no error or suggestion; the one warning is the README's", () => {
+test("publint: no error or suggestion; the one warning is the documented one", () => {
   const out = run(bin(".bin/publint"), ["run", "--pack", "false", join(root, "pkg")], here);
   assert.doesNotMatch(out, /Errors:|Suggestions:/);
   const warnings = out.split("\n").filter((l) => /^\d+\. /.test(l));
