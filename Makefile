@@ -1,6 +1,8 @@
-# nadeo-auth. `make test` is the whole test suite; `make demo` the playground; `make pkg` the
-# npm package in pkg/; `make bench` the benchmarks; `make fuzz` 10^6 fuzz inputs per parser. Each runs scripts/setup.sh first, which
-# installs what is missing (and is instant when nothing is).
+# nadeo-auth. `make test` is the whole test suite (what CI runs); `make check` the quick loop;
+# `make demo` the playground; `make pkg` the npm package in pkg/; `make bench` the benchmarks
+# (written to docs/benchmarks.md); `make fuzz` 10^6 fuzz inputs per parser. Each runs
+# scripts/setup.sh first (make pkg only its build part), which installs what is missing and is
+# instant when nothing is.
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -15,23 +17,37 @@ CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 # (std's `/rustc/<hash>` paths come precompiled and cannot be remapped).
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=c --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src/index.crates.io-1949cf8c6b5b557f=c
 
-.PHONY: all setup pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
+.PHONY: all setup setup-build check lint pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
 
 all: pkg
 
 setup:
 	@scripts/setup.sh
 
+setup-build:
+	@scripts/setup.sh build
+
 # Two wasm builds: the full entry (wasm/) and the small token entry (wasm-token/).
-pkg: setup
+pkg: setup-build
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
 	  --out-name nadeo_auth --no-typescript --no-pack
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm-token --release --target web --out-dir ../build/wasm-pack-token \
 	  --out-name nadeo_auth_token --no-typescript --no-pack
 	node scripts/build-pkg.mjs
 
-test: setup test-rust pkg test-wasm size test-fuzz test-js test-consumers test-extension test-demo
+test: setup lint test-rust pkg test-wasm size test-fuzz test-js test-consumers test-extension test-demo
 	@echo "make test: all suites passed"
+
+# The quick loop (about a minute warm): formatting and lint, the core's tests and clippy, then
+# the package built and the shared suite run once in Node. make test is the whole thing.
+check: setup-build lint test-rust pkg
+	scripts/pack-e2e.sh >/dev/null
+	cd build/e2e && NADEO_AUTH_TOOLS=$(CURDIR)/tools node --test --test-timeout=120000 node.test.mjs
+	@echo "make check: passed (make test runs everything)"
+
+# JS and TS formatting and lint (Biome, pinned in tools/; biome.json); Rust's is cargo fmt in test-rust.
+lint: setup-build
+	biome ci --error-on-warnings .
 
 # The pure core, natively: unit and property tests, no_std build, lints.
 test-rust:
@@ -82,10 +98,10 @@ extension: pkg
 test-extension: extension
 	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 300 node --test --test-timeout=120000 tests/extension.test.mjs
 
-bench: pkg
+bench: setup pkg
 	scripts/bench.sh
 
-demo: pkg
+demo: setup pkg
 	node scripts/demo.mjs
 
 clean:

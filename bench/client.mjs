@@ -32,7 +32,16 @@ async function overHttp(client, url, headers, N) {
   }
   // Alternating which goes first, so that neither always runs on a warmer connection.
   for (let i = 0; i < N; i++) {
-    const order = i % 2 ? [[plain, () => fetch(url, { headers })], [managed, () => client.fetch(url)]] : [[managed, () => client.fetch(url)], [plain, () => fetch(url, { headers })]];
+    const order =
+      i % 2
+        ? [
+            [plain, () => fetch(url, { headers })],
+            [managed, () => client.fetch(url)],
+          ]
+        : [
+            [managed, () => client.fetch(url)],
+            [plain, () => fetch(url, { headers })],
+          ];
     for (const [into, call] of order) {
       const t0 = performance.now();
       await (await call()).arrayBuffer();
@@ -43,16 +52,31 @@ async function overHttp(client, url, headers, N) {
 }
 
 {
-  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, liveUrl: mock.liveUrl });
+  const client = new lib.NadeoClient({
+    login: LOGIN,
+    password: PASSWORD,
+    userAgent: UA,
+    coreUrl: mock.coreUrl,
+    liveUrl: mock.liveUrl,
+  });
   const token = await client.accessToken("NadeoLiveServices");
   const url = `${mock.liveUrl}/api/token/leaderboard/group/Personal_Best/map/X/top?length=10`;
   const headers = { authorization: lib.nadeoAuthorization(token), "user-agent": UA };
   const N = 1500;
   const [p, m] = await overHttp(client, url, headers, N);
   const pathMock = await startNadeoMock();
-  const pathClient = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: pathMock.coreUrl, liveUrl: pathMock.liveUrl });
+  const pathClient = new lib.NadeoClient({
+    login: LOGIN,
+    password: PASSWORD,
+    userAgent: UA,
+    coreUrl: pathMock.coreUrl,
+    liveUrl: pathMock.liveUrl,
+  });
   const pathUrl = `${pathMock.liveUrl}/api/token/leaderboard/group/Personal_Best/map/X/top?length=10`;
-  const pathHeaders = { authorization: lib.nadeoAuthorization(await pathClient.accessToken("NadeoLiveServices")), "user-agent": UA };
+  const pathHeaders = {
+    authorization: lib.nadeoAuthorization(await pathClient.accessToken("NadeoLiveServices")),
+    "user-agent": UA,
+  };
   const [pp, pm] = await overHttp(pathClient, pathUrl, pathHeaders, N);
   pathClient.free();
   await pathMock.close();
@@ -61,10 +85,20 @@ async function overHttp(client, url, headers, N) {
   const answer = new Response("ok");
   // Logins and renewals still go to the mock; API calls get the same answer at once.
   const instant = async (u, init) => (String(u).startsWith(mock.coreUrl) ? fetch(u, init) : answer);
-  const local = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, liveUrl: mock.liveUrl, fetch: instant });
+  const local = new lib.NadeoClient({
+    login: LOGIN,
+    password: PASSWORD,
+    userAgent: UA,
+    coreUrl: mock.coreUrl,
+    liveUrl: mock.liveUrl,
+    fetch: instant,
+  });
   const fast = { plain: [], managed: [] };
   await local.accessToken("NadeoLiveServices");
-  const instantHeaders = { authorization: lib.nadeoAuthorization(await local.accessToken("NadeoLiveServices")), "user-agent": UA };
+  const instantHeaders = {
+    authorization: lib.nadeoAuthorization(await local.accessToken("NadeoLiveServices")),
+    "user-agent": UA,
+  };
   for (let i = 0; i < 20000; i++) {
     let t0 = performance.now();
     await instant(url, { headers: instantHeaders });
@@ -87,9 +121,13 @@ async function overHttp(client, url, headers, N) {
   console.log(`\nNadeoClient.fetch against a plain fetch (Node ${process.version}; medians)`);
   console.log("| request | plain fetch, headers set by hand (µs) | client.fetch (µs) | overhead (µs) |");
   console.log("| --- | ---: | ---: | ---: |");
-  console.log(`| to the local mock over HTTP (${N} each; budget 20 µs) | ${p.toFixed(0)} | ${m.toFixed(0)} | ${(m - p).toFixed(0)} |`);
+  console.log(
+    `| to the local mock over HTTP (${N} each; budget 20 µs) | ${p.toFixed(0)} | ${m.toFixed(0)} | ${(m - p).toFixed(0)} |`,
+  );
   console.log(`| to an instant fetch (18,000 each) | ${fp.toFixed(1)} | ${fm.toFixed(1)} | ${(fm - fp).toFixed(1)} |`);
-  console.log(`| over HTTP, base URLs with a path (${N} each; a wasm call per request) | ${pp.toFixed(0)} | ${pm.toFixed(0)} | ${(pm - pp).toFixed(0)} |`);
+  console.log(
+    `| over HTTP, base URLs with a path (${N} each; a wasm call per request) | ${pp.toFixed(0)} | ${pm.toFixed(0)} | ${(pm - pp).toFixed(0)} |`,
+  );
   console.log("\n| call | µs (median of 40 batches of 1,000) |");
   console.log("| --- | ---: |");
   console.log(`| client.accessToken() with a cached token, awaited (budget 1 µs) | ${cached.toFixed(2)} |`);
@@ -103,7 +141,13 @@ async function overHttp(client, url, headers, N) {
   let now = T;
   mock.setNow(now);
   mock.reset();
-  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, now: () => now * 1000 });
+  const client = new lib.NadeoClient({
+    login: LOGIN,
+    password: PASSWORD,
+    userAgent: UA,
+    coreUrl: mock.coreUrl,
+    now: () => now * 1000,
+  });
   const DAY = 86_400;
   for (let s = 0; s < DAY; s++) {
     now = T + s;
@@ -112,10 +156,14 @@ async function overHttp(client, url, headers, N) {
     await client.accessToken("NadeoLiveServices");
   }
   const { logins, refreshes } = client.stats;
-  console.log(`\nauth calls over a simulated 24 h, one request per second per audience (2 audiences, refreshMargin 300 s)`);
+  console.log(
+    `\nauth calls over a simulated 24 h, one request per second per audience (2 audiences, refreshMargin 300 s)`,
+  );
   console.log("| logins | refreshes | per audience per day | floor per audience |");
   console.log("| ---: | ---: | ---: | ---: |");
-  console.log(`| ${logins} | ${refreshes} | ${(logins + refreshes) / 2} | 1 login + ${Math.floor(DAY / 3300)} renewals |`);
+  console.log(
+    `| ${logins} | ${refreshes} | ${(logins + refreshes) / 2} | 1 login + ${Math.floor(DAY / 3300)} renewals |`,
+  );
   console.log(`(the mock saw ${mock.stats.basic} logins and ${mock.stats.refresh} refreshes)`);
 }
 // 3. Under failure: the auth calls of 1,000 accessToken() calls over 10 simulated minutes, with a
@@ -123,13 +171,23 @@ async function overHttp(client, url, headers, N) {
 //    it), and of 100 client.fetch() calls to an API that answers 401 for good.
 {
   const T = 1_900_000_000;
-  const answer = (status, body, headers = {}) => async () =>
-    new Response(typeof body === "string" ? body : JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  const answer =
+    (status, body, headers = {}) =>
+    async () =>
+      new Response(typeof body === "string" ? body : JSON.stringify(body), {
+        status,
+        headers: { "content-type": "application/json", ...headers },
+      });
   const modes = [
     ["500", answer(500, { code: "C-AA-00-00", message: "Internal error." })],
     ["429 with Retry-After: 120", answer(429, { message: "Too many requests." }, { "retry-after": "120" })],
     ["401 Invalid credentials. (wrong password)", answer(401, { code: "C-AA-00-01", message: "Invalid credentials." })],
-    ["fetch throws (network down)", async () => { throw new TypeError("fetch failed"); }],
+    [
+      "fetch throws (network down)",
+      async () => {
+        throw new TypeError("fetch failed");
+      },
+    ],
   ];
   const run = async (fetchFn, clients = 1) => {
     let now = T;
@@ -140,8 +198,18 @@ async function overHttp(client, url, headers, N) {
     };
     const map = new Map();
     const store = { get: (k) => map.get(k) ?? null, put: (k, v) => void map.set(k, v) };
-    const made = Array.from({ length: clients }, () =>
-      new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, fetch: counted, now: () => now * 1000, ...(clients > 1 ? { store } : {}) }));
+    const made = Array.from(
+      { length: clients },
+      () =>
+        new lib.NadeoClient({
+          login: LOGIN,
+          password: PASSWORD,
+          userAgent: UA,
+          fetch: counted,
+          now: () => now * 1000,
+          ...(clients > 1 ? { store } : {}),
+        }),
+    );
     for (let i = 0; i < 1000; i++) {
       await made[i % clients].accessToken("NadeoLiveServices").catch(() => {});
       now += 0.6;
@@ -155,7 +223,13 @@ async function overHttp(client, url, headers, N) {
   console.log(`| 500, two clients sharing one store (budget 25) | 2000 | ${await run(modes[0][1], 2)} |`);
   mock.setNow(null);
   mock.reset();
-  const client = new lib.NadeoClient({ login: LOGIN, password: PASSWORD, userAgent: UA, coreUrl: mock.coreUrl, liveUrl: mock.liveUrl });
+  const client = new lib.NadeoClient({
+    login: LOGIN,
+    password: PASSWORD,
+    userAgent: UA,
+    coreUrl: mock.coreUrl,
+    liveUrl: mock.liveUrl,
+  });
   await client.accessToken("NadeoLiveServices");
   mock.failNext("api", 401, 1_000_000);
   for (let i = 0; i < 100; i++) await client.fetch(`${mock.liveUrl}/api/dedicated-only`).catch(() => {});

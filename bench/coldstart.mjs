@@ -45,8 +45,14 @@ const { Miniflare } = await import(pathToFileURL(createRequire(join(tools, "pack
 function worker(name, body) {
   const dir = join(e2e, `coldstart-${name.replace(/\W/g, "-")}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "worker.js"), `const T = ${JSON.stringify(TOKEN)};\n${body}\nexport default { async fetch() { return new Response(String(result)); } };\n`);
-  writeFileSync(join(dir, "wrangler.toml"), `name = "coldstart"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n`);
+  writeFileSync(
+    join(dir, "worker.js"),
+    `const T = ${JSON.stringify(TOKEN)};\n${body}\nexport default { async fetch() { return new Response(String(result)); } };\n`,
+  );
+  writeFileSync(
+    join(dir, "wrangler.toml"),
+    `name = "coldstart"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n`,
+  );
   execFileSync(join(tools, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
     cwd: dir,
     stdio: ["ignore", "ignore", "inherit"],
@@ -56,15 +62,36 @@ function worker(name, body) {
 }
 const workers = [
   ["(nothing imported)", worker("empty", "const result = T.length;")],
-  ["nadeo-auth", worker("full", `import { decodeToken } from "nadeo-auth";\nconst result = decodeToken(T).payload.sub;`)],
-  ["nadeo-auth/token", worker("token", `import { decodeToken } from "nadeo-auth/token";\nconst result = decodeToken(T).payload.sub;`)],
-  ["jose", worker("jose", `import { decodeJwt } from ${JSON.stringify(createRequire(join(tools, "package.json")).resolve("jose").replace(/\/dist\/.*$/, "/dist/webapi/index.js"))};\nconst result = decodeJwt(T).sub;`)],
+  [
+    "nadeo-auth",
+    worker("full", `import { decodeToken } from "nadeo-auth";\nconst result = decodeToken(T).payload.sub;`),
+  ],
+  [
+    "nadeo-auth/token",
+    worker("token", `import { decodeToken } from "nadeo-auth/token";\nconst result = decodeToken(T).payload.sub;`),
+  ],
+  [
+    "jose",
+    worker(
+      "jose",
+      `import { decodeJwt } from ${JSON.stringify(
+        createRequire(join(tools, "package.json"))
+          .resolve("jose")
+          .replace(/\/dist\/.*$/, "/dist/webapi/index.js"),
+      )};\nconst result = decodeJwt(T).sub;`,
+    ),
+  ],
 ];
 const firstAnswer = {};
 for (let i = 0; i < 21; i++) {
   for (const [name, script] of workers) {
     const t0 = performance.now();
-    const mf = new Miniflare({ modules: true, scriptPath: script, modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }], compatibilityDate: "2026-04-01" });
+    const mf = new Miniflare({
+      modules: true,
+      scriptPath: script,
+      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+      compatibilityDate: "2026-04-01",
+    });
     await (await mf.dispatchFetch("http://cold/")).text();
     (firstAnswer[name] ??= []).push(performance.now() - t0);
     await mf.dispose();
@@ -75,5 +102,6 @@ const base = median(firstAnswer["(nothing imported)"]);
 console.log("\ncold start: import + first decode (ms, median)");
 console.log("| package | Node (in process) | workerd (first answer, less an empty Worker's) |");
 console.log("| --- | ---: | ---: |");
-for (const [name, ms] of node) console.log(`| ${name} | ${ms.toFixed(1)} | ${(median(firstAnswer[name]) - base).toFixed(1)} |`);
+for (const [name, ms] of node)
+  console.log(`| ${name} | ${ms.toFixed(1)} | ${(median(firstAnswer[name]) - base).toFixed(1)} |`);
 console.log(`(an empty Worker's first answer: ${base.toFixed(0)} ms, workerd's own start)`);

@@ -12,14 +12,24 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "build/named");
 mkdirSync(out, { recursive: true });
-const features = ["bulk-memory", "reference-types", "multivalue", "nontrapping-float-to-int", "sign-ext", "mutable-globals"].map((f) => `--enable-${f}`);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
+const features = [
+  "bulk-memory",
+  "reference-types",
+  "multivalue",
+  "nontrapping-float-to-int",
+  "sign-ext",
+  "mutable-globals",
+].map((f) => `--enable-${f}`);
+const run = (cmd, args) =>
+  execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
 
 /** The wasm-opt passes of a cdylib's Cargo.toml (package.metadata.wasm-pack). */
 function passes(crateDir) {
   const toml = readFileSync(join(root, crateDir, "Cargo.toml"), "utf8");
   const list = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(toml)[1];
-  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]).filter((p) => !p.startsWith("--enable-") && p !== "--strip-producers" && p !== "--strip-target-features");
+  return [...list.matchAll(/"([^"]+)"/g)]
+    .map((m) => m[1])
+    .filter((p) => !p.startsWith("--enable-") && p !== "--strip-producers" && p !== "--strip-target-features");
 }
 
 /** The crate (or kind of item) an item of twiggy's listing is charged to. */
@@ -41,7 +51,14 @@ function costs(crateDir, lib) {
   const dir = join(out, lib);
   run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, built]);
   const named = join(dir, `${lib}.named.wasm`);
-  run(join(root, "tools/node_modules/.bin/wasm-opt"), [...features, ...passes(crateDir), "-g", join(dir, `${lib}_bg.wasm`), "-o", named]);
+  run(join(root, "tools/node_modules/.bin/wasm-opt"), [
+    ...features,
+    ...passes(crateDir),
+    "-g",
+    join(dir, `${lib}_bg.wasm`),
+    "-o",
+    named,
+  ]);
   const csv = run("twiggy", ["top", "-n", "1000000", "--format", "csv", named]);
   const by = new Map();
   let total = 0;
@@ -66,7 +83,8 @@ function exportCosts(named) {
   const rows = [];
   for (const item of tree.items[0].children ?? []) {
     const m = /^export "(.+)"$/.exec(item.name);
-    if (m && !/^(__wbindgen|__externref|wasm_bindgen|__instance_terminated$|__abort_handler$|memory$)/.test(m[1])) rows.push([m[1], item.retained_size]);
+    if (m && !/^(__wbindgen|__externref|wasm_bindgen|__instance_terminated$|__abort_handler$|memory$)/.test(m[1]))
+      rows.push([m[1], item.retained_size]);
   }
   return rows.sort((a, b) => b[1] - a[1]);
 }
@@ -76,7 +94,9 @@ for (const [crateDir, lib, entry] of [
   ["wasm-token", "nadeo_auth_token_wasm", "nadeo-auth/token"],
 ]) {
   const { total, rows, named } = costs(crateDir, lib);
-  console.log(`\nwhat each crate costs in the ${entry} wasm (bytes before gzip, twiggy on a named build; ${total.toLocaleString("en")} in all)`);
+  console.log(
+    `\nwhat each crate costs in the ${entry} wasm (bytes before gzip, twiggy on a named build; ${total.toLocaleString("en")} in all)`,
+  );
   console.log("| crate | bytes | share |");
   console.log("| --- | ---: | ---: |");
   for (const [who, size] of rows) {
@@ -87,8 +107,11 @@ for (const [crateDir, lib, entry] of [
   // The token entry is over its budget: what each of its functions costs on its own.
   const exports = exportCosts(named);
   const own = exports.reduce((n, [, size]) => n + size, 0);
-  console.log(`\nwhat each export of the ${entry} wasm keeps on its own (bytes before gzip: what dropping it would save; ${own.toLocaleString("en")} in all, the rest is shared)`);
+  console.log(
+    `\nwhat each export of the ${entry} wasm keeps on its own (bytes before gzip: what dropping it would save; ${own.toLocaleString("en")} in all, the rest is shared)`,
+  );
   console.log("| export | bytes | share |");
   console.log("| --- | ---: | ---: |");
-  for (const [name, size] of exports) console.log(`| ${name} | ${size.toLocaleString("en")} | ${((size / total) * 100).toFixed(1)}% |`);
+  for (const [name, size] of exports)
+    console.log(`| ${name} | ${size.toLocaleString("en")} | ${((size / total) * 100).toFixed(1)}% |`);
 }

@@ -36,10 +36,18 @@ for (const mode of ["alone", "kv", "broker"]) {
   await fleet.close();
   await mock.close();
 }
-console.log(`\nupstream auth calls of a fleet: 2 Workers × ${N} concurrent requests before any login, ${N} more, ${N} more once the token is due`);
+console.log(
+  `\nupstream auth calls of a fleet: 2 Workers × ${N} concurrent requests before any login, ${N} more, ${N} more once the token is due`,
+);
 console.log("| tokens kept | logins | refreshes |");
 console.log("| --- | ---: | ---: |");
-const names = { alone: "each isolate on its own", kv: "a KV store shared by the isolates", broker: "the NadeoTokenBroker Durable Object" };
+const names = {
+  alone: "each isolate on its own",
+  kv: "a KV store shared by the isolates",
+  broker: "the NadeoTokenBroker Durable Object",
+};
 for (const [mode, logins, refreshes] of rows) console.log(`| ${names[mode]} | ${logins} | ${refreshes} |`);
 const [memory, broker] = rows.latency;
-console.log(`\nbroker round trip (workerd via Miniflare, median of 200): a request served from the isolate's memory ${memory.toFixed(2)} ms, one asking the broker ${broker.toFixed(2)} ms: +${(broker - memory).toFixed(2)} ms`);
+console.log(
+  `\nbroker round trip (workerd via Miniflare, median of 200): a request served from the isolate's memory ${memory.toFixed(2)} ms, one asking the broker ${broker.toFixed(2)} ms: +${(broker - memory).toFixed(2)} ms`,
+);

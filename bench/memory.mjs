@@ -11,7 +11,7 @@ const pkg = new URL("../pkg/", import.meta.url).pathname;
 // (export names are minified in the package).
 let memory;
 const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
+WebAssembly.Instance = (module, imports) => {
   const instance = new Instance(module, imports);
   memory ??= Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
   return instance;
@@ -42,15 +42,25 @@ for (const round of [1, 2]) {
   rows.push([`round ${round}: after 10⁴ clients created and dropped to the GC`, kib()]);
   for (let i = 0; i < 5_000; i++) {
     await lib.loginBasic({ ...options, fetch: async () => new Response("{}", { status: 500 }) }).catch(() => {});
-    await lib.displayNames(["a"], { accessToken: "t", userAgent: options.userAgent, fetch: async () => new Response('{"a":"b"}') });
+    await lib.displayNames(["a"], {
+      accessToken: "t",
+      userAgent: options.userAgent,
+      fetch: async () => new Response('{"a":"b"}'),
+    });
   }
   await settle();
   rows.push([`round ${round}: after 10⁴ network calls`, kib()]);
 }
-console.log(`\nwasm memory (Node ${process.version}${globalThis.gc ? "" : ", no --expose-gc: clients are freed when the GC runs"})`);
+console.log(
+  `\nwasm memory (Node ${process.version}${globalThis.gc ? "" : ", no --expose-gc: clients are freed when the GC runs"})`,
+);
 console.log("| after | wasm memory KiB |");
 console.log("| --- | ---: |");
 for (const [what, size] of rows) console.log(`| ${what} | ${size.toFixed(0)} |`);
 const [, first] = rows[4];
 const [, last] = rows[rows.length - 1];
-console.log(last <= first ? "flat: the second round did not grow the memory" : `GREW by ${(last - first).toFixed(0)} KiB in the second round`);
+console.log(
+  last <= first
+    ? "flat: the second round did not grow the memory"
+    : `GREW by ${(last - first).toFixed(0)} KiB in the second round`,
+);

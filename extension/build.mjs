@@ -12,7 +12,8 @@ const out = join(root, "build/extension");
 if (!existsSync(join(pkg, "token.js"))) throw new Error("no pkg/token.js: run make pkg first");
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "nadeo-auth"), { recursive: true });
-for (const f of ["manifest.json", "devtools.html", "devtools.js", "panel.html", "panel.js"]) cpSync(join(root, "extension", f), join(out, f));
+for (const f of ["manifest.json", "devtools.html", "devtools.js", "panel.html", "panel.js"])
+  cpSync(join(root, "extension", f), join(out, f));
 for (const f of ["tokens.js", "style.css"]) cpSync(join(root, "www", f), join(out, f));
 // The token entry (one bundled file) and what it imports: its inlined wasm and the shared
 // glue.

@@ -46,7 +46,11 @@ export function backoffError(code, status, bodyText, retryAfter) {
       body = bodyText;
     }
   }
-  return new NadeoAuthError(code, facts("the last auth attempt failed, so auth calls are in backoff", status, body, retryAfter), { status, body, retryAfter });
+  return new NadeoAuthError(
+    code,
+    facts("the last auth attempt failed, so auth calls are in backoff", status, body, retryAfter),
+    { status, body, retryAfter },
+  );
 }
 
 /** Where NadeoClient.fetch sends a URL: its audience, the fetch to use, the User-Agent. */
@@ -60,7 +64,10 @@ export function makeRoute(audience, fetch, userAgent) {
 export async function brokerCall(namespace, login, password, userAgent, coreUrl, audience, refused, timeoutMs) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new NadeoAuthError("TIMEOUT", "the token broker gave no answer within timeoutMs")), timeoutMs);
+    timer = setTimeout(
+      () => reject(new NadeoAuthError("TIMEOUT", "the token broker gave no answer within timeoutMs")),
+      timeoutMs,
+    );
   });
   const call = (async () => {
     let res;
@@ -83,7 +90,9 @@ export async function brokerCall(namespace, login, password, userAgent, coreUrl,
     if (typeof e?.code === "string" && typeof e.message === "string") {
       throw new NadeoAuthError(e.code, e.message, { status: e.status, body: e.body, retryAfter: e.retryAfter });
     }
-    throw new NadeoAuthError("NETWORK", "the token broker answered neither a token nor an error", { status: res.status });
+    throw new NadeoAuthError("NETWORK", "the token broker answered neither a token nor an error", {
+      status: res.status,
+    });
   })();
   try {
     return await Promise.race([call, timeout]);
@@ -145,7 +154,11 @@ export function normalizeBase(base) {
 export function prepareRequest(input, init, known) {
   try {
     if ((typeof input === "string" || input instanceof URL) && (init === undefined || init.body == null)) {
-      const out = { method: init?.method ?? "GET", headers: new Headers(init?.headers), redirect: init?.redirect ?? "follow" };
+      const out = {
+        method: init?.method ?? "GET",
+        headers: new Headers(init?.headers),
+        redirect: init?.redirect ?? "follow",
+      };
       if (init?.signal) out.signal = init.signal;
       const authority = typeof input === "string" && known !== undefined ? knownAuthority(input, known) : undefined;
       if (authority !== undefined) return { url: input, authority, init: out };
@@ -205,7 +218,13 @@ export async function unauthorizedFrom(res) {
   try {
     text = await res.text();
   } catch {}
-  return httpError("UNAUTHORIZED", "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it", res.status, text, undefined);
+  return httpError(
+    "UNAUTHORIZED",
+    "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it",
+    res.status,
+    text,
+    undefined,
+  );
 }
 
 // ---------------------------------------------------------------- OAuth helpers
@@ -214,4 +233,3 @@ export async function unauthorizedFrom(res) {
 export function setPair(into, key, value) {
   Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
 }
-

@@ -140,7 +140,14 @@ export class NadeoClient extends ManagedTokens {
     }
     const held = this.#cached(route.audience);
     if (held !== undefined && !this.#throttle) {
-      return this.#answer(sendPrepared(route.fetch, prepared, held.authorization, route.userAgent), prepared, signal, route, held.token, retried);
+      return this.#answer(
+        sendPrepared(route.fetch, prepared, held.authorization, route.userAgent),
+        prepared,
+        signal,
+        route,
+        held.token,
+        retried,
+      );
     }
     return (async () => {
       const token = await this.accessToken(route.audience, { signal });
@@ -160,7 +167,12 @@ export class NadeoClient extends ManagedTokens {
 }
 
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
-export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect, __redirectState, __stripCodeAndState });
+export const { beginLogin, completeLogin } = signIn({
+  authorizationUrl,
+  parseRedirect,
+  __redirectState,
+  __stripCodeAndState,
+});
 
 /** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
  *  it expires), for the name lookups most apps need. */

@@ -25,7 +25,7 @@ export class NadeoTokenBroker {
   #requests = 0;
 
   /** @param {DurableObjectState} ctx */
-  constructor(ctx, env) {
+  constructor(ctx, _env) {
     this.#storage = ctx.storage;
   }
 
@@ -37,7 +37,10 @@ export class NadeoTokenBroker {
   async fetch(request) {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && pathname === "/stats") {
-      return Response.json({ ...(this.#client?.stats ?? { logins: 0, refreshes: 0, failures: 0 }), requests: this.#requests });
+      return Response.json({
+        ...(this.#client?.stats ?? { logins: 0, refreshes: 0, failures: 0 }),
+        requests: this.#requests,
+      });
     }
     if (request.method !== "POST" || pathname !== "/token") return new Response("not found", { status: 404 });
     this.#requests++;

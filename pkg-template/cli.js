@@ -65,10 +65,12 @@ Environment:
 
   --json    print the answer as one JSON object`,
 };
-HELP.header = HELP.token.replace("nadeo-auth token AUDIENCE", "nadeo-auth header AUDIENCE").replace(
-  "Prints a usable access token for AUDIENCE",
-  'Prints "nadeo_v1 t=<token>", the Authorization value, for AUDIENCE',
-);
+HELP.header = HELP.token
+  .replace("nadeo-auth token AUDIENCE", "nadeo-auth header AUDIENCE")
+  .replace(
+    "Prints a usable access token for AUDIENCE",
+    'Prints "nadeo_v1 t=<token>", the Authorization value, for AUDIENCE',
+  );
 HELP.ids = HELP.names
   .replace("names ACCOUNT_ID...", "ids DISPLAY_NAME...")
   .replace('"accountId<TAB>displayName" per account found', '"displayName<TAB>accountId" per name found');
@@ -112,10 +114,12 @@ function decodeView(lib, token, nowS) {
   const width = Math.max(...Object.keys(payload).map((k) => k.length), 3);
   for (const [claim, value] of Object.entries(payload)) {
     const shown = typeof value === "string" ? value : JSON.stringify(value);
-    const when = ["iat", "rat", "exp", "nbf", "sat"].includes(claim) && typeof value === "number" ? `  (${localTime(value)})` : "";
+    const when =
+      ["iat", "rat", "exp", "nbf", "sat"].includes(claim) && typeof value === "number" ? `  (${localTime(value)})` : "";
     lines.push(`  ${claim.padEnd(width)}  ${shown}${when}`);
   }
-  const at = (label, s, word = relative) => (s == null ? null : `  ${label.padEnd(11)}${localTime(s)} (${word(s - nowS)})`);
+  const at = (label, s, word = relative) =>
+    s == null ? null : `  ${label.padEnd(11)}${localTime(s)} (${word(s - nowS)})`;
   lines.push(
     "times",
     ...[
@@ -137,7 +141,11 @@ function readStdin() {
 }
 
 async function decode(lib, args, io) {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
   if (values.help) return io.out(HELP.decode);
   if (positionals.length > 1) throw new UsageError("decode takes one token (quote an Authorization line)");
   let input = positionals[0];
@@ -146,15 +154,25 @@ async function decode(lib, args, io) {
     input = readStdin();
   }
   const view = decodeView(lib, extractToken(input), io.now() / 1000);
-  io.out(values.json ? JSON.stringify({ header: view.header, payload: view.payload, times: view.times }, null, 2) : view.text);
+  io.out(
+    values.json
+      ? JSON.stringify({ header: view.header, payload: view.payload, times: view.times }, null, 2)
+      : view.text,
+  );
 }
 
 async function nadeoToken(lib, command, args, io) {
-  const { values, positionals } = parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
   if (values.help) return io.out(HELP[command]);
-  if (positionals.length !== 1) throw new UsageError(`${command} takes one AUDIENCE: NadeoServices, NadeoLiveServices, core, live or meet`);
+  if (positionals.length !== 1)
+    throw new UsageError(`${command} takes one AUDIENCE: NadeoServices, NadeoLiveServices, core, live or meet`);
   const audience = AUDIENCES[positionals[0]];
-  if (!audience) throw new UsageError(`unknown audience "${positionals[0]}": NadeoServices, NadeoLiveServices, core, live or meet`);
+  if (!audience)
+    throw new UsageError(`unknown audience "${positionals[0]}": NadeoServices, NadeoLiveServices, core, live or meet`);
   const env = io.env;
   const client = new lib.NadeoClient({
     login: required(env, "NADEO_LOGIN", "the account's login"),
@@ -186,20 +204,30 @@ async function appToken(lib, io, fresh) {
   if (!fresh) {
     try {
       const cached = JSON.parse(store.get(key) ?? "null");
-      if (typeof cached?.accessToken === "string" && cached.expiresAt - 60 > io.now() / 1000) return { accessToken: cached.accessToken, cached: true };
+      if (typeof cached?.accessToken === "string" && cached.expiresAt - 60 > io.now() / 1000)
+        return { accessToken: cached.accessToken, cached: true };
     } catch {}
   }
   const tokens = await lib.clientCredentials({ clientId, clientSecret, apiUrl });
   try {
-    store.put(key, JSON.stringify({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt }), { expirationTtl: tokens.expiresIn });
+    store.put(key, JSON.stringify({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt }), {
+      expirationTtl: tokens.expiresIn,
+    });
   } catch {} // an unwritable cache costs a grant next run, nothing more
   return { accessToken: tokens.accessToken, cached: false };
 }
 
 async function lookup(lib, command, args, io) {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
   if (values.help) return io.out(HELP[command]);
-  if (positionals.length === 0) throw new UsageError(command === "names" ? "names takes one or more account IDs" : "ids takes one or more display names");
+  if (positionals.length === 0)
+    throw new UsageError(
+      command === "names" ? "names takes one or more account IDs" : "ids takes one or more display names",
+    );
   const call = command === "names" ? lib.displayNames : lib.accountIds;
   const apiUrl = io.env.TM_API_URL || undefined;
   let token = await appToken(lib, io, false);
@@ -212,7 +240,13 @@ async function lookup(lib, command, args, io) {
     token = await appToken(lib, io, true);
     found = await call(positionals, { accessToken: token.accessToken, apiUrl });
   }
-  io.out(values.json ? JSON.stringify(found, null, 2) : Object.entries(found).map(([k, v]) => `${k}\t${v}`).join("\n"));
+  io.out(
+    values.json
+      ? JSON.stringify(found, null, 2)
+      : Object.entries(found)
+          .map(([k, v]) => `${k}\t${v}`)
+          .join("\n"),
+  );
 }
 
 /** Runs one command line; returns the exit status. `io` is the process's, or a test's. */
@@ -232,7 +266,9 @@ async function main(argv, io) {
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e?.code?.startsWith?.("ERR_PARSE_ARGS")) {
-      io.err(`nadeo-auth: ${e.message}\nRun "nadeo-auth ${HELP[command] && command !== "main" ? `${command} ` : ""}--help" for usage.`);
+      io.err(
+        `nadeo-auth: ${e.message}\nRun "nadeo-auth ${HELP[command] && command !== "main" ? `${command} ` : ""}--help" for usage.`,
+      );
       return 2;
     }
     if (e?.name === "NadeoAuthError") {

@@ -247,7 +247,9 @@ export function refreshTokens(options: NadeoCallOptions & { refreshToken: string
  * @example
  * const pair = await loginUbiTicket({ ticket, userAgent: "My bot / me@example.com", audience: "NadeoServices" });
  */
-export function loginUbiTicket(options: NadeoCallOptions & { ticket: string; audience?: Audience }): Promise<NadeoTokens>;
+export function loginUbiTicket(
+  options: NadeoCallOptions & { ticket: string; audience?: Audience },
+): Promise<NadeoTokens>;
 
 // ---------------------------------------------------------------- Nadeo: managed tokens
 
@@ -301,6 +303,7 @@ export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
  */
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: the id type is Cloudflare's DurableObjectId, which this file does not import
   get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 /**
@@ -386,7 +389,11 @@ export function whenExpired(token: string, options?: { leadSeconds?: number; sig
  * // later, when the token is replaced or the page closes:
  * cancel();
  */
-export function scheduleRefresh(token: string, fn: () => void, options?: { marginSeconds?: number; jitterSeconds?: number }): () => void;
+export function scheduleRefresh(
+  token: string,
+  fn: () => void,
+  options?: { marginSeconds?: number; jitterSeconds?: number },
+): () => void;
 
 // ---------------------------------------------------------------- OAuth (api.trackmania.com)
 
@@ -441,7 +448,11 @@ export function authorizationUrl(options: {
  * @example
  * const { code } = parseRedirect(location.href, myStoredState);
  */
-export function parseRedirect(url: string | URL, expectedState: string, options?: { apiUrl?: string }): { code: string; state: string };
+export function parseRedirect(
+  url: string | URL,
+  expectedState: string,
+  options?: { apiUrl?: string },
+): { code: string; state: string };
 
 /** Browser only: make an authorize URL, keep its state (and redirectUri) in sessionStorage,
  *  and go there (location.assign) unless navigate is false. Returns the URL.
@@ -489,7 +500,9 @@ export function refreshOAuthTokens(
  * @example
  * const { accessToken, expiresAt } = await clientCredentials({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET });
  */
-export function clientCredentials(options: OAuthCallOptions & { clientId: string; clientSecret: string }): Promise<OAuthTokens>;
+export function clientCredentials(
+  options: OAuthCallOptions & { clientId: string; clientSecret: string },
+): Promise<OAuthTokens>;
 
 /**
  * accountId -> display name, any number of IDs (batched 50 a request, in order, deduplicated).
@@ -498,7 +511,10 @@ export function clientCredentials(options: OAuthCallOptions & { clientId: string
  * const names = await displayNames(leaderboard.map((row) => row.accountId), { accessToken });
  * console.log(names[leaderboard[0].accountId]);
  */
-export function displayNames(accountIds: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
+export function displayNames(
+  accountIds: string[],
+  options: OAuthCallOptions & { accessToken: string },
+): Promise<Record<string, string>>;
 /**
  * display name -> accountId (GET /api/display-names/account-ids), batched like displayNames.
  *
@@ -506,14 +522,19 @@ export function displayNames(accountIds: string[], options: OAuthCallOptions & {
  * const ids = await accountIds(["Some Player"], { accessToken });
  * console.log(ids["Some Player"]); // its accountId
  */
-export function accountIds(displayNames: string[], options: OAuthCallOptions & { accessToken: string }): Promise<Record<string, string>>;
+export function accountIds(
+  displayNames: string[],
+  options: OAuthCallOptions & { accessToken: string },
+): Promise<Record<string, string>>;
 /**
  * The signed-in user of a user token (GET /api/user).
  *
  * @example
  * const { accountId, displayName } = await currentUser({ accessToken: tokens.accessToken });
  */
-export function currentUser(options: OAuthCallOptions & { accessToken: string }): Promise<{ accountId: string; displayName: string }>;
+export function currentUser(
+  options: OAuthCallOptions & { accessToken: string },
+): Promise<{ accountId: string; displayName: string }>;
 
 /**
  * Workers only (exported by the workerd entry): the Durable Object behind
@@ -551,7 +572,9 @@ export class NadeoTokenBroker {
  * const names = await api.displayNames(accountIdsOfTheTop10);
  */
 export class TrackmaniaApi {
-  constructor(options: Omit<OAuthCallOptions, "signal"> & { clientId: string; clientSecret: string; now?: () => number });
+  constructor(
+    options: Omit<OAuthCallOptions, "signal"> & { clientId: string; clientSecret: string; now?: () => number },
+  );
   accessToken(): Promise<string>;
   displayNames(accountIds: string[]): Promise<Record<string, string>>;
   accountIds(displayNames: string[]): Promise<Record<string, string>>;

@@ -14,7 +14,11 @@ export async function instantiate(init, base64) {
     const packed = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     bytes = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   } catch (cause) {
-    throw new NadeoAuthError("UNSUPPORTED_RUNTIME", "nadeo-auth could not unpack its WebAssembly module: this runtime lacks DecompressionStream (browsers since 2023, Node 18+, Deno, Bun and Workers have it).", { cause });
+    throw new NadeoAuthError(
+      "UNSUPPORTED_RUNTIME",
+      "nadeo-auth could not unpack its WebAssembly module: this runtime lacks DecompressionStream (browsers since 2023, Node 18+, Deno, Bun and Workers have it).",
+      { cause },
+    );
   }
   try {
     await init({ module_or_path: bytes });
@@ -27,7 +31,13 @@ export async function instantiate(init, base64) {
 function loadError(cause) {
   const said = String(cause && cause.message);
   if (/unsafe-eval|Content Security Policy|CSP/i.test(said)) {
-    return new NadeoAuthError("UNSUPPORTED_RUNTIME", "nadeo-auth cannot start: this page's Content-Security-Policy forbids compiling WebAssembly; add 'wasm-unsafe-eval' to its script-src.", { cause });
+    return new NadeoAuthError(
+      "UNSUPPORTED_RUNTIME",
+      "nadeo-auth cannot start: this page's Content-Security-Policy forbids compiling WebAssembly; add 'wasm-unsafe-eval' to its script-src.",
+      { cause },
+    );
   }
-  return new NadeoAuthError("UNSUPPORTED_RUNTIME", `nadeo-auth could not instantiate its WebAssembly module: ${said}`, { cause });
+  return new NadeoAuthError("UNSUPPORTED_RUNTIME", `nadeo-auth could not instantiate its WebAssembly module: ${said}`, {
+    cause,
+  });
 }

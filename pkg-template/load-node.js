@@ -17,6 +17,10 @@ export function instantiateSync(initSync, base64) {
   try {
     initSync({ module: gunzipSync(Buffer.from(base64, "base64")) });
   } catch (cause) {
-    throw new NadeoAuthError("UNSUPPORTED_RUNTIME", `nadeo-auth could not instantiate its WebAssembly module: ${cause && cause.message}`, { cause });
+    throw new NadeoAuthError(
+      "UNSUPPORTED_RUNTIME",
+      `nadeo-auth could not instantiate its WebAssembly module: ${cause && cause.message}`,
+      { cause },
+    );
   }
 }

@@ -7,7 +7,10 @@ module.exports = function requireEsm(load) {
     return load();
   } catch (e) {
     if (e && (e.code === "ERR_REQUIRE_ESM" || e.code === "ERR_REQUIRE_ASYNC_MODULE")) {
-      const error = new Error(`nadeo-auth needs Node 20 or later (20.19 or later for require()); this is Node ${process.versions.node}. Use import, or a newer Node.`, { cause: e });
+      const error = new Error(
+        `nadeo-auth needs Node 20 or later (20.19 or later for require()); this is Node ${process.versions.node}. Use import, or a newer Node.`,
+        { cause: e },
+      );
       error.name = "NadeoAuthError";
       error.code = "UNSUPPORTED_RUNTIME";
       throw error;

@@ -16,7 +16,8 @@ function session() {
   } catch {
     // storage disabled (privacy settings, sandboxed frames)
   }
-  if (!s) throw new NadeoAuthError("INVALID_ARGUMENT", "beginLogin and completeLogin run in a browser page (sessionStorage)");
+  if (!s)
+    throw new NadeoAuthError("INVALID_ARGUMENT", "beginLogin and completeLogin run in a browser page (sessionStorage)");
   return s;
 }
 
@@ -30,7 +31,12 @@ function pending(s, now) {
     try {
       entry = JSON.parse(s.getItem(key));
     } catch {}
-    if (typeof entry?.at === "number" && typeof entry.redirectUri === "string" && now - entry.at < PENDING_MS && entry.at <= now + 60_000) {
+    if (
+      typeof entry?.at === "number" &&
+      typeof entry.redirectUri === "string" &&
+      now - entry.at < PENDING_MS &&
+      entry.at <= now + 60_000
+    ) {
       out.set(key.slice(PREFIX.length), entry);
     } else {
       s.removeItem(key);

@@ -18,4 +18,9 @@ export {
 } from "./nadeo_auth_token.js";
 export { NadeoAuthError } from "__GLUE__";
 
-export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect, __redirectState, __stripCodeAndState });
+export const { beginLogin, completeLogin } = signIn({
+  authorizationUrl,
+  parseRedirect,
+  __redirectState,
+  __stripCodeAndState,
+});

@@ -15,4 +15,12 @@ export {
   completeLogin,
   NadeoAuthError,
 } from "./index.js";
-export type { Audience, ErrorCode, NadeoAuthErrorOptions, NadeoClaims, Scope, TokenHeader, TokenTimes } from "./index.js";
+export type {
+  Audience,
+  ErrorCode,
+  NadeoAuthErrorOptions,
+  NadeoClaims,
+  Scope,
+  TokenHeader,
+  TokenTimes,
+} from "./index.js";

@@ -26,4 +26,9 @@ for (let i = 0; i < lines.length; i++) {
     if (!lines[i + 1] || !lines[i + 1].trim() || lines[i + 1].startsWith("|")) out.push("");
   }
 }
-console.log(out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd());
+console.log(
+  out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd(),
+);

@@ -41,7 +41,16 @@ for (const { dir, name } of builds) {
     })
     .join("\n");
   cpSync(join(dir, "snippets"), join(out, "snippets"), { recursive: true });
-  writeFileSync(join(out, `${name}.js`), fasterStringPassing(name, withoutDefaultUrl(name, dropUnusedNamespaces(minifyNames(name, join(dir, `${name}_bg.wasm`), join(out, `${name}_bg.wasm`), glueJs)))));
+  writeFileSync(
+    join(out, `${name}.js`),
+    fasterStringPassing(
+      name,
+      withoutDefaultUrl(
+        name,
+        dropUnusedNamespaces(minifyNames(name, join(dir, `${name}_bg.wasm`), join(out, `${name}_bg.wasm`), glueJs)),
+      ),
+    ),
+  );
   writeFileSync(join(out, `${name}_wasm.js`), inlined(name, readFileSync(join(out, `${name}_bg.wasm`))));
 }
 
@@ -52,7 +61,9 @@ for (const { dir, name } of builds) {
  * (esbuild: "Ignoring this import"). Drop them.
  */
 function dropUnusedNamespaces(js) {
-  return js.replace(/^import \* as (import\d+) from "[^"]+";?\n/gm, (line, name) => (new RegExp(`\\b${name}\\b`).test(js.replace(line, "")) ? line : ""));
+  return js.replace(/^import \* as (import\d+) from "[^"]+";?\n/gm, (line, name) =>
+    new RegExp(`\\b${name}\\b`).test(js.replace(line, "")) ? line : "",
+  );
 }
 
 /**
@@ -70,20 +81,23 @@ function fasterStringPassing(name, js) {
         mem[ptr + offset] = code;
     }
     if (offset !== len) {`;
-  if (!js.includes(loop)) throw new Error(`fasterStringPassing: passStringToWasm0 changed in ${name}.js (wasm-bindgen upgraded?)`);
-  return js.replace(
-    loop,
-    `    const first = cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len));
+  if (!js.includes(loop))
+    throw new Error(`fasterStringPassing: passStringToWasm0 changed in ${name}.js (wasm-bindgen upgraded?)`);
+  return js
+    .replace(
+      loop,
+      `    const first = cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len));
     let offset = first.written;
     if (first.read !== len) {
         arg = arg.slice(first.read);`,
-  ).replace(
-    `        if (offset !== 0) {
+    )
+    .replace(
+      `        if (offset !== 0) {
             arg = arg.slice(offset);
         }
         ptr = realloc(`,
-    `        ptr = realloc(`,
-  );
+      `        ptr = realloc(`,
+    );
 }
 
 /**
@@ -93,7 +107,8 @@ function fasterStringPassing(name, js) {
  */
 function withoutDefaultUrl(name, js) {
   const fallback = `module_or_path = new URL('${name}_bg.wasm', import.meta.url);`;
-  if (!js.includes(fallback)) throw new Error(`withoutDefaultUrl: no default URL in ${name}.js (wasm-bindgen changed?)`);
+  if (!js.includes(fallback))
+    throw new Error(`withoutDefaultUrl: no default URL in ${name}.js (wasm-bindgen changed?)`);
   return js.replace(fallback, `throw new Error("${name}: no wasm module given");`);
 }
 
@@ -117,10 +132,21 @@ function inlined(name, wasm) {
  * does not know stops the build rather than ship a broken module.
  */
 function minifyNames(name, wasmIn, wasmOut, js) {
-  const features = ["bulk-memory", "reference-types", "multivalue", "nontrapping-float-to-int", "sign-ext", "mutable-globals"].map((f) => `--enable-${f}`);
-  const printed = execFileSync(join(root, "tools/node_modules/.bin/wasm-opt"), [...features, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut], {
-    encoding: "utf8",
-  });
+  const features = [
+    "bulk-memory",
+    "reference-types",
+    "multivalue",
+    "nontrapping-float-to-int",
+    "sign-ext",
+    "mutable-globals",
+  ].map((f) => `--enable-${f}`);
+  const printed = execFileSync(
+    join(root, "tools/node_modules/.bin/wasm-opt"),
+    [...features, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut],
+    {
+      encoding: "utf8",
+    },
+  );
   const map = JSON.parse(printed.slice(printed.indexOf("{")));
   const exports = new Map(map.exports);
   const bgModule = `./${name}_bg.js`;
@@ -160,7 +186,8 @@ if (!existsSync(join(out, glue))) throw new Error(`missing ${glue}`);
 
 for (const f of readdirSync(template)) {
   let text = readFileSync(join(template, f), "utf8");
-  if (f.endsWith(".js")) text = text.replaceAll("__GLUE__", glue).replaceAll("__SERVER__", glue.replace(/glue\.js$/, "server.js"));
+  if (f.endsWith(".js"))
+    text = text.replaceAll("__GLUE__", glue).replaceAll("__SERVER__", glue.replace(/glue\.js$/, "server.js"));
   if (f === "package.json") {
     const pkg = JSON.parse(text);
     const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
@@ -191,7 +218,12 @@ for (const entry of entries) {
     external: ["./nadeo_auth_wasm.js", "./nadeo_auth_token_wasm.js", "*.wasm", "node:*"],
     // The glue, however it is imported (`./snippets/…/glue.js`, or `./glue.js` from server.js),
     // stays one external module at its path from the package root.
-    plugins: [{ name: "shared-glue", setup: (b) => b.onResolve({ filter: /(^|\/)glue\.js$/ }, () => ({ path: glue, external: true })) }],
+    plugins: [
+      {
+        name: "shared-glue",
+        setup: (b) => b.onResolve({ filter: /(^|\/)glue\.js$/ }, () => ({ path: glue, external: true })),
+      },
+    ],
     logLevel: "warning",
   });
   bundled.set(entry, result.outputFiles[0].text);
@@ -205,15 +237,28 @@ for (const f of readdirSync(out)) {
 rmSync(join(out, glue.replace(/glue\.js$/, "server.js")));
 for (const [entry, code] of bundled) writeFileSync(join(out, entry), code);
 // The glue snippet and the inlined wasm are minified on their own.
-const shippedJs = [...entries.map((e) => join(out, e)), join(out, glue), join(out, "nadeo_auth_wasm.js"), join(out, "nadeo_auth_token_wasm.js")];
+const shippedJs = [
+  ...entries.map((e) => join(out, e)),
+  join(out, glue),
+  join(out, "nadeo_auth_wasm.js"),
+  join(out, "nadeo_auth_token_wasm.js"),
+];
 for (const p of [join(out, glue), join(out, "nadeo_auth_wasm.js"), join(out, "nadeo_auth_token_wasm.js")]) {
-  const { code } = esbuild.transformSync(readFileSync(p, "utf8"), { format: "esm", minify: true, legalComments: "none", target: "es2022" });
+  const { code } = esbuild.transformSync(readFileSync(p, "utf8"), {
+    format: "esm",
+    minify: true,
+    legalComments: "none",
+    target: "es2022",
+  });
   writeFileSync(p, code);
 }
 // The typings again as CommonJS declarations (.d.cts), for TypeScript under node16/nodenext
 // resolving a require(): the same text, the token entry's re-exports pointed at index.cjs.
 writeFileSync(join(out, "index.d.cts"), readFileSync(join(out, "index.d.ts"), "utf8"));
-writeFileSync(join(out, "token.d.cts"), readFileSync(join(out, "token.d.ts"), "utf8").replaceAll('from "./index.js"', 'from "./index.cjs"'));
+writeFileSync(
+  join(out, "token.d.cts"),
+  readFileSync(join(out, "token.d.ts"), "utf8").replaceAll('from "./index.js"', 'from "./index.cjs"'),
+);
 // A bare import left in shipped JS would make bundlers warn (sideEffects): none may remain.
 for (const p of shippedJs) {
   const bare = /(?:^|[;}])import\s*"([^"]+)"/.exec(readFileSync(p, "utf8"));

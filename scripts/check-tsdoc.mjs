@@ -3,7 +3,7 @@
 // hover): fails naming the exports that do not. Usage: node scripts/check-tsdoc.mjs <file.d.ts>…
 import { readFileSync } from "node:fs";
 
-let missing = [];
+const missing = [];
 for (const file of process.argv.slice(2)) {
   const text = readFileSync(file, "utf8");
   // An export at the start of a line, with the text between it and the export before it.

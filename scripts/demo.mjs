@@ -58,7 +58,10 @@ const front = createServer(async (req, res) => {
   const base = path.startsWith("/pkg/") ? root : join(root, "www");
   try {
     const body = await readFileP(join(base, path));
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
     res.end(body);
   } catch {
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -69,7 +72,8 @@ async function proxy(req, res, url) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
   const headers = {};
-  for (const [k, v] of Object.entries(req.headers)) if (!["host", "connection", "content-length"].includes(k)) headers[k] = v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (!["host", "connection", "content-length"].includes(k)) headers[k] = v;
   try {
     const r = await fetch(`${worker}${url.pathname}${url.search}`, {
       method: req.method,
@@ -86,13 +90,16 @@ async function proxy(req, res, url) {
     res.writeHead(r.status, out);
     res.end(Buffer.from(await r.arrayBuffer()));
   } catch (e) {
-    res.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: "WORKER_UNREACHABLE", message: String(e) }));
+    res
+      .writeHead(502, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: "WORKER_UNREACHABLE", message: String(e) }));
   }
 }
 
 await new Promise((resolve) => {
   front.once("error", (e) => {
-    if (e.code === "EADDRINUSE") console.error(`make demo: port ${port} is in use. Stop what uses it, or run PORT=8788 make demo.`);
+    if (e.code === "EADDRINUSE")
+      console.error(`make demo: port ${port} is in use. Stop what uses it, or run PORT=8788 make demo.`);
     else console.error(`make demo: cannot listen on ${host}:${port}: ${e.message}`);
     process.exit(1);
   });
@@ -132,7 +139,17 @@ if (realOAuth) {
 const example = join(root, "examples/worker");
 const link = join(example, "node_modules/nadeo-auth");
 mkdirSync(join(example, "node_modules"), { recursive: true });
-if (existsSync(link) || (() => { try { return lstatSync(link).isSymbolicLink(); } catch { return false; } })()) rmSync(link, { recursive: true, force: true });
+if (
+  existsSync(link) ||
+  (() => {
+    try {
+      return lstatSync(link).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  })()
+)
+  rmSync(link, { recursive: true, force: true });
 symlinkSync(join(root, "pkg"), link, "dir");
 const out = join(root, "build/demo-worker");
 execFileSync(join(root, "tools/node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", out], {
@@ -156,4 +173,6 @@ const mf = new Miniflare({
 worker = String(await mf.ready).replace(/\/$/, "");
 stoppers.push(() => mf.dispose());
 
-say(`nadeo-auth playground: ${origin}/   (${bindings.DEMO_MODE}; ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C to stop)`);
+say(
+  `nadeo-auth playground: ${origin}/   (${bindings.DEMO_MODE}; ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ctrl-C to stop)`,
+);

@@ -33,7 +33,47 @@ const PAYLOADS = [
   '{"jti":"x","iss":"NadeoServices","iat":1735394983,"exp":1735481383,"aud":"NadeoServices","rtk":true,"refresh_aud":"NadeoLiveServices","limit_type":"none"}',
   '{"aud":"client","jti":"j","iat":1700000000,"nbf":1700000000,"exp":1700003600,"sub":"s","scopes":["clubs"]}',
 ];
-const FRAGMENTS = ["1e400", "-0", "-0.0", "1E+2", '"\\ud800"', '"\\udc00\\ud800"', '"\\u0000"', "null", "true", "[]", "{}", ',"exp":1,"exp":2', ',"iat":"1"', "\ufeff", "\0", "\\", '"', "{", "}", "[", "]", ":", ",", "%", "%zz", "%C3%28", "&", "=", "#", "?", "+", "/", "==", ".", "\ud800", "\udfff", "🏎", "\r\n", " "];
+const FRAGMENTS = [
+  "1e400",
+  "-0",
+  "-0.0",
+  "1E+2",
+  '"\\ud800"',
+  '"\\udc00\\ud800"',
+  '"\\u0000"',
+  "null",
+  "true",
+  "[]",
+  "{}",
+  ',"exp":1,"exp":2',
+  ',"iat":"1"',
+  "\ufeff",
+  "\0",
+  "\\",
+  '"',
+  "{",
+  "}",
+  "[",
+  "]",
+  ":",
+  ",",
+  "%",
+  "%zz",
+  "%C3%28",
+  "&",
+  "=",
+  "#",
+  "?",
+  "+",
+  "/",
+  "==",
+  ".",
+  "\ud800",
+  "\udfff",
+  "🏎",
+  "\r\n",
+  " ",
+];
 
 function mutate(seed) {
   const chars = [...seed];
@@ -41,7 +81,8 @@ function mutate(seed) {
     const at = below(chars.length + 1);
     switch (below(6)) {
       case 0:
-        if (chars.length) chars[below(chars.length)] = String.fromCharCode(chars[below(chars.length)].charCodeAt(0) ^ (1 << below(8)));
+        if (chars.length)
+          chars[below(chars.length)] = String.fromCharCode(chars[below(chars.length)].charCodeAt(0) ^ (1 << below(8)));
         break;
       case 1:
         chars.length = at;
@@ -83,16 +124,37 @@ const redirects = [
   "https://app.example/cb?error=access_denied&error_description=The+user+said+no&state=S1",
   "https://app.example/cb?code=foo&state=S1&id_token=x&token=y",
 ];
-const nadeoBodies = [JSON.stringify({ accessToken: access, refreshToken: refresh }), JSON.stringify({ accessToken: access }), '{"code":"C-AA-00-03","correlation_id":"abc","message":"There was a validation error.","info":{}}', '["clubMemberRole:error-notMember"]'];
-const oauthBodies = [JSON.stringify({ token_type: "bearer", expires_in: 3600, access_token: tokens[2], refresh_token: "r" }), '{"token_type":"Bearer","expires_in":"3600","access_token":"a","scope":"clubs"}', '{"error":"invalid_grant","message":"m"}'];
+const nadeoBodies = [
+  JSON.stringify({ accessToken: access, refreshToken: refresh }),
+  JSON.stringify({ accessToken: access }),
+  '{"code":"C-AA-00-03","correlation_id":"abc","message":"There was a validation error.","info":{}}',
+  '["clubMemberRole:error-notMember"]',
+];
+const oauthBodies = [
+  JSON.stringify({ token_type: "bearer", expires_in: 3600, access_token: tokens[2], refresh_token: "r" }),
+  '{"token_type":"Bearer","expires_in":"3600","access_token":"a","scope":"clubs"}',
+  '{"error":"invalid_grant","message":"m"}',
+];
 const nameBodies = ['{"5b4d42f4-c2de-407d-b367-cbff3fe817bc":"Hylis","a59df3e8":"Other"}', "[]"];
 const userBodies = ['{"accountId":"5b4d42f4-c2de-407d-b367-cbff3fe817bc","displayName":"Hylis"}'];
 const records = [
   JSON.stringify({ v: 1, accessToken: access, refreshToken: refresh }),
-  JSON.stringify({ v: 1, accessToken: access, refreshToken: refresh, after401: true, backoff: { failures: 2, notBeforeMs: 1735396000500, code: "HTTP", status: 500, body: '{"m":1}' } }),
+  JSON.stringify({
+    v: 1,
+    accessToken: access,
+    refreshToken: refresh,
+    after401: true,
+    backoff: { failures: 2, notBeforeMs: 1735396000500, code: "HTTP", status: 500, body: '{"m":1}' },
+  }),
   JSON.stringify({ v: 1, backoff: { failures: 1, notBeforeMs: 1735395999000, code: "RATE_LIMITED", status: 429 } }),
 ];
-const retryAfters = ["120", "7", "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"];
+const retryAfters = [
+  "120",
+  "7",
+  "Sun, 06 Nov 1994 08:49:37 GMT",
+  "Sunday, 06-Nov-94 08:49:37 GMT",
+  "Sun Nov  6 08:49:37 1994",
+];
 const STATUSES = [200, 200, 200, 201, 204, 302, 400, 401, 403, 404, 429, 500, 503];
 
 /** A fetch that answers the generated status, Retry-After and body. */
@@ -100,7 +162,13 @@ function answering(bodies) {
   return async () => {
     const status = pick(STATUSES);
     const headers = new Headers({ "content-type": "application/json" });
-    if (below(2)) headers.set("retry-after", input(retryAfters).replace(/[\r\n\0]/g, "").replace(/[^\x20-\x7e]/g, "?"));
+    if (below(2))
+      headers.set(
+        "retry-after",
+        input(retryAfters)
+          .replace(/[\r\n\0]/g, "")
+          .replace(/[^\x20-\x7e]/g, "?"),
+      );
     const body = status === 204 ? null : input(bodies);
     return new Response(body, { status, headers });
   };
@@ -133,11 +201,28 @@ await run("decodeToken (mutated payloads)", n - (n >> 1), () => lib.decodeToken(
 await run("tokenTimes", n, () => lib.tokenTimes(below(2) ? input(tokens) : jwt(input(PAYLOADS)), { now: 1735396000 }));
 await run("parseRedirect", n, () => lib.parseRedirect(input(redirects), "S1"));
 const nadeoFetch = answering(nadeoBodies);
-await run("Nadeo answers (status, Retry-After, body) via loginBasic", n, () => lib.loginBasic({ login: "l", password: "p", ...ua, fetch: nadeoFetch }));
+await run("Nadeo answers (status, Retry-After, body) via loginBasic", n, () =>
+  lib.loginBasic({ login: "l", password: "p", ...ua, fetch: nadeoFetch }),
+);
 const oauthFetch = answering(oauthBodies);
-await run("OAuth answers via exchangeCode", n, () => lib.exchangeCode({ clientId: "c", clientSecret: "s", code: "x", redirectUri: "https://a.example/cb", ...ua, fetch: oauthFetch }));
+await run("OAuth answers via exchangeCode", n, () =>
+  lib.exchangeCode({
+    clientId: "c",
+    clientSecret: "s",
+    code: "x",
+    redirectUri: "https://a.example/cb",
+    ...ua,
+    fetch: oauthFetch,
+  }),
+);
 const namesFetch = answering(nameBodies);
-await run("lookup answers via displayNames", n, () => lib.displayNames(["5b4d42f4-c2de-407d-b367-cbff3fe817bc", "a59df3e8"], { accessToken: "a", ...ua, fetch: namesFetch }));
+await run("lookup answers via displayNames", n, () =>
+  lib.displayNames(["5b4d42f4-c2de-407d-b367-cbff3fe817bc", "a59df3e8"], {
+    accessToken: "a",
+    ...ua,
+    fetch: namesFetch,
+  }),
+);
 const userFetch = answering(userBodies);
 await run("user answers via currentUser", n, () => lib.currentUser({ accessToken: "a", ...ua, fetch: userFetch }));
 // Stored values: the client adopts a good pair, logs in past garbage, or reports the stored
@@ -147,7 +232,14 @@ await run("user answers via currentUser", n, () => lib.currentUser({ accessToken
 const loginFetch = async () => new Response(nadeoBodies[0], { status: 200 });
 await run("store values via NadeoClient", Math.ceil(n / 20), async () => {
   const store = { get: async () => input(records), put: async () => {} };
-  const client = new lib.NadeoClient({ login: "l", password: "p", ...ua, fetch: loginFetch, store, now: () => 1735396000_000 });
+  const client = new lib.NadeoClient({
+    login: "l",
+    password: "p",
+    ...ua,
+    fetch: loginFetch,
+    store,
+    now: () => 1735396000_000,
+  });
   try {
     await client.accessToken("NadeoLiveServices");
   } finally {
@@ -155,15 +247,21 @@ await run("store values via NadeoClient", Math.ceil(n / 20), async () => {
   }
 });
 
-console.log("| parser (through the wasm package in Node) | inputs | accepted | distinct error codes | panics or non-NadeoAuthError throws | s |");
+console.log(
+  "| parser (through the wasm package in Node) | inputs | accepted | distinct error codes | panics or non-NadeoAuthError throws | s |",
+);
 console.log("| --- | ---: | ---: | --- | ---: | ---: |");
 let bad = 0;
 for (const t of tallies) {
-  console.log(`| ${t.name} | ${t.inputs} | ${t.ok} | ${[...t.codes].sort().join(", ") || "(none)"} | ${t.foreign} | ${t.seconds.toFixed(1)} |`);
+  console.log(
+    `| ${t.name} | ${t.inputs} | ${t.ok} | ${[...t.codes].sort().join(", ") || "(none)"} | ${t.foreign} | ${t.seconds.toFixed(1)} |`,
+  );
   if (t.example) console.log(`  first: ${t.example}`);
   bad += t.foreign;
 }
 // The instance still works after all of it (a panic would have killed it).
 lib.decodeToken(access);
-console.log(`fuzz (wasm in Node ${process.version}): ${tallies.reduce((a, t) => a + t.inputs, 0)} inputs in ${((Date.now() - started) / 1000).toFixed(1)} s, ${bad} panics or foreign throws`);
+console.log(
+  `fuzz (wasm in Node ${process.version}): ${tallies.reduce((a, t) => a + t.inputs, 0)} inputs in ${((Date.now() - started) / 1000).toFixed(1)} s, ${bad} panics or foreign throws`,
+);
 process.exit(bad ? 1 : 0);

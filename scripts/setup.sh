@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# One idempotent setup for make test / make demo / make pkg / make bench: installs what the
-# build and the tests need, and does nothing (in well under a second) when all is there.
-#   - the wasm32-unknown-unknown target (rustup)
-#   - wasm-bindgen-cli at exactly the version of wasm-bindgen in Cargo.lock, wasm-pack, twiggy
-#   - the pinned npm tools in tools/ (binaryen's wasm-opt, miniflare, wrangler,
-#     playwright-core, typescript, and the bench baselines jose and jwt-decode)
-#   - the consumers' tools in tests/consumers/ (Vite, webpack, Rollup, Bun, Deno, Node 18, attw, publint)
-#   - Debian's chromium and chromium-driver
+# One idempotent setup: installs what is missing, and does nothing (in well under a second)
+# when all is there.
+#   scripts/setup.sh build   what make pkg needs: the wasm32-unknown-unknown target (rustup),
+#                            wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen, wasm-pack,
+#                            the pinned npm tools in tools/ (binaryen's wasm-opt, esbuild, Biome,
+#                            and the test tools beside them: miniflare, wrangler, playwright-core,
+#                            typescript, the bench baselines jose and jwt-decode)
+#   scripts/setup.sh         all of it, for make test / make demo / make bench: the above, twiggy,
+#                            the consumers' tools in tests/consumers/ (Vite, webpack, Rollup, Bun,
+#                            Deno, Node 18/22/24/26, attw, publint: about 600 MB), and Debian's
+#                            chromium and chromium-driver
 # Everything comes from the package registries (crates.io, npm, Debian); nothing else is
 # downloaded, now or at run time.
 set -euo pipefail
@@ -15,6 +18,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 WASM_PACK_VERSION=0.15.1
 say() { printf 'setup: %s\n' "$*"; }
+what=${1:-all}
+case "$what" in build | all) ;; *) echo "usage: scripts/setup.sh [build]" >&2; exit 2 ;; esac
 
 # 1. Rust target.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -39,13 +44,6 @@ if [ "$have_wp" != "$WASM_PACK_VERSION" ]; then
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --force
 fi
 
-# 3b. twiggy, for make bench's table of what each crate costs in the wasm (bench/crates.mjs).
-TWIGGY_VERSION=0.8.0
-if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
-  say "installing twiggy $TWIGGY_VERSION (about 2 minutes)"
-  cargo install twiggy --version "$TWIGGY_VERSION" --force
-fi
-
 # 4. npm tools, exactly as tools/package-lock.json pins them (no install scripts needed).
 stamp=tools/node_modules/.nadeo-auth-setup
 lock_sum=$( (cat tools/package-lock.json; node --version) | sha256sum | cut -d' ' -f1)
@@ -53,6 +51,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   say "installing the npm tools (npm ci in tools/)"
   (cd tools && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   echo "$lock_sum" > "$stamp"
+fi
+
+# Past this point: what the tests, the playground and the bench need, not the build.
+[ "$what" = build ] && exit 0
+
+# 3b. twiggy, for make bench's table of what each crate costs in the wasm (bench/crates.mjs).
+TWIGGY_VERSION=0.8.0
+if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+  say "installing twiggy $TWIGGY_VERSION (about 2 minutes)"
+  cargo install twiggy --version "$TWIGGY_VERSION" --force
 fi
 
 # 4b. The consumers' tools (Vite, webpack, Rollup, Bun, Deno, an old Node, attw, publint), as

@@ -42,12 +42,25 @@ let worst = 0;
 // also holds the token broker, a Durable Object class). The full entry's budget is enforced;
 // the token entry's is reported.
 const entries = [
-  { name: "nadeo-auth", budget: BUDGET_FULL_GZIP, enforced: true, loads: { "node.js": ["nadeo_auth_wasm.js"], "browser.js": ["nadeo_auth_wasm.js"], "workerd.js": ["nadeo_auth_bg.wasm"] } },
+  {
+    name: "nadeo-auth",
+    budget: BUDGET_FULL_GZIP,
+    enforced: true,
+    loads: {
+      "node.js": ["nadeo_auth_wasm.js"],
+      "browser.js": ["nadeo_auth_wasm.js"],
+      "workerd.js": ["nadeo_auth_bg.wasm"],
+    },
+  },
   {
     name: "nadeo-auth/token",
     budget: BUDGET_TOKEN_GZIP,
     enforced: false,
-    loads: { "token-node.js": ["nadeo_auth_token_wasm.js"], "token.js": ["nadeo_auth_token_wasm.js"], "token-workerd.js": ["nadeo_auth_token_bg.wasm"] },
+    loads: {
+      "token-node.js": ["nadeo_auth_token_wasm.js"],
+      "token.js": ["nadeo_auth_token_wasm.js"],
+      "token-workerd.js": ["nadeo_auth_token_bg.wasm"],
+    },
   },
 ];
 for (const { name, budget, enforced, loads } of entries) {
@@ -55,7 +68,9 @@ for (const { name, budget, enforced, loads } of entries) {
     const m = measure([entry, ...own, glue]);
     if (enforced) worst = Math.max(worst, m.gzip);
     const verdict = m.gzip <= budget ? "within" : `OVER by ${kib(m.gzip - budget)}`;
-    console.log(`size: ${name} via ${entry.padEnd(16)} ${kib(m.raw)} raw, ${kib(m.gzip)} gzip (${m.gzip} bytes; budget ${kib(budget)}: ${verdict})`);
+    console.log(
+      `size: ${name} via ${entry.padEnd(16)} ${kib(m.raw)} raw, ${kib(m.gzip)} gzip (${m.gzip} bytes; budget ${kib(budget)}: ${verdict})`,
+    );
   }
 }
 if (process.argv.includes("--check") && worst > BUDGET_FULL_GZIP) {

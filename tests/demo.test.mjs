@@ -16,7 +16,10 @@ let demo, url, browser, page, readyMs;
 /** Starts scripts/demo.mjs; resolves to { child, url } once it prints its URL. */
 function startDemo(port) {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [`${root}scripts/demo.mjs`], { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [`${root}scripts/demo.mjs`], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo did not start: ${out}`)), 60_000);
@@ -46,7 +49,14 @@ before(async () => {
   readyMs = d.ms;
   browser = await pw.chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
 });
@@ -72,11 +82,31 @@ test("demo: the inspector decodes a pasted token in the page and sends nothing",
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
   const now = Math.floor(Date.now() / 1000) - 600;
-  const t = token({ jti: "j", iss: "NadeoServices", iat: now, rat: now + 1800, exp: now + 3600, aud: "NadeoLiveServices", usg: "Server", sid: "s", sat: now, sub: "d2372a08-a8a1-46cb-97fb-23a161d85ad0", aun: "my_server", rtk: false, pce: false });
+  const t = token({
+    jti: "j",
+    iss: "NadeoServices",
+    iat: now,
+    rat: now + 1800,
+    exp: now + 3600,
+    aud: "NadeoLiveServices",
+    usg: "Server",
+    sid: "s",
+    sat: now,
+    sub: "d2372a08-a8a1-46cb-97fb-23a161d85ad0",
+    aun: "my_server",
+    rtk: false,
+    pce: false,
+  });
   await page.fill("#token", `Authorization: nadeo_v1 t=${t}`);
   await page.waitForSelector("#result:not([hidden])");
   const claims = await page.textContent("#claims");
-  for (const want of ["my_server", "NadeoLiveServices", "d2372a08-a8a1-46cb-97fb-23a161d85ad0", "account ID", "audience"]) {
+  for (const want of [
+    "my_server",
+    "NadeoLiveServices",
+    "d2372a08-a8a1-46cb-97fb-23a161d85ad0",
+    "account ID",
+    "audience",
+  ]) {
     if (!claims.includes(want)) throw new Error(`claims lack ${want}`);
   }
   const times = await page.textContent("#times");
@@ -101,18 +131,25 @@ test("demo: the inspector lists the tokens of a HAR file, in the page", async ()
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
   const { har } = recordedTraffic();
-  await page.setInputFiles("#har", { name: "traffic.har", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(har)) });
+  await page.setInputFiles("#har", {
+    name: "traffic.har",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(har)),
+  });
   await page.waitForSelector("table.tokens tbody tr");
   const status = await page.textContent("#har-status");
   if (!/9 tokens in 9 requests/.test(status)) throw new Error(`status: ${status}`);
-  const warnings = await page.$$eval("table.tokens tbody tr", (trs) => trs.map((tr) => tr.cells[7].textContent).join("|"));
+  const warnings = await page.$$eval("table.tokens tbody tr", (trs) =>
+    trs.map((tr) => tr.cells[7].textContent).join("|"),
+  );
   for (const want of ["wants NadeoLiveServices", "expired", "refresh token sent as an access token"]) {
     if (!warnings.includes(want)) throw new Error(`no "${want}" warning: ${warnings}`);
   }
   // A row opens the token above, as if pasted: every claim, the times.
   await page.click("table.tokens tbody tr:nth-child(4)");
   await page.waitForSelector("#result:not([hidden])");
-  if (!(await page.textContent("#claims")).includes("NadeoServices")) throw new Error("the chosen token's claims are not shown");
+  if (!(await page.textContent("#claims")).includes("NadeoServices"))
+    throw new Error("the chosen token's claims are not shown");
   await page.screenshot({ path: `${artifacts}/demo-inspector-har.png`, fullPage: true });
   if (requests.length) throw new Error(`the page sent requests while reading the HAR: ${requests.join(", ")}`);
 });
@@ -137,11 +174,21 @@ test("demo: a file that is not HAR, a huge one and junk tokens get a clear messa
     if (!want.test(status)) throw new Error(`${name}: ${status}`);
     if ((await page.$$("table.tokens tbody tr")).length) throw new Error(`${name}: rows shown`);
   }
-  const junk = { log: { entries: [
-    { request: { url: "https://live-services.trackmania.nadeo.live/api/x", headers: [{ name: "Authorization", value: "nadeo_v1 t=a.b" }] }, response: { content: { mimeType: "application/json", text: "{\"accessToken\": \"eyJ.e30.x\"}" } } },
-    { request: { url: 42, headers: "nope" } },
-    null,
-  ] } };
+  const junk = {
+    log: {
+      entries: [
+        {
+          request: {
+            url: "https://live-services.trackmania.nadeo.live/api/x",
+            headers: [{ name: "Authorization", value: "nadeo_v1 t=a.b" }],
+          },
+          response: { content: { mimeType: "application/json", text: '{"accessToken": "eyJ.e30.x"}' } },
+        },
+        { request: { url: 42, headers: "nope" } },
+        null,
+      ],
+    },
+  };
   await page.setInputFiles("#har", []);
   const status = await load("junk.har", Buffer.from(JSON.stringify(junk)));
   if (!/2 tokens in 3 requests/.test(status)) throw new Error(`junk: ${status}`);
@@ -149,7 +196,8 @@ test("demo: a file that is not HAR, a huge one and junk tokens get a clear messa
   if (!kinds.every((k) => /not a token \(TOKEN_/.test(k))) throw new Error(`junk rows: ${kinds}`);
   // The page still works.
   await page.fill("#token", "this is not a token");
-  if (!(await page.textContent("#status")).includes("TOKEN_MALFORMED")) throw new Error("the inspector stopped working");
+  if (!(await page.textContent("#status")).includes("TOKEN_MALFORMED"))
+    throw new Error("the inspector stopped working");
   await page.screenshot({ path: `${artifacts}/demo-inspector-har-junk.png` });
 });
 
@@ -182,9 +230,21 @@ test("demo: many Nadeo calls through the Worker, one login", async () => {
   await page.waitForFunction(() => document.getElementById("calls").textContent === "6");
   // The isolate makes no auth call of its own: the fleet's broker made one login for six calls.
   const figures = await page.evaluate(() =>
-    Object.fromEntries(["logins", "failures", "fleet-requests", "fleet-logins", "fleet-refreshes", "fleet-failures"].map((id) => [id, document.getElementById(id).textContent])),
+    Object.fromEntries(
+      ["logins", "failures", "fleet-requests", "fleet-logins", "fleet-refreshes", "fleet-failures"].map((id) => [
+        id,
+        document.getElementById(id).textContent,
+      ]),
+    ),
   );
-  const want = { logins: "0", failures: "0", "fleet-requests": "1", "fleet-logins": "1", "fleet-refreshes": "0", "fleet-failures": "0" };
+  const want = {
+    logins: "0",
+    failures: "0",
+    "fleet-requests": "1",
+    "fleet-logins": "1",
+    "fleet-refreshes": "0",
+    "fleet-failures": "0",
+  };
   if (JSON.stringify(figures) !== JSON.stringify(want)) throw new Error(`figures: ${JSON.stringify(figures)}`);
   if (!(await page.textContent("#answer")).includes("NadeoLiveServices")) throw new Error("no answer shown");
   await page.screenshot({ path: `${artifacts}/demo-nadeo.png` });
@@ -193,7 +253,8 @@ test("demo: many Nadeo calls through the Worker, one login", async () => {
 test("demo: a port in use is said plainly; Ctrl-C stops everything", async () => {
   const port = new URL(url).port;
   const second = await startDemo(port);
-  if (second.url || second.code !== 1 || !second.out().includes(`port ${port} is in use`)) throw new Error(`second demo: ${second.out()}`);
+  if (second.url || second.code !== 1 || !second.out().includes(`port ${port} is in use`))
+    throw new Error(`second demo: ${second.out()}`);
   if (/at .*\(.*:\d+:\d+\)/.test(second.out())) throw new Error("a stack trace was printed");
   const exited = new Promise((r) => demo.once("exit", r));
   demo.kill("SIGINT");

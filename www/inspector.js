@@ -34,7 +34,8 @@ function show() {
   } catch (e) {
     $("result").hidden = true;
     status.className = "error";
-    status.textContent = e instanceof lib.NadeoAuthError ? `Not a valid token: ${e.code} (${e.message})` : `Error: ${e}`;
+    status.textContent =
+      e instanceof lib.NadeoAuthError ? `Not a valid token: ${e.code} (${e.message})` : `Error: ${e}`;
     return;
   }
   const { payload } = lib.decodeToken(token);
@@ -43,7 +44,11 @@ function show() {
   $("warnings").replaceChildren();
   const isNadeo = payload.iss === "NadeoServices";
   if (!isNadeo) warn("Not a Nadeo token (issuer is not NadeoServices): maybe a Trackmania OAuth token.", "");
-  else warn(`Nadeo ${payload.rtk ? "refresh" : "access"} token for ${payload.aun ?? "?"} (${payload.sub ?? "?"}), audience ${payload.aud}${payload.refresh_aud ? `, refreshes ${payload.refresh_aud}` : ""}.`, "ok");
+  else
+    warn(
+      `Nadeo ${payload.rtk ? "refresh" : "access"} token for ${payload.aun ?? "?"} (${payload.sub ?? "?"}), audience ${payload.aud}${payload.refresh_aud ? `, refreshes ${payload.refresh_aud}` : ""}.`,
+      "ok",
+    );
   if (lib.tokenTimes(payload).expired) warn("This token has expired.", "bad");
   $("details").replaceChildren(view.element);
   $("result").hidden = false;

@@ -43,7 +43,8 @@ if (params.has("code") || params.has("error") || params.has("state")) {
     if (r.status !== 200) throw new Error(`the Worker said ${r.body.error}`);
     show(r.body);
   } catch (e) {
-    who.textContent = e instanceof NadeoAuthError ? `Sign-in refused: ${e.code} (${e.message})` : `Sign-in failed: ${e.message}`;
+    who.textContent =
+      e instanceof NadeoAuthError ? `Sign-in refused: ${e.code} (${e.message})` : `Sign-in failed: ${e.message}`;
     $("signin").hidden = false;
   }
 } else {

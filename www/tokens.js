@@ -5,10 +5,24 @@
 // Nothing here sends or stores a token.
 
 const MEANINGS = {
-  jti: "token ID", iss: "issuer", iat: "issued at", rat: "renewable at", exp: "expires at", aud: "audience",
-  usg: "usage (Client: user or service account, Server: dedicated server)", sid: "session ID", sat: "signed at",
-  sub: "account ID", aun: "name", rtk: "kind (true: refresh token)", pce: "pce", ubiservices_uid: "Ubisoft account ID",
-  refresh_aud: "refresh audience (of the access tokens it yields)", limit_type: "limit type", nbf: "not before", scopes: "OAuth scopes",
+  jti: "token ID",
+  iss: "issuer",
+  iat: "issued at",
+  rat: "renewable at",
+  exp: "expires at",
+  aud: "audience",
+  usg: "usage (Client: user or service account, Server: dedicated server)",
+  sid: "session ID",
+  sat: "signed at",
+  sub: "account ID",
+  aun: "name",
+  rtk: "kind (true: refresh token)",
+  pce: "pce",
+  ubiservices_uid: "Ubisoft account ID",
+  refresh_aud: "refresh audience (of the access tokens it yields)",
+  limit_type: "limit type",
+  nbf: "not before",
+  scopes: "OAuth scopes",
 };
 const TIME_CLAIMS = new Set(["iat", "rat", "exp", "sat", "nbf"]);
 /** Answers bigger than this are not searched for tokens (a panel must stay responsive). */
@@ -30,7 +44,7 @@ export function extractToken(text) {
 export const fmtTime = (s) => (s == null ? "—" : `${new Date(s * 1000).toLocaleString()} (${s})`);
 
 export function fmtSpan(seconds) {
-  if (!isFinite(seconds)) return "never";
+  if (!Number.isFinite(seconds)) return "never";
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -63,7 +77,8 @@ export function tokensOfEntry(entry, body) {
 
 /** Reads a HAR file's entries, or throws an Error whose message says plainly what is wrong. */
 export function harEntries(text) {
-  if (text.length > MAX_HAR_BYTES) throw new Error(`This HAR file is too large (over ${MAX_HAR_BYTES / 1024 / 1024} MB): save fewer requests.`);
+  if (text.length > MAX_HAR_BYTES)
+    throw new Error(`This HAR file is too large (over ${MAX_HAR_BYTES / 1024 / 1024} MB): save fewer requests.`);
   let har;
   try {
     har = JSON.parse(text);
@@ -96,13 +111,21 @@ export function describe(lib, { token, source, url }) {
   if (times.expired) warnings.push({ level: "bad", text: "expired" });
   const sent = source.startsWith("request:");
   const toRefreshEndpoint = /\/v2\/authentication\/token\/refresh$/.test(url.split("?")[0]);
-  if (sent && refresh && !toRefreshEndpoint) warnings.push({ level: "bad", text: "a refresh token sent as an access token" });
+  if (sent && refresh && !toRefreshEndpoint)
+    warnings.push({ level: "bad", text: "a refresh token sent as an access token" });
   const wanted = sent && !refresh ? safeAudience(lib, url) : null;
   if (wanted && nadeo && payload.aud !== wanted) {
     warnings.push({ level: "bad", text: `audience ${payload.aud}, but ${host} wants ${wanted} (the classic 401)` });
   }
   return {
-    token, source, url, host, header, payload, times, warnings,
+    token,
+    source,
+    url,
+    host,
+    header,
+    payload,
+    times,
+    warnings,
     kind: nadeo ? (refresh ? "Nadeo refresh" : "Nadeo access") : "OAuth or other JWT",
     audience: payload.aud ?? "",
     account: [payload.aun, payload.sub].filter((x) => x != null).join(" · "),
@@ -134,9 +157,22 @@ function timeCell(at, inSeconds, passed) {
  *  countdowns. Returns { element, add(row), update() }. */
 export function tokenTable(onSelect) {
   const body = el("tbody");
-  const table = el("table", { className: "tokens" },
-    el("thead", {}, el("tr", {}, ...["Host", "Audience", "Account", "Kind", "Issued", "Renewable", "Expires", "Warnings"].map((h) => el("th", { scope: "col", textContent: h })))),
-    body);
+  const table = el(
+    "table",
+    { className: "tokens" },
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        ...["Host", "Audience", "Account", "Kind", "Issued", "Renewable", "Expires", "Warnings"].map((h) =>
+          el("th", { scope: "col", textContent: h }),
+        ),
+      ),
+    ),
+    body,
+  );
   const rows = [];
   function cells(r) {
     if (r.error) return [r.host || r.url, "", "", `not a token (${r.error})`, "", "", "", ""];
@@ -186,25 +222,68 @@ export function detailsView(lib, token) {
   const times = el("dl", { id: "times" });
   const elapsed = el("div", { id: "elapsed" });
   const ratMark = el("span", { id: "rat-mark", title: "renewable" });
-  const timeline = el("div", { className: "timeline", ariaHidden: "true" },
+  const timeline = el(
+    "div",
+    { className: "timeline", ariaHidden: "true" },
     el("div", { className: "bar" }, elapsed, ratMark),
-    el("div", { className: "ticks" }, el("span", { textContent: "issued" }), el("span", { textContent: "renewable" }), el("span", { textContent: "expires" })));
-  const claims = el("table", { id: "claims" },
-    el("thead", {}, el("tr", {}, ...["Claim", "Meaning", "Value"].map((h) => el("th", { scope: "col", textContent: h })))),
-    el("tbody", {}, ...Object.entries(payload).map(([k, v]) =>
-      el("tr", {}, el("th", { scope: "row", textContent: k }), el("td", { textContent: MEANINGS[k] ?? "" }),
-        el("td", { textContent: TIME_CLAIMS.has(k) && typeof v === "number" ? fmtTime(v) : JSON.stringify(v) })))));
-  const element = el("div", { className: "details" },
-    el("h2", { textContent: "Times" }), timeline, times,
-    el("h2", { textContent: "Claims" }), claims,
-    el("h2", { textContent: "Header" }), el("pre", { id: "header", textContent: JSON.stringify(header, null, 2) }));
+    el(
+      "div",
+      { className: "ticks" },
+      el("span", { textContent: "issued" }),
+      el("span", { textContent: "renewable" }),
+      el("span", { textContent: "expires" }),
+    ),
+  );
+  const claims = el(
+    "table",
+    { id: "claims" },
+    el(
+      "thead",
+      {},
+      el("tr", {}, ...["Claim", "Meaning", "Value"].map((h) => el("th", { scope: "col", textContent: h }))),
+    ),
+    el(
+      "tbody",
+      {},
+      ...Object.entries(payload).map(([k, v]) =>
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row", textContent: k }),
+          el("td", { textContent: MEANINGS[k] ?? "" }),
+          el("td", { textContent: TIME_CLAIMS.has(k) && typeof v === "number" ? fmtTime(v) : JSON.stringify(v) }),
+        ),
+      ),
+    ),
+  );
+  const element = el(
+    "div",
+    { className: "details" },
+    el("h2", { textContent: "Times" }),
+    timeline,
+    times,
+    el("h2", { textContent: "Claims" }),
+    claims,
+    el("h2", { textContent: "Header" }),
+    el("pre", { id: "header", textContent: JSON.stringify(header, null, 2) }),
+  );
   function update() {
     const t = lib.tokenTimes(payload);
     const item = (k, v) => [el("dt", { textContent: k }), el("dd", { textContent: v })];
     times.replaceChildren(
       ...item("Issued", fmtTime(t.issuedAt)),
-      ...item("Renewable", t.refreshableAt == null ? "any time" : `${fmtTime(t.refreshableAt)} · ${t.refreshable ? "now" : `in ${fmtSpan(t.refreshableIn)}`}`),
-      ...item("Expires", t.expiresAt == null ? "never (no exp)" : `${fmtTime(t.expiresAt)} · ${t.expired ? "expired" : `in ${fmtSpan(t.expiresIn)}`}`),
+      ...item(
+        "Renewable",
+        t.refreshableAt == null
+          ? "any time"
+          : `${fmtTime(t.refreshableAt)} · ${t.refreshable ? "now" : `in ${fmtSpan(t.refreshableIn)}`}`,
+      ),
+      ...item(
+        "Expires",
+        t.expiresAt == null
+          ? "never (no exp)"
+          : `${fmtTime(t.expiresAt)} · ${t.expired ? "expired" : `in ${fmtSpan(t.expiresIn)}`}`,
+      ),
     );
     const start = t.issuedAt ?? t.expiresAt;
     const span = t.expiresAt != null && start != null ? t.expiresAt - start : 0;

@@ -51,9 +51,15 @@ function freshCache() {
 }
 
 /** node_modules/.bin/nadeo-auth with `args`; `env` adds to a clean environment. */
-const cli = (args, env = {}, input) => runAsync(join(dir, "node_modules/.bin/nadeo-auth"), args, { cwd: dir, env: { NADEO_AUTH_CACHE: "/nonexistent", ...env }, input });
+const cli = (args, env = {}, input) =>
+  runAsync(join(dir, "node_modules/.bin/nadeo-auth"), args, {
+    cwd: dir,
+    env: { NADEO_AUTH_CACHE: "/nonexistent", ...env },
+    input,
+  });
 
-const accessToken = () => mock.issue("5b4d42f4-c2de-407d-b367-cbff3fe817bc", "svc_login", "NadeoLiveServices").accessToken;
+const accessToken = () =>
+  mock.issue("5b4d42f4-c2de-407d-b367-cbff3fe817bc", "svc_login", "NadeoLiveServices").accessToken;
 
 test("npx nadeo-auth decode TOKEN: the header, every claim, and the times with what is left", async () => {
   const token = accessToken();
@@ -108,7 +114,15 @@ test("a bad token exits 1 with its code on standard error; usage errors exit 2; 
   const plus = await cli(["decode", "a+b.c.d"]);
   assert.equal(plus.status, 1);
   assert.match(plus.stderr, /^nadeo-auth: TOKEN_(BASE64|MALFORMED): /);
-  for (const args of [["frobnicate"], ["token"], ["token", "NadeoFooServices"], ["decode", "a", "b"], ["decode", "--jsn", "x"], ["names"], []]) {
+  for (const args of [
+    ["frobnicate"],
+    ["token"],
+    ["token", "NadeoFooServices"],
+    ["decode", "a", "b"],
+    ["decode", "--jsn", "x"],
+    ["names"],
+    [],
+  ]) {
     const r = await cli(args);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr + r.stdout, /nadeo-auth/, args.join(" "));
@@ -169,10 +183,16 @@ test("the auth service answering 500: 30 runs in a loop make no more attempts th
   // The n-th consecutive failure waits at least 2^(n-2) s (equal jitter over 1 s doubling):
   // in T seconds at most 1 + log2(2T + 1) attempts.
   const allowed = Math.floor(1 + Math.log2(2 * seconds + 1));
-  assert.ok(mock.stats.basic >= 1 && mock.stats.basic <= allowed, `${mock.stats.basic} attempts in ${seconds.toFixed(1)} s (allowed ${allowed})`);
+  assert.ok(
+    mock.stats.basic >= 1 && mock.stats.basic <= allowed,
+    `${mock.stats.basic} attempts in ${seconds.toFixed(1)} s (allowed ${allowed})`,
+  );
   assert.ok(mock.stats.basic < 30);
   assert.match(failures[0], /^nadeo-auth: HTTP: .*\(HTTP 500\)/);
-  assert.ok(failures.some((f) => /no new attempt for \d+/.test(f)), "a blocked run says how long to wait");
+  assert.ok(
+    failures.some((f) => /no new attempt for \d+/.test(f)),
+    "a blocked run says how long to wait",
+  );
 });
 
 test("two runs at once leave a readable cache; a corrupt or foreign cache file costs a login, never an error", async () => {
@@ -200,7 +220,12 @@ test("two runs at once leave a readable cache; a corrupt or foreign cache file c
 
 test("names and ids: one client-credentials grant for both runs, key<TAB>value or --json", async () => {
   const cache = freshCache();
-  const env = { TM_CLIENT_ID: tm.clientId, TM_CLIENT_SECRET: tm.clientSecret, TM_API_URL: tm.origin, NADEO_AUTH_CACHE: cache };
+  const env = {
+    TM_CLIENT_ID: tm.clientId,
+    TM_CLIENT_SECRET: tm.clientSecret,
+    TM_API_URL: tm.origin,
+    NADEO_AUTH_CACHE: cache,
+  };
   const [id1, id2] = Object.keys(PLAYERS);
   const names = await cli(["names", id1, id2, "00000000-0000-0000-0000-000000000000"], env);
   assert.equal(names.status, 0, names.stderr);

@@ -17,7 +17,18 @@ import { launchChromium } from "../js/browser.mjs";
 import { serveStatic } from "../js/static-server.mjs";
 import { tool, toolBin } from "../js/tools.mjs";
 import { startNadeoMock } from "../mock/nadeo.mjs";
-import { bin, here, lastJson, NODES, packTarball, project as installIn, projects, root, run, runAsync } from "./harness.mjs";
+import {
+  bin,
+  here,
+  lastJson,
+  NODES,
+  packTarball,
+  project as installIn,
+  projects,
+  root,
+  run,
+  runAsync,
+} from "./harness.mjs";
 
 /** What every consumer must see (app/check.js). */
 const EXPECTED = {
@@ -59,9 +70,13 @@ async function pageVerdict(url) {
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);
-    await page.waitForFunction(() => document.body && (document.body.dataset.result || document.body.dataset.error), null, { timeout: 30_000 }).catch(() => {
-      throw new Error(`no verdict on ${url}; page errors: ${errors.join(" | ") || "none"}`);
-    });
+    await page
+      .waitForFunction(() => document.body && (document.body.dataset.result || document.body.dataset.error), null, {
+        timeout: 30_000,
+      })
+      .catch(() => {
+        throw new Error(`no verdict on ${url}; page errors: ${errors.join(" | ") || "none"}`);
+      });
     return await page.evaluate(() => {
       const { result, error } = document.body.dataset;
       return result ? { result: JSON.parse(result) } : { error: JSON.parse(error) };
@@ -102,7 +117,10 @@ test("Node: import of both entries (ESM)", () => {
 
 test("Node: require() of both entries (CommonJS)", () => {
   const dir = project("node-require");
-  assert.deepEqual(lastJson(run(process.execPath, ["main.cjs"], dir)), { full: "consumer-test", code: "TOKEN_MALFORMED" });
+  assert.deepEqual(lastJson(run(process.execPath, ["main.cjs"], dir)), {
+    full: "consumer-test",
+    code: "TOKEN_MALFORMED",
+  });
 });
 
 test("Node 18: a NadeoAuthError that says which Node is needed, on import and on require", () => {
@@ -137,7 +155,12 @@ for (const [major, node] of Object.entries(NODES)) {
     assert.deepEqual(lastJson(run(node, ["main.js"], dir)), EXPECTED);
     assert.deepEqual(lastJson(run(node, ["main.cjs"], dir)), { full: "consumer-test", code: "TOKEN_MALFORMED" });
     const [login, { password }] = Object.entries(mock.accounts)[0];
-    const env = { NADEO_LOGIN: login, NADEO_PASSWORD: password, NADEO_CORE_URL: mock.coreUrl, NADEO_LIVE_URL: mock.liveUrl };
+    const env = {
+      NADEO_LOGIN: login,
+      NADEO_PASSWORD: password,
+      NADEO_CORE_URL: mock.coreUrl,
+      NADEO_LIVE_URL: mock.liveUrl,
+    };
     const call = await runAsync(node, ["nadeo-call.js"], { cwd: dir, env });
     assert.equal(call.status, 0, call.stderr);
     assert.deepEqual(lastJson(call.stdout), { status: 200, aud: "NadeoLiveServices", logins: 1 });
@@ -147,7 +170,10 @@ for (const [major, node] of Object.entries(NODES)) {
     assert.equal(decoded.status, 0, decoded.stderr);
     assert.equal(JSON.parse(decoded.stdout).payload.aud, "NadeoServices");
     const cache = join(dir, "cache");
-    const header = await runAsync(node, [cli, "header", "core"], { cwd: dir, env: { ...env, NADEO_USER_AGENT: "nadeo-auth consumers / tests@example.invalid", NADEO_AUTH_CACHE: cache } });
+    const header = await runAsync(node, [cli, "header", "core"], {
+      cwd: dir,
+      env: { ...env, NADEO_USER_AGENT: "nadeo-auth consumers / tests@example.invalid", NADEO_AUTH_CACHE: cache },
+    });
     assert.equal(header.status, 0, header.stderr);
     assert.match(header.stdout, /^nadeo_v1 t=[\w-]+\.[\w-]+\.[\w-]+\n$/);
   });
@@ -160,11 +186,20 @@ test("Bun: both entries from node_modules", () => {
 
 test("Deno: both entries from node_modules, as bare and as npm: specifiers (package.json project, no flag)", () => {
   const dir = project("deno");
-  const deno = (file) => lastJson(run(bin("@deno/linux-x64-glibc/deno"), ["run", "--no-prompt", file], dir, { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }));
+  const deno = (file) =>
+    lastJson(
+      run(bin("@deno/linux-x64-glibc/deno"), ["run", "--no-prompt", file], dir, {
+        DENO_NO_UPDATE_CHECK: "1",
+        NO_COLOR: "1",
+      }),
+    );
   assert.deepEqual(deno("main.js"), EXPECTED);
   const check = readFileSync(join(dir, "check.js"), "utf8").replaceAll('from "nadeo-auth', 'from "npm:nadeo-auth');
   writeFileSync(join(dir, "check-npm.js"), check);
-  writeFileSync(join(dir, "main-npm.js"), readFileSync(join(dir, "main.js"), "utf8").replace("./check.js", "./check-npm.js"));
+  writeFileSync(
+    join(dir, "main-npm.js"),
+    readFileSync(join(dir, "main.js"), "utf8").replace("./check.js", "./check-npm.js"),
+  );
   assert.match(check, /"npm:nadeo-auth\/token"/);
   assert.deepEqual(deno("main-npm.js"), EXPECTED);
 });
@@ -174,7 +209,10 @@ test("Deno: both entries from node_modules, as bare and as npm: specifiers (pack
 // hold; it says so and stops, and --format=esm is the whole fix.
 test("esbuild --bundle --format=esm (browser) in Chromium; without --format=esm esbuild says why it stops", async () => {
   const dir = project("esbuild-browser");
-  assert.throws(() => run(toolBin("esbuild"), ["main.js", "--bundle", "--outfile=dist/iife.js"], dir), /Top-level await is currently not supported with the "iife" output format/);
+  assert.throws(
+    () => run(toolBin("esbuild"), ["main.js", "--bundle", "--outfile=dist/iife.js"], dir),
+    /Top-level await is currently not supported with the "iife" output format/,
+  );
   noWarning(run(toolBin("esbuild"), ["main.js", "--bundle", "--format=esm", "--outfile=dist/main.js"], dir));
   page(join(dir, "dist"), "main.js", "module");
   assert.deepEqual((await pageVerdict(`${await serve(join(dir, "dist"))}/index.html`)).result, EXPECTED);
@@ -188,7 +226,13 @@ test("esbuild --bundle --platform=node (CommonJS output) in Node", () => {
 
 test("webpack 5 (no config file, production mode) in Chromium", async () => {
   const dir = project("webpack");
-  noWarning(run(process.execPath, [bin("webpack-cli/bin/cli.js"), "--mode", "production", "--entry", "./main.js", "--output-path", "dist"], dir));
+  noWarning(
+    run(
+      process.execPath,
+      [bin("webpack-cli/bin/cli.js"), "--mode", "production", "--entry", "./main.js", "--output-path", "dist"],
+      dir,
+    ),
+  );
   page(join(dir, "dist"), "main.js");
   assert.deepEqual((await pageVerdict(`${await serve(join(dir, "dist"))}/index.html`)).result, EXPECTED);
 });
@@ -213,11 +257,15 @@ test("Vite build in Chromium", async () => {
 test("Vite dev server (dependency pre-bundling on) in Chromium", async () => {
   const dir = project("vite-dev");
   const port = await freePort();
-  const vite = spawn(process.execPath, [bin("vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+  const vite = spawn(
+    process.execPath,
+    [bin("vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    },
+  );
   let log = "";
   vite.stdout.on("data", (d) => (log += d));
   vite.stderr.on("data", (d) => (log += d));
@@ -236,9 +284,18 @@ test("Vite dev server (dependency pre-bundling on) in Chromium", async () => {
 
 test("wrangler (deploy --dry-run bundle) in workerd", async () => {
   const dir = project("wrangler");
-  writeFileSync(join(dir, "wrangler.toml"), `name = "consumer"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n`);
-  run(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], dir, { WRANGLER_SEND_METRICS: "false", CI: "true" });
-  assert.ok(readdirSync(join(dir, "dist")).some((f) => f.endsWith(".wasm")), "wrangler emitted the .wasm as a module");
+  writeFileSync(
+    join(dir, "wrangler.toml"),
+    `name = "consumer"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n`,
+  );
+  run(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], dir, {
+    WRANGLER_SEND_METRICS: "false",
+    CI: "true",
+  });
+  assert.ok(
+    readdirSync(join(dir, "dist")).some((f) => f.endsWith(".wasm")),
+    "wrangler emitted the .wasm as a module",
+  );
   const { Miniflare } = await tool("miniflare");
   const mf = new Miniflare({
     modules: true,
@@ -276,5 +333,6 @@ test("publint: no error or suggestion; the one warning is the documented one", (
   assert.doesNotMatch(out, /Errors:|Suggestions:/);
   const warnings = out.split("\n").filter((l) => /^\d+\. /.test(l));
   assert.ok(warnings.length <= 2, out);
-  for (const w of warnings) assert.match(w, /types\.require types is interpreted as CJS when resolving with the "require" condition/);
+  for (const w of warnings)
+    assert.match(w, /types\.require types is interpreted as CJS when resolving with the "require" condition/);
 });

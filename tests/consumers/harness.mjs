@@ -15,7 +15,10 @@ export const NODES = { 22: bin("node22/bin/node"), 24: bin("node24/bin/node"), 2
 /** Packs pkg/ with npm into build/; returns the tarball's path. */
 export function packTarball() {
   mkdirSync(join(root, "build"), { recursive: true });
-  const name = execFileSync("npm", ["pack", join(root, "pkg"), "--silent"], { cwd: join(root, "build"), encoding: "utf8" }).trim();
+  const name = execFileSync("npm", ["pack", join(root, "pkg"), "--silent"], {
+    cwd: join(root, "build"),
+    encoding: "utf8",
+  }).trim();
   return join(root, "build", name);
 }
 
@@ -26,15 +29,29 @@ export function project(name, tarball, extra = {}, base = projects) {
   const dir = join(base, name);
   mkdirSync(dir, { recursive: true });
   cpSync(join(here, "app"), dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, type: "module", ...extra }, null, 2));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: `consumer-${name}`, private: true, type: "module", ...extra }, null, 2),
+  );
+  execFileSync(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball],
+    { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
+  );
   return dir;
 }
 
 /** Runs a command; throws with its output when it fails. Returns stdout and stderr together. */
 export function run(cmd, args, cwd, env = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
 }
 
@@ -42,9 +59,14 @@ export function run(cmd, args, cwd, env = {}) {
  *  Resolves to { status, stdout, stderr } whatever the exit status. */
 export function runAsync(cmd, args, { cwd, env = {}, input } = {}) {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
     child.stdin.end(input ?? "");
   });
 }

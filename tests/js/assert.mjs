@@ -3,7 +3,9 @@ export class AssertionError extends Error {}
 
 const show = (v) => {
   try {
-    return typeof v === "string" ? JSON.stringify(v.length > 200 ? v.slice(0, 200) + "…" : v) : JSON.stringify(v) ?? String(v);
+    return typeof v === "string"
+      ? JSON.stringify(v.length > 200 ? v.slice(0, 200) + "…" : v)
+      : (JSON.stringify(v) ?? String(v));
   } catch {
     return String(v);
   }
@@ -26,7 +28,7 @@ function deepEq(a, b) {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEq(a[k], b[k]));
+  return ka.every((k) => Object.hasOwn(b, k) && deepEq(a[k], b[k]));
 }
 
 export function deepEqual(actual, expected, message = "") {

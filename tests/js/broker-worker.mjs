@@ -65,7 +65,10 @@ export default {
         client = fresh(env);
         return new Response("ok");
       case "/stats":
-        return Response.json({ client: client.stats, broker: await (await broker(env).fetch("https://broker/stats")).json() });
+        return Response.json({
+          client: client.stats,
+          broker: await (await broker(env).fetch("https://broker/stats")).json(),
+        });
       case "/fresh-token":
         // A new client, as in a new isolate: its first token is one broker round trip.
         return Response.json({ token: await fresh(env).accessToken("NadeoLiveServices") });

@@ -36,7 +36,10 @@ after(async () => {
 
 test("broker: 40 concurrent requests in each of two Workers before any login make one login, one token", async () => {
   const all = await Promise.all([...Array(40)].flatMap(() => [get("a", "/token"), get("b", "/token")]));
-  ok(all.every((r) => typeof r.token === "string"), `every request got a token: ${JSON.stringify(all.find((r) => !r.token))}`);
+  ok(
+    all.every((r) => typeof r.token === "string"),
+    `every request got a token: ${JSON.stringify(all.find((r) => !r.token))}`,
+  );
   equal(new Set(all.map((r) => r.token)).size, 1, "one token for the fleet");
   equal(mock.stats.basic, 1, "upstream logins");
   const { broker, client } = await get("a", "/stats");
@@ -55,7 +58,10 @@ test("broker: a due token makes one renewal for the fleet", async () => {
   const old = (await get("a", "/token")).token;
   await clock(3400);
   const all = await Promise.all([...Array(40)].flatMap(() => [get("a", "/token"), get("b", "/token")]));
-  ok(all.every((r) => typeof r.token === "string" && r.token !== old), "renewed for all");
+  ok(
+    all.every((r) => typeof r.token === "string" && r.token !== old),
+    "renewed for all",
+  );
   equal(new Set(all.map((r) => r.token)).size, 1);
   equal(mock.stats.refresh, 1, "one upstream renewal");
   equal(mock.stats.basic, 1);
@@ -80,12 +86,17 @@ test("broker: the password is in no file of the object's storage", async () => {
   };
   walk(persist);
   ok(files.length > 0, "the broker wrote its storage to disk");
-  const secrets = [PASSWORD, Buffer.from(`svc_login:${PASSWORD}`).toString("base64"), "pa:ss"].map((s) => Buffer.from(s));
+  const secrets = [PASSWORD, Buffer.from(`svc_login:${PASSWORD}`).toString("base64"), "pa:ss"].map((s) =>
+    Buffer.from(s),
+  );
   for (const f of files) {
     const bytes = readFileSync(f);
     for (const s of secrets) ok(!bytes.includes(s), `${f} holds a secret`);
   }
-  ok(files.some((f) => readFileSync(f).includes(Buffer.from("nadeo-auth:v1:NadeoLiveServices:svc_login"))), "the tokens are stored under the login and audience");
+  ok(
+    files.some((f) => readFileSync(f).includes(Buffer.from("nadeo-auth:v1:NadeoLiveServices:svc_login"))),
+    "the tokens are stored under the login and audience",
+  );
 });
 
 test("broker: the auth service down for 10 simulated minutes while both Workers serve: at most 20 attempts", async () => {
@@ -124,7 +135,9 @@ test("broker: the added latency of a broker round trip (printed)", async () => {
   };
   const memory = await median("/token");
   const broker = await median("/fresh-token");
-  console.log(`broker round trip: a request served from the isolate's memory ${memory.toFixed(2)} ms, one asking the broker ${broker.toFixed(2)} ms (median): +${(broker - memory).toFixed(2)} ms`);
+  console.log(
+    `broker round trip: a request served from the isolate's memory ${memory.toFixed(2)} ms, one asking the broker ${broker.toFixed(2)} ms (median): +${(broker - memory).toFixed(2)} ms`,
+  );
 });
 
 function deepEqualStats(actual, expected) {

@@ -16,13 +16,21 @@ let mf;
 let mock;
 
 before(async () => {
-  writeFileSync(`${here}cron.wrangler.toml`, 'name = "nadeo-auth-cron-test"\nmain = "cron-worker.mjs"\ncompatibility_date = "2026-04-01"\n');
-  execFileSync(toolBin("wrangler"), ["deploy", "--dry-run", "--config", "cron.wrangler.toml", "--outdir", "dist-cron"], {
-    cwd: here,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-  });
-  if (!readdirSync(`${here}dist-cron`).some((f) => f.endsWith(".wasm"))) throw new Error("wrangler did not emit the .wasm");
+  writeFileSync(
+    `${here}cron.wrangler.toml`,
+    'name = "nadeo-auth-cron-test"\nmain = "cron-worker.mjs"\ncompatibility_date = "2026-04-01"\n',
+  );
+  execFileSync(
+    toolBin("wrangler"),
+    ["deploy", "--dry-run", "--config", "cron.wrangler.toml", "--outdir", "dist-cron"],
+    {
+      cwd: here,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    },
+  );
+  if (!readdirSync(`${here}dist-cron`).some((f) => f.endsWith(".wasm")))
+    throw new Error("wrangler did not emit the .wasm");
   mock = await startNadeoMock();
   const [login, { password }] = Object.entries(mock.accounts)[0];
   const { Miniflare } = await tool("miniflare");
@@ -58,7 +66,11 @@ test("cron example: 30 runs over 3 simulated hours make 1 login and a refresh an
     const before = { ...mock.stats };
     const result = await worker.scheduled({ cron: "*/6 * * * *", scheduledTime: new Date(at) });
     assert.equal(result.outcome, "ok", `run ${i} at +${i * 6} min: ${JSON.stringify(result)}`);
-    perRun.push({ minute: i * 6, logins: mock.stats.basic - before.basic, refreshes: mock.stats.refresh - before.refresh });
+    perRun.push({
+      minute: i * 6,
+      logins: mock.stats.basic - before.basic,
+      refreshes: mock.stats.refresh - before.refresh,
+    });
   }
   const calls = perRun.filter((r) => r.logins || r.refreshes);
   assert.deepEqual(calls, [

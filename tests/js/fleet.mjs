@@ -15,12 +15,19 @@ let bundled = false;
  *  clock starts at. Resolves to { workers: {a, b}, get, clock, persist, close }. */
 export async function startFleet({ mock, password, mode = "broker", T }) {
   if (!bundled) {
-    writeFileSync(`${here}wrangler-broker.toml`, 'name = "nadeo-auth-fleet"\nmain = "broker-worker.mjs"\ncompatibility_date = "2026-04-01"\n');
-    execFileSync(toolBin("wrangler"), ["deploy", "--dry-run", "--config", "wrangler-broker.toml", "--outdir", "dist-broker"], {
-      cwd: here,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-    });
+    writeFileSync(
+      `${here}wrangler-broker.toml`,
+      'name = "nadeo-auth-fleet"\nmain = "broker-worker.mjs"\ncompatibility_date = "2026-04-01"\n',
+    );
+    execFileSync(
+      toolBin("wrangler"),
+      ["deploy", "--dry-run", "--config", "wrangler-broker.toml", "--outdir", "dist-broker"],
+      {
+        cwd: here,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+      },
+    );
     bundled = true;
   }
   const { Miniflare } = await tool("miniflare");
@@ -38,14 +45,18 @@ export async function startFleet({ mock, password, mode = "broker", T }) {
   const mf = new Miniflare({
     durableObjectsPersist: persist,
     kvPersist: join(persist, "kv"),
-    workers: [worker("a", { NADEO_BROKER: "TestBroker" }), worker("b", { NADEO_BROKER: { className: "TestBroker", scriptName: "a" } })],
+    workers: [
+      worker("a", { NADEO_BROKER: "TestBroker" }),
+      worker("b", { NADEO_BROKER: { className: "TestBroker", scriptName: "a" } }),
+    ],
   });
   const workers = { a: await mf.getWorker("a"), b: await mf.getWorker("b") };
   const get = async (name, path) => (await workers[name].fetch(`http://fleet${path}`)).json();
   /** Both isolates, the broker and the mock move to `T + offset` (seconds). */
   const clock = async (offset) => {
     mock.setNow(T + offset);
-    for (const w of Object.values(workers)) await w.fetch(`http://fleet/clock?offset=${T + offset - Date.now() / 1000}`);
+    for (const w of Object.values(workers))
+      await w.fetch(`http://fleet/clock?offset=${T + offset - Date.now() / 1000}`);
   };
   await clock(0);
   return { workers, get, clock, persist, close: () => mf.dispose() };

@@ -8,7 +8,7 @@ import { ok } from "node:assert/strict";
 
 let memory;
 const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
+WebAssembly.Instance = (module, imports) => {
   const instance = new Instance(module, imports);
   for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memory ??= v;
   return instance;
@@ -18,9 +18,20 @@ WebAssembly.Instance = Instance;
 
 const ua = { userAgent: "nadeo-auth tests / tests@example.com" };
 const calls = [
-  () => lib.loginBasic({ login: "l", password: "p", ...ua, fetch: async () => new Response('{"code":"C-AA-00-03"}', { status: 500 }) }),
+  () =>
+    lib.loginBasic({
+      login: "l",
+      password: "p",
+      ...ua,
+      fetch: async () => new Response('{"code":"C-AA-00-03"}', { status: 500 }),
+    }),
   () => lib.loginBasic({ login: "l", password: "p", ...ua, fetch: async () => Promise.reject(new Error("down")) }),
-  () => lib.displayNames(["5b4d42f4", "a59df3e8"], { accessToken: "a", ...ua, fetch: async () => new Response('{"5b4d42f4":"Hylis"}') }),
+  () =>
+    lib.displayNames(["5b4d42f4", "a59df3e8"], {
+      accessToken: "a",
+      ...ua,
+      fetch: async () => new Response('{"5b4d42f4":"Hylis"}'),
+    }),
   () => lib.currentUser({ accessToken: "a", ...ua, fetch: async () => new Response("not json") }),
 ];
 

@@ -15,8 +15,14 @@ for (const [name, fn] of failureTests) test(`node: failure policy: ${name}`, () 
 
 test("node: util.inspect shows no secret of a NadeoClient", async () => {
   const util = await import("node:util");
-  const client = new lib.NadeoClient({ login: "svc_login", password: "hidden-pw-456", userAgent: "ua / tests", coreUrl: mock.coreUrl });
+  const client = new lib.NadeoClient({
+    login: "svc_login",
+    password: "hidden-pw-456",
+    userAgent: "ua / tests",
+    coreUrl: mock.coreUrl,
+  });
   await client.accessToken("NadeoLiveServices").catch(() => {});
   const shown = util.inspect(client, { showHidden: true, depth: 8, getters: true });
-  if (shown.includes("hidden-pw-456") || shown.includes("svc_login")) throw new Error(`inspect shows a secret: ${shown}`);
+  if (shown.includes("hidden-pw-456") || shown.includes("svc_login"))
+    throw new Error(`inspect shows a secret: ${shown}`);
 });

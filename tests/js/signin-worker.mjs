@@ -8,11 +8,18 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === "/count") return Response.json({ exchanges }, { headers: cors });
-    if (url.pathname !== "/exchange" || request.method !== "POST") return new Response("not found", { status: 404, headers: cors });
+    if (url.pathname !== "/exchange" || request.method !== "POST")
+      return new Response("not found", { status: 404, headers: cors });
     exchanges++;
     try {
       const { code, redirectUri } = await request.json();
-      const tokens = await exchangeCode({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET, code, redirectUri, apiUrl: env.TM_ORIGIN });
+      const tokens = await exchangeCode({
+        clientId: env.TM_CLIENT_ID,
+        clientSecret: env.TM_CLIENT_SECRET,
+        code,
+        redirectUri,
+        apiUrl: env.TM_ORIGIN,
+      });
       const user = await currentUser({ accessToken: tokens.accessToken, apiUrl: env.TM_ORIGIN });
       return Response.json(user, { headers: cors });
     } catch (e) {

@@ -40,7 +40,10 @@ before(async () => {
     bindings: { TM_ORIGIN: tm.origin, TM_CLIENT_ID: tm.clientId, TM_CLIENT_SECRET: tm.clientSecret },
   });
   backend = String(await mf.ready).replace(/\/$/, "");
-  writeFileSync(`${here}signin/config.js`, `export const config = ${JSON.stringify({ tm: tm.origin, clientId: tm.clientId, backend })};\n`);
+  writeFileSync(
+    `${here}signin/config.js`,
+    `export const config = ${JSON.stringify({ tm: tm.origin, clientId: tm.clientId, backend })};\n`,
+  );
   browser = await launchChromium();
   page = await browser.newPage();
 });
@@ -70,7 +73,8 @@ test("chromium: sign in with Trackmania, end to end", async () => {
   const text = await result();
   await page.screenshot({ path: `${artifacts}/signin-2-done.png` });
   if (!text.includes("Signed in as tooInfinite")) throw new Error(`the page says: ${text}`);
-  if (page.url() !== `${web.origin}/signin/callback.html?from=test`) throw new Error(`code and state stay in the address bar: ${page.url()}`);
+  if (page.url() !== `${web.origin}/signin/callback.html?from=test`)
+    throw new Error(`code and state stay in the address bar: ${page.url()}`);
   signedInUrl = visited.find((u) => u.includes("code="));
   if (!signedInUrl) throw new Error("no redirect with a code was seen");
   if (tokenCalls() !== 1 || (await exchanges()) !== 1) throw new Error("expected one exchange");

@@ -26,7 +26,11 @@ export function serveStatic(root, port = 0, host = "127.0.0.1", headers = {}) {
     }
     try {
       const body = await readFile(join(root, rel));
-      res.writeHead(200, { "content-type": TYPES[extname(rel)] ?? "application/octet-stream", "cache-control": "no-store", ...headers });
+      res.writeHead(200, {
+        "content-type": TYPES[extname(rel)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+        ...headers,
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");

@@ -63,14 +63,23 @@ export default {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/client/")) return clientRoute(url, env);
     const suite = url.searchParams.get("suite");
-    const suites = { nadeo: nadeoTests, failure: failureTests, oauth: oauthTests, token: tokenSuite("token"), cross: crossTests };
+    const suites = {
+      nadeo: nadeoTests,
+      failure: failureTests,
+      oauth: oauthTests,
+      token: tokenSuite("token"),
+      cross: crossTests,
+    };
     const tests = suites[suite] ?? tokenSuite("full");
     if (url.pathname === "/list") return Response.json(tests.map(([name]) => name));
     const name = url.searchParams.get("test");
     const entry = tests.find(([n]) => n === name);
     if (!entry) return new Response("no such test", { status: 404 });
     try {
-      const peer = suite === "oauth" ? oauthMockClient(env.TM_ORIGIN, env.TM_CLIENT_ID, env.TM_CLIENT_SECRET, JSON.parse(env.TM_USER)) : mockClient(env.MOCK_ORIGIN);
+      const peer =
+        suite === "oauth"
+          ? oauthMockClient(env.TM_ORIGIN, env.TM_CLIENT_ID, env.TM_CLIENT_SECRET, JSON.parse(env.TM_USER))
+          : mockClient(env.MOCK_ORIGIN);
       if (suite === "token") await entry[1](tokenEntry);
       else if (suite === "cross") await entry[1](lib, tokenEntry);
       else await entry[1](lib, peer);

@@ -105,7 +105,9 @@ for (const [name] of oauthTests) {
 // request finishes early or is cancelled, the others must still get a token (no hang, no
 // "Cannot perform I/O on behalf of a different request").
 const control = (what, args) =>
-  fetch(`${mockServer.origin}/__control/${what}`, { method: "POST", body: args ? JSON.stringify(args) : "" }).then((r) => r.json());
+  fetch(`${mockServer.origin}/__control/${what}`, { method: "POST", body: args ? JSON.stringify(args) : "" }).then(
+    (r) => r.json(),
+  );
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test("workerd: a request that gives up on its login does not strand the others", async () => {
@@ -163,6 +165,7 @@ test("workerd: a hung login of a request whose client went away times out for al
   const rc = await (await mf.dispatchFetch("http://suite/client/token")).json();
   if (typeof rc.token !== "string") throw new Error(`after the backoff: ${JSON.stringify(rc)}`);
   stats = await (await mf.dispatchFetch("http://suite/client/stats")).json();
-  if (stats.logins !== 2 || stats.failures !== 1) throw new Error(`expected two logins, one failed: ${JSON.stringify(stats)}`);
+  if (stats.logins !== 2 || stats.failures !== 1)
+    throw new Error(`expected two logins, one failed: ${JSON.stringify(stats)}`);
   await control("release");
 });

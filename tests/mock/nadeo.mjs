@@ -23,13 +23,13 @@ const b64url = (buf) => Buffer.from(buf).toString("base64url");
 export async function startNadeoMock({
   port = 0,
   host = "127.0.0.1",
-  accounts = { "svc_login": { password: "pa:ss wörd 🏎", accountId: "5b4d42f4-c2de-407d-b367-cbff3fe817bc" } },
+  accounts = { svc_login: { password: "pa:ss wörd 🏎", accountId: "5b4d42f4-c2de-407d-b367-cbff3fe817bc" } },
   tickets = { "UBI-TICKET": { accountId: "a59df3e8-6bff-48a2-98b6-801abf2a298e", name: "ubi_player" } },
   secret = randomUUID(),
   separateHosts = false,
 } = {}) {
   let clock = null; // seconds, or null for real time
-  const now = () => (clock ?? Math.floor(Date.now() / 1000));
+  const now = () => clock ?? Math.floor(Date.now() / 1000);
   const usedRefresh = new Set();
   const stats = { basic: 0, refresh: 0, ubi: 0, api: 0, rejected: 0 };
   const ctl = testControls(stats, {
@@ -63,9 +63,27 @@ export async function startNadeoMock({
   function issue(accountId, name, audience, usage = "Client") {
     const iat = now();
     const sid = randomUUID();
-    const base = { iss: "NadeoServices", iat, rat: iat + 1800, usg: usage, sid, sat: iat, sub: accountId, aun: name, pce: false };
+    const base = {
+      iss: "NadeoServices",
+      iat,
+      rat: iat + 1800,
+      usg: usage,
+      sid,
+      sat: iat,
+      sub: accountId,
+      aun: name,
+      pce: false,
+    };
     const accessToken = sign({ jti: randomUUID(), ...base, exp: iat + 3600, aud: audience, rtk: false });
-    const refreshToken = sign({ jti: randomUUID(), ...base, exp: iat + 86400, aud: "NadeoServices", rtk: true, refresh_aud: audience, limit_type: "none" });
+    const refreshToken = sign({
+      jti: randomUUID(),
+      ...base,
+      exp: iat + 86400,
+      aud: "NadeoServices",
+      rtk: true,
+      refresh_aud: audience,
+      limit_type: "none",
+    });
     return { accessToken, refreshToken };
   }
 
@@ -90,7 +108,12 @@ export async function startNadeoMock({
         res.writeHead(302, { location: "https://example.invalid/elsewhere" }).end();
         return true;
       case 429:
-        json(res, 429, { code: "C-AA-00-29", correlation_id: "0", message: "Too many requests.", info: {} }, { "retry-after": "7" });
+        json(
+          res,
+          429,
+          { code: "C-AA-00-29", correlation_id: "0", message: "Too many requests.", info: {} },
+          { "retry-after": "7" },
+        );
         return true;
       case 401:
         coreError(res, 401, "Invalid credentials.", "C-AA-00-01");
@@ -117,7 +140,12 @@ export async function startNadeoMock({
         // (delta-seconds or an HTTP-date) and a Core error body.
         if (mode && typeof mode === "object") {
           const headers = mode.retryAfter === undefined ? {} : { "retry-after": String(mode.retryAfter) };
-          json(res, mode.status, mode.body ?? { code: "C-AA-00-29", correlation_id: "0", message: `status ${mode.status}`, info: {} }, headers);
+          json(
+            res,
+            mode.status,
+            mode.body ?? { code: "C-AA-00-29", correlation_id: "0", message: `status ${mode.status}`, info: {} },
+            headers,
+          );
           return true;
         }
         if (typeof mode === "number") {
@@ -169,11 +197,15 @@ export async function startNadeoMock({
     const path = url.pathname;
     const auth = req.headers.authorization ?? "";
     const route =
-      path === "/core/v2/authentication/token/basic" ? "basic"
-      : path === "/core/v2/authentication/token/refresh" ? "refresh"
-      : path === "/core/v2/authentication/token/ubiservices" ? "ubi"
-      : /^\/(core|live|meet)\//.test(path) ? "api"
-      : null;
+      path === "/core/v2/authentication/token/basic"
+        ? "basic"
+        : path === "/core/v2/authentication/token/refresh"
+          ? "refresh"
+          : path === "/core/v2/authentication/token/ubiservices"
+            ? "ubi"
+            : /^\/(core|live|meet)\//.test(path)
+              ? "api"
+              : null;
     if (path.startsWith("/__control/")) return ctl.handle(path.slice(11), body, res, () => ({ ...stats, now: now() }));
     ctl.record({ route, method: req.method, path: path + url.search, headers: { ...req.headers }, body });
     if (!route) return json(res, 404, { message: "Not Found" });
@@ -220,9 +252,18 @@ export async function startNadeoMock({
     const m = /^nadeo_v1 t=(.+)$/.exec(auth);
     const claims = m && verify(m[1]);
     if (!claims || claims.rtk !== false || claims.exp <= now() || claims.aud !== want) {
-      return want === "NadeoServices" ? coreError(res, 401, "Unauthorized.", "C-AA-00-01") : json(res, 401, ["unauthorized"]);
+      return want === "NadeoServices"
+        ? coreError(res, 401, "Unauthorized.", "C-AA-00-01")
+        : json(res, 401, ["unauthorized"]);
     }
-    return json(res, 200, { ok: true, method: req.method, path: path + url.search, body, accountId: claims.sub, aud: claims.aud });
+    return json(res, 200, {
+      ok: true,
+      method: req.method,
+      path: path + url.search,
+      body,
+      accountId: claims.sub,
+      aud: claims.aud,
+    });
   }
 
   const { origin, close: closeMain } = await listen(handle, { port, host, hanging: ctl.hanging });
@@ -231,7 +272,8 @@ export async function startNadeoMock({
   if (separateHosts) {
     for (const name of Object.keys(bases)) {
       // The host's root is the path prefix of the shared handler.
-      const at = (req, res, body, url) => handle(req, res, body, new URL(`/${name}${url.pathname}${url.search}`, "http://mock"));
+      const at = (req, res, body, url) =>
+        handle(req, res, body, new URL(`/${name}${url.pathname}${url.search}`, "http://mock"));
       const own = await listen(at, { host, hanging: ctl.hanging });
       bases[name] = own.origin;
       closers.push(own.close);

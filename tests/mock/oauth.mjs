@@ -80,7 +80,8 @@ export async function startOAuthMock({
     else if (mode === 302) res.writeHead(302, { location: "https://example.invalid/" }).end();
     else if (mode === 429) json(res, 429, { message: "Too Many Attempts." }, { "retry-after": "9" });
     else if (mode === 401) json(res, 401, { message: "Unauthenticated." });
-    else if (mode === "huge") res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(10 << 20, 0x20));
+    else if (mode === "huge")
+      res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(10 << 20, 0x20));
     else if (mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
     else res.writeHead(Number(mode), { "content-type": "text/plain" }).end(`status ${mode}`);
     return true;
@@ -114,18 +115,32 @@ export async function startOAuthMock({
     if (path === "/oauth/authorize" && req.method === "GET") {
       stats.authorize++;
       const q = url.searchParams;
-      if (q.get("response_type") !== "code" || q.get("client_id") !== clientId || !registered.has(q.get("redirect_uri") ?? "")) {
-        return oauthError(res, 400, "invalid_request", "Client authentication failed or the redirect URI is not registered.");
+      if (
+        q.get("response_type") !== "code" ||
+        q.get("client_id") !== clientId ||
+        !registered.has(q.get("redirect_uri") ?? "")
+      ) {
+        return oauthError(
+          res,
+          400,
+          "invalid_request",
+          "Client authentication failed or the redirect URI is not registered.",
+        );
       }
       return authorizePage(res, q);
     }
     if (path === "/oauth/authorize/decide" && req.method === "POST") {
       const f = new URLSearchParams(body);
       const redirectUri = f.get("redirect_uri") ?? "";
-      if (f.get("client_id") !== clientId || !registered.has(redirectUri)) return oauthError(res, 400, "invalid_request", "bad client");
+      if (f.get("client_id") !== clientId || !registered.has(redirectUri))
+        return oauthError(res, 400, "invalid_request", "bad client");
       const state = f.get("state") || undefined;
       if (f.get("decision") !== "allow") {
-        return back(res, redirectUri, { error: "access_denied", error_description: "The resource owner denied the request.", state });
+        return back(res, redirectUri, {
+          error: "access_denied",
+          error_description: "The resource owner denied the request.",
+          state,
+        });
       }
       const code = b64url(randomBytes(24));
       codes.set(code, { redirectUri, scopes: (f.get("scope") ?? "").split(" ").filter(Boolean), at: Date.now() });
@@ -165,7 +180,14 @@ export async function startOAuthMock({
       }
     }
 
-    const route = path === "/api/display-names" ? "names" : path === "/api/display-names/account-ids" ? "ids" : path === "/api/user" ? "user" : null;
+    const route =
+      path === "/api/display-names"
+        ? "names"
+        : path === "/api/display-names/account-ids"
+          ? "ids"
+          : path === "/api/user"
+            ? "user"
+            : null;
     if (!route) return json(res, 404, { message: "Not Found" });
     stats[route]++;
     if (injected(route, res)) return;

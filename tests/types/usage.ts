@@ -40,9 +40,14 @@ const alg: string | undefined = header.alg;
 const exp: number = payload.exp;
 const rtk: boolean = payload.rtk;
 const uid: string | undefined = payload.ubiservices_uid;
+// biome-ignore lint/complexity/useLiteralKeys: an unknown claim, read by index as users do
 const unknownClaim: unknown = payload["someFutureClaim"];
 const claims: NadeoClaims = payload;
-interface OAuthClaims { sub: string; scopes: string[]; exp: number }
+interface OAuthClaims {
+  sub: string;
+  scopes: string[];
+  exp: number;
+}
 const oauth = decodeToken<OAuthClaims>(token).payload;
 const scopes: string[] = oauth.scopes;
 
@@ -78,7 +83,13 @@ const made = new NadeoAuthError("HTTP", "m", { status: 500 });
 // Nadeo one-shot calls.
 async function nadeo(): Promise<NadeoTokens> {
   const ua = "my app / me@example.com";
-  const t = await loginBasic({ login: "l", password: "p", userAgent: ua, audience: "NadeoClubServices", timeoutMs: 5000 });
+  const t = await loginBasic({
+    login: "l",
+    password: "p",
+    userAgent: ua,
+    audience: "NadeoClubServices",
+    timeoutMs: 5000,
+  });
   await refreshTokens({ refreshToken: t.refreshToken, userAgent: ua, fetch: (input, init) => fetch(input, init) });
   // @ts-expect-error userAgent is required
   await loginBasic({ login: "l", password: "p" });
@@ -89,7 +100,14 @@ async function nadeo(): Promise<NadeoTokens> {
 
 // A managed client with a KV-like store.
 const kv: TokenStore = { get: async () => null, put: async () => {} };
-const client = new NadeoClient({ login: "l", password: "p", userAgent: "ua", store: kv, refreshMargin: 120, requestsPerSecond: 2 });
+const client = new NadeoClient({
+  login: "l",
+  password: "p",
+  userAgent: "ua",
+  store: kv,
+  refreshMargin: 120,
+  requestsPerSecond: 2,
+});
 // @ts-expect-error requestsPerSecond is a number
 new NadeoClient({ login: "l", password: "p", userAgent: "ua", requestsPerSecond: "2" });
 async function managed(): Promise<number> {
@@ -105,18 +123,30 @@ async function managed(): Promise<number> {
 }
 
 // OAuth: browser and server.
-const { url: authUrl, state } = authorizationUrl({ clientId: "id", redirectUri: "https://a.example/cb", scopes: ["clubs", "custom"] });
+const { url: authUrl, state } = authorizationUrl({
+  clientId: "id",
+  redirectUri: "https://a.example/cb",
+  scopes: ["clubs", "custom"],
+});
 const checked: { code: string; state: string } = parseRedirect(new URL(authUrl), state);
 const started: string = beginLogin({ clientId: "id", redirectUri: "https://a.example/cb", navigate: false });
 const done: { code: string; redirectUri: string } = completeLogin();
 async function server(): Promise<string> {
-  const t: OAuthTokens = await exchangeCode({ clientId: "id", clientSecret: "s", code: done.code, redirectUri: done.redirectUri });
+  const t: OAuthTokens = await exchangeCode({
+    clientId: "id",
+    clientSecret: "s",
+    code: done.code,
+    redirectUri: done.redirectUri,
+  });
   const kind: "bearer" = t.tokenType;
   const r: string | undefined = t.refreshToken;
   await refreshOAuthTokens({ clientId: "id", clientSecret: "s", refreshToken: r ?? "" });
   const app = await clientCredentials({ clientId: "id", clientSecret: "s", timeoutMs: 5000 });
   const names: Record<string, string> = await displayNames(["id"], { accessToken: app.accessToken });
-  const ids: Record<string, string> = await accountIds(["name"], { accessToken: app.accessToken, apiUrl: "http://127.0.0.1:1" });
+  const ids: Record<string, string> = await accountIds(["name"], {
+    accessToken: app.accessToken,
+    apiUrl: "http://127.0.0.1:1",
+  });
   const me: { accountId: string; displayName: string } = await currentUser({ accessToken: t.accessToken });
   const api = new TrackmaniaApi({ clientId: "id", clientSecret: "s" });
   const more: Record<string, string> = await api.displayNames(["id"]);
@@ -148,7 +178,29 @@ made.code = "HTTP";
 // @ts-expect-error expiresAt may be null
 const n: number = t1.expiresAt;
 
-export { nadeo, managed, server, alg, exp, rtk, uid, unknownClaim, claims, scopes, expiresAt, expired, inSeconds, h1, h2, aud, aud2, badCode, notNull, badAud, n };
+export {
+  nadeo,
+  managed,
+  server,
+  alg,
+  exp,
+  rtk,
+  uid,
+  unknownClaim,
+  claims,
+  scopes,
+  expiresAt,
+  expired,
+  inSeconds,
+  h1,
+  h2,
+  aud,
+  aud2,
+  badCode,
+  notNull,
+  badAud,
+  n,
+};
 
 // The token entry: the page functions, the same error class, no server functions.
 import * as tokenEntry from "nadeo-auth/token";

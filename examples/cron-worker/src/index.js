@@ -16,7 +16,7 @@ import { NadeoClient } from "nadeo-auth";
 const LIVE_URL = "https://live-services.trackmania.nadeo.live";
 
 export default {
-  async scheduled(controller, env) {
+  async scheduled(_controller, env) {
     await updateLeaderboard(env);
   },
 };
@@ -38,6 +38,9 @@ export async function updateLeaderboard(env, clientOptions = {}) {
   const res = await client.fetch(url);
   if (!res.ok) throw new Error(`the leaderboard answered HTTP ${res.status}`);
   const now = clientOptions.now ?? Date.now;
-  await env.LEADERBOARD.put(`top:${env.MAP_UID}`, JSON.stringify({ updatedAt: new Date(now()).toISOString(), top: await res.json() }));
+  await env.LEADERBOARD.put(
+    `top:${env.MAP_UID}`,
+    JSON.stringify({ updatedAt: new Date(now()).toISOString(), top: await res.json() }),
+  );
   return client.stats;
 }

@@ -58,11 +58,15 @@ function sessionCookie(url, id, maxAge) {
 
 function newSessionId() {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function failure(e) {
-  if (e instanceof NadeoAuthError) return json({ error: e.code, message: e.message, status: e.status }, e.code === "INVALID_ARGUMENT" ? 400 : 502);
+  if (e instanceof NadeoAuthError)
+    return json({ error: e.code, message: e.message, status: e.status }, e.code === "INVALID_ARGUMENT" ? 400 : 502);
   return json({ error: "INTERNAL", message: String(e) }, 500);
 }
 
@@ -70,12 +74,22 @@ async function route(request, env) {
   const url = new URL(request.url);
   switch (`${request.method} ${url.pathname}`) {
     case "GET /api/config":
-      return json({ clientId: env.TM_CLIENT_ID, apiUrl: env.TM_API_URL ?? "https://api.trackmania.com", mode: env.DEMO_MODE ?? "real" });
+      return json({
+        clientId: env.TM_CLIENT_ID,
+        apiUrl: env.TM_API_URL ?? "https://api.trackmania.com",
+        mode: env.DEMO_MODE ?? "real",
+      });
 
     case "POST /api/session": {
       const { code, redirectUri } = await request.json();
       const apiUrl = env.TM_API_URL;
-      const tokens = await exchangeCode({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET, code, redirectUri, apiUrl });
+      const tokens = await exchangeCode({
+        clientId: env.TM_CLIENT_ID,
+        clientSecret: env.TM_CLIENT_SECRET,
+        code,
+        redirectUri,
+        apiUrl,
+      });
       const user = await currentUser({ accessToken: tokens.accessToken, apiUrl });
       const id = newSessionId();
       const ttl = 7 * 24 * 3600;

@@ -3,7 +3,8 @@
 import { decodeToken, NadeoAuthError, NadeoClient } from "nadeo-auth";
 import * as token from "nadeo-auth/token";
 
-const TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJjb25zdW1lciIsImlzcyI6Ik5hZGVvU2VydmljZXMiLCJpYXQiOjE3MDAwMDAwMDAsInJhdCI6MTcwMDAwMzYwMCwiZXhwIjoxNzAwMDA3MjAwLCJhdWQiOiJOYWRlb0xpdmVTZXJ2aWNlcyIsInN1YiI6ImNvbnN1bWVyLXRlc3QifQ.c2lnbmF0dXJl";
+const TOKEN =
+  "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJjb25zdW1lciIsImlzcyI6Ik5hZGVvU2VydmljZXMiLCJpYXQiOjE3MDAwMDAwMDAsInJhdCI6MTcwMDAwMzYwMCwiZXhwIjoxNzAwMDA3MjAwLCJhdWQiOiJOYWRlb0xpdmVTZXJ2aWNlcyIsInN1YiI6ImNvbnN1bWVyLXRlc3QifQ.c2lnbmF0dXJl";
 
 export function check() {
   let code = null;

@@ -2,5 +2,9 @@
 // bundle loads is left on the page for the test, with its name and code.
 addEventListener("error", (event) => {
   const e = event.error;
-  document.body.dataset.error = JSON.stringify({ name: e && e.name, code: e && e.code, message: e ? e.message : event.message });
+  document.body.dataset.error = JSON.stringify({
+    name: e && e.name,
+    code: e && e.code,
+    message: e ? e.message : event.message,
+  });
 });
