@@ -125,7 +125,9 @@ mod tests {
     /// The typings' `ErrorCode` union, in its order.
     fn typed() -> Vec<String> {
         let dts = include_str!("../../pkg-template/index.d.ts");
-        let start = dts.find("export type ErrorCode =").expect("ErrorCode in index.d.ts");
+        let start = dts
+            .find("export type ErrorCode =")
+            .expect("ErrorCode in index.d.ts");
         let union = &dts[start..dts[start..].find(';').map(|e| start + e).expect("end")];
         union
             .lines()
