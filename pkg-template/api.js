@@ -7,10 +7,10 @@
 // wasm too; this file adds what is JS by nature: NadeoClient.fetch's request handling and its
 // throttle, and TrackmaniaApi's holding of the secret.
 import {
-  __ApiTokens,
-  __redirectState,
-  __stripCodeAndState,
-  NadeoClient as ManagedTokens,
+  ApiTokens,
+  redirectState,
+  stripCodeAndState,
+  ManagedTokens,
   nadeoAuthorization,
   authorizationUrl,
   parseRedirect,
@@ -45,26 +45,28 @@ export {
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "__GLUE__";
 
-/** NadeoClubServices is NadeoLiveServices under another name (one token serves both). */
-const canonical = (audience) => (audience === "NadeoClubServices" ? "NadeoLiveServices" : audience);
-
-/** Manages one token pair per audience (the token logic and the failure policy are the
- *  wasm's ManagedTokens); adds fetch() and its optional throttle, and keeps the token it was
- *  last given per audience for as long as the wasm says it stays the one to serve, so that a
- *  cached token is a map lookup, not a crossing into the wasm. */
-export class NadeoClient extends ManagedTokens {
+/** Manages one token pair per audience. The tokens and every rule about them (when one is
+ *  due, served, refused, renewed; which URL wants which audience) are the wasm's
+ *  `ManagedTokens`, held here privately; this class adds what is JS by nature: `fetch()`'s
+ *  request handling, its throttle, and a lease on the token last served, so that a cached
+ *  token costs a map lookup, not a crossing into the wasm. */
+export class NadeoClient {
+  /** The wasm half: the one owner of the tokens. */
+  #tokens;
   #throttle;
   #now;
-  /** audience → { token, until (ms, on the client's clock), authorization } */
-  #fresh = new Map();
-  /** URL authority → route, when routes depend on nothing else (see #route). */
+  /** audience as asked -> { token, until (ms, the client's clock), authorization }: what the
+   *  wasm said it serves unchanged until `until`. Dropped at `until` or when an API refuses
+   *  the token. */
+  #leases = new Map();
+  /** URL authority -> route, when the wasm says routes depend on nothing else (see #route). */
   #routes;
 
   constructor(options) {
-    super(options);
+    this.#tokens = new ManagedTokens(options);
     this.#throttle = Throttle.of(options.requestsPerSecond);
-    this.#now = typeof options.now === "function" ? options.now : Date.now;
-    if (this.__routesByAuthority) this.#routes = new Map();
+    this.#now = this.#tokens.clock ?? Date.now;
+    if (this.#tokens.routesByAuthority) this.#routes = new Map();
   }
 
   /** Where a prepared request goes ({ audience, fetch, userAgent }), from the wasm; kept per
@@ -73,42 +75,42 @@ export class NadeoClient extends ManagedTokens {
   #route(prepared) {
     let route = this.#routes?.get(prepared.authority);
     if (route === undefined) {
-      route = this.__route(prepared.url);
+      route = this.#tokens.route(prepared.url);
       this.#routes?.set(prepared.authority, route);
     }
     return route;
   }
 
-  /** The held token while the wasm would serve it unchanged; else undefined. */
-  #cached(audience) {
-    const key = canonical(audience);
-    const held = this.#fresh.get(key);
-    if (held === undefined) return undefined;
+  /** The lease of the audience while it lasts; else undefined. */
+  #lease(audience) {
+    const lease = this.#leases.get(audience);
+    if (lease === undefined) return undefined;
     let now;
     try {
       now = this.#now();
     } catch {}
-    if (now < held.until) return held;
-    this.#fresh.delete(key);
+    if (now < lease.until) return lease;
+    this.#leases.delete(audience);
     return undefined;
   }
 
+  /** A usable access token for the audience (see index.d.ts). */
   accessToken(audience, options) {
-    const held = this.#cached(audience);
-    if (held !== undefined) return Promise.resolve(held.token);
-    return super.accessToken(audience, options).then((token) => {
-      const until = this.__freshUntil(audience, token);
+    const lease = this.#lease(audience);
+    if (lease !== undefined) return Promise.resolve(lease.token);
+    return this.#tokens.accessToken(audience, options).then((token) => {
+      const until = this.#tokens.servedUntil(audience, token);
       // The header value is made once per token, by the same function as every other.
-      if (until > 0) this.#fresh.set(canonical(audience), { token, until, authorization: nadeoAuthorization(token) });
+      if (until > 0) this.#leases.set(audience, { token, until, authorization: nadeoAuthorization(token) });
       return token;
     });
   }
 
-  /** An API refused `token` (fetch here, or a fleet member through the broker): it is no
-   *  longer the one to serve. Returns whether a retry may follow (see the wasm's __refused). */
-  __refused(audience, token) {
-    this.#fresh.delete(canonical(audience));
-    return super.__refused(audience, token);
+  /** An API refused `token`: no lease holds it any more, and the wasm decides whether a retry
+   *  may follow (one renewal per token). */
+  #refused(audience, token) {
+    for (const [key, lease] of this.#leases) if (lease.token === token) this.#leases.delete(key);
+    return this.#tokens.refused(audience, token);
   }
 
   /** fetch() with the Authorization of the URL's audience. On a 401 it renews once and
@@ -128,7 +130,7 @@ export class NadeoClient extends ManagedTokens {
     return this.#send(prepared, signal, false);
   }
 
-  /** One attempt. With a cached token and no throttle, the request leaves in the caller's own
+  /** One attempt. With a leased token and no throttle, the request leaves in the caller's own
    *  turn of the event loop: every await before it was measured to add ~10 µs of latency on
    *  a loopback fetch (a turn of the loop), more than the client's whole work (~4 µs). */
   #send(prepared, signal, retried) {
@@ -138,16 +140,10 @@ export class NadeoClient extends ManagedTokens {
     } catch (e) {
       return Promise.reject(e);
     }
-    const held = this.#cached(route.audience);
-    if (held !== undefined && !this.#throttle) {
-      return this.#answer(
-        sendPrepared(route.fetch, prepared, held.authorization, route.userAgent),
-        prepared,
-        signal,
-        route,
-        held.token,
-        retried,
-      );
+    const lease = this.#lease(route.audience);
+    if (lease !== undefined && !this.#throttle) {
+      const response = sendPrepared(route.fetch, prepared, lease.authorization, route.userAgent);
+      return this.#answer(response, prepared, signal, route, lease.token, retried);
     }
     return (async () => {
       const token = await this.accessToken(route.audience, { signal });
@@ -161,18 +157,29 @@ export class NadeoClient extends ManagedTokens {
   async #answer(response, prepared, signal, route, token, retried) {
     const res = await response;
     if (res.status !== 401) return res;
-    if (retried || !this.__refused(route.audience, token)) throw await unauthorizedFrom(res);
+    if (retried || !this.#refused(route.audience, token)) throw await unauthorizedFrom(res);
     return this.#send(prepared, signal, true);
+  }
+
+  /** Renews each held token in the background when due; returns a function that stops it. */
+  startAutoRefresh() {
+    return this.#tokens.startAutoRefresh();
+  }
+
+  /** `{ logins, refreshes, failures }`: calls made to the auth endpoints. */
+  get stats() {
+    return this.#tokens.stats;
+  }
+
+  /** Frees the wasm half now rather than when the garbage collector gets to it (for
+   *  programs that make clients by the thousand). The client is unusable afterwards. */
+  free() {
+    this.#tokens.free();
   }
 }
 
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
-export const { beginLogin, completeLogin } = signIn({
-  authorizationUrl,
-  parseRedirect,
-  __redirectState,
-  __stripCodeAndState,
-});
+export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect, redirectState, stripCodeAndState });
 
 /** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
  *  it expires), for the name lookups most apps need. */
@@ -183,7 +190,7 @@ export class TrackmaniaApi {
   constructor(options) {
     const grantOptions = { ...options };
     delete grantOptions.signal;
-    this.#tokens = new __ApiTokens(grantOptions, () => clientCredentials(grantOptions));
+    this.#tokens = new ApiTokens(grantOptions, () => clientCredentials(grantOptions));
     // What the lookups need: never the secret.
     this.#transport = { apiUrl: options.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
   }

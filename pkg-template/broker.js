@@ -1,7 +1,7 @@
 // NadeoTokenBroker: the Durable Object behind NadeoClientOptions.broker (Cloudflare Workers).
 //
-// One object per account (the client names it by login). It runs one NadeoClient whose store
-// is the object's durable storage, so the single login, the single renewal per audience, the
+// One object per account (the client names it by login). It runs one ManagedTokens (the wasm
+// half of NadeoClient, which holds every token rule) whose store is the object's durable storage, so the single login, the single renewal per audience, the
 // one-renewal-per-token rule on API 401 and the failure backoff are made once for the whole
 // fleet and survive the object's restarts. Durable Objects are single-threaded and strongly
 // consistent, which KV is not. The password arrives on each internal call and stays in this
@@ -13,14 +13,14 @@
 //                -> {accessToken, refreshToken, after401} | {error: {code, message, status?, body?, retryAfter?}}
 //   GET  /stats  -> {logins, refreshes, failures, requests}: upstream auth calls for the fleet,
 //                   and token requests served (for monitoring)
-import { NadeoClient } from "./api.js";
+import { ManagedTokens } from "./nadeo_auth.js";
 import { NadeoAuthError } from "__GLUE__";
 
 const AUDIENCES = ["NadeoServices", "NadeoLiveServices", "NadeoClubServices"];
 
 export class NadeoTokenBroker {
   #storage;
-  #client;
+  #tokens;
   #identity;
   #requests = 0;
 
@@ -38,7 +38,7 @@ export class NadeoTokenBroker {
     const { pathname } = new URL(request.url);
     if (request.method === "GET" && pathname === "/stats") {
       return Response.json({
-        ...(this.#client?.stats ?? { logins: 0, refreshes: 0, failures: 0 }),
+        ...(this.#tokens?.stats ?? { logins: 0, refreshes: 0, failures: 0 }),
         requests: this.#requests,
       });
     }
@@ -49,13 +49,12 @@ export class NadeoTokenBroker {
       if (!ask || typeof ask !== "object" || !AUDIENCES.includes(ask.audience)) {
         throw new NadeoAuthError("INVALID_ARGUMENT", "the broker needs a login, password, userAgent and audience");
       }
-      const client = this.#clientFor(ask);
-      const audience = ask.audience === "NadeoClubServices" ? "NadeoLiveServices" : ask.audience;
+      const tokens = this.#tokensFor(ask);
       // An isolate's API answered 401 to this token: renew it once for everyone (unless it
       // was itself renewed for a 401, or another isolate's report renewed it already).
-      if (typeof ask.refused === "string") client.__refused(audience, ask.refused);
-      await client.accessToken(audience);
-      return Response.json(client.__held(audience));
+      if (typeof ask.refused === "string") tokens.refused(ask.audience, ask.refused);
+      await tokens.accessToken(ask.audience);
+      return Response.json(tokens.held(ask.audience));
     } catch (e) {
       const error = e instanceof NadeoAuthError ? e : new NadeoAuthError("NETWORK", "the broker failed", { cause: e });
       const { code, message, status, body, retryAfter } = error;
@@ -63,9 +62,9 @@ export class NadeoTokenBroker {
     }
   }
 
-  /** The client of the asked identity; a new one (same storage, so the same tokens and
+  /** The tokens of the asked identity; new ones (same storage, so the same tokens and
    *  backoff) when the password, User-Agent or base URL changed. */
-  #clientFor({ login, password, userAgent, coreUrl }) {
+  #tokensFor({ login, password, userAgent, coreUrl }) {
     const identity = JSON.stringify([login, password, userAgent, coreUrl]);
     if (this.#identity !== identity) {
       const storage = this.#storage;
@@ -73,11 +72,11 @@ export class NadeoTokenBroker {
         get: async (key) => (await storage.get(key)) ?? null,
         put: (key, value) => storage.put(key, value),
       };
-      const client = new NadeoClient({ login, password, userAgent, coreUrl, store, now: () => this.now() });
-      this.#client?.free();
-      this.#client = client;
+      const tokens = new ManagedTokens({ login, password, userAgent, coreUrl, store, now: () => this.now() });
+      this.#tokens?.free();
+      this.#tokens = tokens;
       this.#identity = identity;
     }
-    return this.#client;
+    return this.#tokens;
   }
 }

@@ -47,7 +47,7 @@ function pending(s, now) {
 
 /** beginLogin and completeLogin over one wasm module's checks (each entry has its own wasm:
  *  nadeo_auth.js for `nadeo-auth`, nadeo_auth_token.js for `nadeo-auth/token`). */
-export function signIn({ authorizationUrl, parseRedirect, __redirectState, __stripCodeAndState }) {
+export function signIn({ authorizationUrl, parseRedirect, redirectState, stripCodeAndState }) {
   return { beginLogin, completeLogin };
 
   /** Browser only: makes an authorize URL, keeps its state and redirectUri for completeLogin,
@@ -71,7 +71,7 @@ export function signIn({ authorizationUrl, parseRedirect, __redirectState, __str
     const url = options.url ?? globalThis.location?.href;
     if (typeof url !== "string") throw new NadeoAuthError("INVALID_ARGUMENT", "options.url must be a string");
     const waiting = pending(s, Date.now());
-    const state = __redirectState(url);
+    const state = redirectState(url);
     const entry = state === undefined ? undefined : waiting.get(state);
     // With nothing pending the check reports a missing state; with others pending, a mismatch.
     const expected = entry ? state : (waiting.keys().next().value ?? "");
@@ -82,7 +82,7 @@ export function signIn({ authorizationUrl, parseRedirect, __redirectState, __str
       if (entry) s.removeItem(PREFIX + state);
     }
     if (globalThis.location?.href === url && globalThis.history?.replaceState) {
-      globalThis.history.replaceState(globalThis.history.state, "", __stripCodeAndState(url));
+      globalThis.history.replaceState(globalThis.history.state, "", stripCodeAndState(url));
     }
     return { code, redirectUri: entry.redirectUri };
   }

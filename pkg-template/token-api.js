@@ -1,7 +1,7 @@
 // The public API of `nadeo-auth/token`: what pages and devtools pages need, on a small wasm of
 // its own (nadeo_auth_token_bg.wasm). NadeoAuthError is the same class as the full entry's
 // (one glue module serves both wasm builds), so `instanceof` holds across entries.
-import { authorizationUrl, parseRedirect, __redirectState, __stripCodeAndState } from "./nadeo_auth_token.js";
+import { authorizationUrl, parseRedirect, redirectState, stripCodeAndState } from "./nadeo_auth_token.js";
 import { signIn } from "./signin.js";
 
 export {
@@ -21,6 +21,6 @@ export { NadeoAuthError } from "__GLUE__";
 export const { beginLogin, completeLogin } = signIn({
   authorizationUrl,
   parseRedirect,
-  __redirectState,
-  __stripCodeAndState,
+  redirectState,
+  stripCodeAndState,
 });

@@ -412,16 +412,19 @@ fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
     ));
 }
 
-/// Manages one token pair per audience for a service or dedicated server account.
-#[wasm_bindgen(js_name = NadeoClient, skip_typescript)]
-pub struct NadeoClient {
+/// The token half of `NadeoClient`: one token pair per audience for a service or dedicated
+/// server account, and every rule about it (when a token is due, served, refused, renewed).
+/// Users never hold this object: the JS `NadeoClient` (api.js) and `NadeoTokenBroker`
+/// (broker.js) hold one each, privately, and this crate's exports are not re-exported.
+#[wasm_bindgen(js_name = ManagedTokens, skip_typescript)]
+pub struct ManagedTokens {
     inner: Rc<Inner>,
 }
 
-#[wasm_bindgen(js_class = NadeoClient)]
-impl NadeoClient {
+#[wasm_bindgen(js_class = ManagedTokens)]
+impl ManagedTokens {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<NadeoClient, JsValue> {
+    pub fn new(options: JsValue) -> Result<ManagedTokens, JsValue> {
         let common = super::nadeo::Common::read(&options)?;
         let login = required_string(&options, "login")?;
         let password = required_string(&options, "password")?;
@@ -477,7 +480,7 @@ impl NadeoClient {
         ];
         let mut transport = common.transport;
         transport.signal = None;
-        Ok(NadeoClient {
+        Ok(ManagedTokens {
             inner: Rc::new(Inner {
                 login,
                 password,
@@ -521,7 +524,7 @@ impl NadeoClient {
 
     /// For `fetch` (in api.js): `{ audience, fetch, userAgent }` for a URL, or
     /// `INVALID_ARGUMENT` when the URL is not a Nadeo game API (no token is sent there).
-    #[wasm_bindgen(js_name = __route)]
+    #[wasm_bindgen(js_name = route)]
     pub fn route(&self, url: &str) -> Result<JsValue, JsValue> {
         let a = self
             .inner
@@ -534,10 +537,17 @@ impl NadeoClient {
         ))
     }
 
+    /// For api.js: the client's clock (`options.now`), on which `servedUntil`'s times are;
+    /// undefined for `Date.now`.
+    #[wasm_bindgen(getter)]
+    pub fn clock(&self) -> Option<js_sys::Function> {
+        self.inner.now.clone()
+    }
+
     /// For `fetch` (in api.js): whether a URL's route depends on its scheme and authority
     /// alone (no base URL has a path), so that JS may keep routes per authority and not ask
     /// the wasm on every call.
-    #[wasm_bindgen(getter, js_name = __routesByAuthority)]
+    #[wasm_bindgen(getter, js_name = routesByAuthority)]
     pub fn routes_by_authority(&self) -> bool {
         self.inner
             .bases
@@ -549,7 +559,7 @@ impl NadeoClient {
     /// `token` will be served for `audience` as it is, without a renewal (it is the held
     /// token, neither due, expired, refused nor wanted early); 0 when it will not. JS keeps it
     /// that long, so that a cached token costs no crossing into the wasm.
-    #[wasm_bindgen(js_name = __freshUntil)]
+    #[wasm_bindgen(js_name = servedUntil)]
     pub fn fresh_until(&self, audience: &str, token: &str) -> f64 {
         let Some(a) = Audience::parse(audience) else {
             return 0.0;
@@ -577,7 +587,7 @@ impl NadeoClient {
     /// For `fetch` (in api.js): an API answered 401 to `token`. Returns whether a retry may
     /// follow: the token is marked for renewal, unless it came from a renewal made for an
     /// earlier 401 (then the 401 is final for it: one renewal per token).
-    #[wasm_bindgen(js_name = __refused)]
+    #[wasm_bindgen(js_name = refused)]
     pub fn refused(&self, audience: &str, token: String) -> bool {
         let Some(a) = Audience::parse(audience) else {
             return false;
@@ -596,7 +606,7 @@ impl NadeoClient {
 
     /// For NadeoTokenBroker: the pair held for an audience, `{ accessToken, refreshToken,
     /// after401 }`, or undefined.
-    #[wasm_bindgen(js_name = __held)]
+    #[wasm_bindgen(js_name = held)]
     pub fn held(&self, audience: &str) -> JsValue {
         let Some(a) = Audience::parse(audience) else {
             return JsValue::UNDEFINED;

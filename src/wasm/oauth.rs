@@ -266,12 +266,12 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
 /// The token half of `TrackmaniaApi` (the class itself is in api.js): a client-credentials
 /// token kept and renewed 60 s before it expires, one grant at a time. `grant` is a JS
 /// function that runs the client-credentials grant; the secret stays in its closure.
-#[wasm_bindgen(js_name = __ApiTokens, skip_typescript)]
+#[wasm_bindgen(js_name = ApiTokens, skip_typescript)]
 pub struct ApiTokens {
     inner: Rc<ApiInner>,
 }
 
-#[wasm_bindgen(js_class = __ApiTokens)]
+#[wasm_bindgen(js_class = ApiTokens)]
 impl ApiTokens {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, grant: js_sys::Function) -> Result<ApiTokens, JsValue> {

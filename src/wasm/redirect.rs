@@ -87,14 +87,16 @@ pub fn parse_redirect(
     Ok(make_code_state(&r.code, &r.state))
 }
 
-/// For completeLogin (api.js): the one non-empty `state` a redirect carries, if any.
-#[wasm_bindgen(js_name = __redirectState, skip_typescript)]
+/// For completeLogin (signin.js; not re-exported): the one non-empty `state` a redirect
+/// carries, if any.
+#[wasm_bindgen(js_name = redirectState, skip_typescript)]
 pub fn redirect_state(url: &str) -> Option<String> {
     oauth::redirect_state(url)
 }
 
-/// For completeLogin (api.js): the URL without its `code` and `state` parameters.
-#[wasm_bindgen(js_name = __stripCodeAndState, skip_typescript)]
+/// For completeLogin (signin.js; not re-exported): the URL without its `code` and `state`
+/// parameters.
+#[wasm_bindgen(js_name = stripCodeAndState, skip_typescript)]
 pub fn strip_code_and_state(url: &str) -> String {
     oauth::strip_code_and_state(url)
 }

@@ -33,7 +33,38 @@ const opts = (mock, extra = {}) => ({
   ...extra,
 });
 
+/** Every property name reachable on `value` (own and inherited, Object.prototype's aside). */
+function reachable(value) {
+  const names = new Set();
+  for (let o = value; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const k of Reflect.ownKeys(o)) if (typeof k === "string") names.add(k);
+  }
+  return [...names];
+}
+
 export const tests = [
+  [
+    "no private __ property on the objects users hold: NadeoClient, TrackmaniaApi, NadeoTokenBroker",
+    async (lib, mock) => {
+      const client = new lib.NadeoClient(opts(mock));
+      const api = new lib.TrackmaniaApi({ clientId: "id", clientSecret: "secret" });
+      const held = [
+        ["NadeoClient", client],
+        ["TrackmaniaApi", api],
+      ];
+      if (lib.NadeoTokenBroker) held.push(["NadeoTokenBroker.prototype", lib.NadeoTokenBroker.prototype]);
+      for (const [name, value] of held) {
+        const names = reachable(value);
+        deepEqual(
+          names.filter((k) => k.startsWith("__")),
+          [],
+          `${name}: ${names.join(", ")}`,
+        );
+      }
+      deepEqual(reachable(client).sort(), ["accessToken", "constructor", "fetch", "free", "startAutoRefresh", "stats"]);
+      client.free();
+    },
+  ],
   [
     "loginBasic sends exactly the documented request",
     async (lib, mock) => {
