@@ -179,7 +179,12 @@ export class NadeoClient {
 }
 
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
-export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect, redirectState, stripCodeAndState });
+export const { beginLogin, completeLogin } = signIn({
+  authorizationUrl,
+  parseRedirect,
+  redirectState,
+  stripCodeAndState,
+});
 
 /** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
  *  it expires), for the name lookups most apps need. */
