@@ -32,10 +32,6 @@ export function isNadeoAuthError(value) {
   return value instanceof NadeoAuthError;
 }
 
-export function newError(code, message) {
-  return new NadeoAuthError(code, message);
-}
-
 export function makeTimes(issuedAt, refreshableAt, expiresAt, expired, refreshable, expiresIn, refreshableIn) {
   return {
     issuedAt: issuedAt ?? null,
@@ -59,7 +55,8 @@ export function hrefOf(value) {
   return undefined;
 }
 
-/** The ABORTED error of a signal that fired (its reason as the cause). */
+/** The ABORTED error of a signal that fired (its reason as the cause), for the JS around the
+ *  wasm (NadeoClient.fetch, its throttle); the wasm makes its own (src/wasm/error.rs). */
 export function abortedError(signal) {
   return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
 }
@@ -69,10 +66,6 @@ export function randomBytes32() {
   const c = globalThis.crypto;
   if (!c || typeof c.getRandomValues !== "function") return undefined;
   return c.getRandomValues(new Uint8Array(32));
-}
-
-export function deniedError(message, error, description) {
-  return new NadeoAuthError("OAUTH_DENIED", message, { body: { error, error_description: description } });
 }
 
 export function makeUrlState(url, state) {

@@ -3,9 +3,9 @@
 //
 // The one-shot network calls (Nadeo logins, OAuth grants, lookups) are the wasm's own
 // exports: it checks the arguments, sends the request with fetch through web-sys, and checks
-// the answer. Policy that lives across calls (NadeoClient, the TrackmaniaApi token) is in the
-// wasm too; this file adds what is JS by nature: NadeoClient.fetch's request handling and its
-// throttle, and TrackmaniaApi's holding of the secret.
+// the answer. State and policy that live across calls (NadeoClient's tokens, the TrackmaniaApi
+// token, their failure policy) are the wasm's too, in objects the classes here hold privately;
+// this file adds what is JS by nature: NadeoClient.fetch's request handling and its throttle.
 import {
   ApiTokens,
   redirectState,
@@ -14,11 +14,10 @@ import {
   nadeoAuthorization,
   authorizationUrl,
   parseRedirect,
-  clientCredentials,
   displayNames,
   accountIds,
 } from "./nadeo_auth.js";
-import { prepareRequest, sendPrepared, unauthorizedFrom } from "__SERVER__";
+import { prepareRequest, sendPrepared } from "__SERVER__";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";
 
@@ -157,7 +156,13 @@ export class NadeoClient {
   async #answer(response, prepared, signal, route, token, retried) {
     const res = await response;
     if (res.status !== 401) return res;
-    if (retried || !this.#refused(route.audience, token)) throw await unauthorizedFrom(res);
+    if (retried || !this.#refused(route.audience, token)) {
+      let body = "";
+      try {
+        body = await res.text();
+      } catch {}
+      throw this.#tokens.finalRefusal(res.status, body);
+    }
     return this.#send(prepared, signal, true);
   }
 
@@ -195,7 +200,7 @@ export class TrackmaniaApi {
   constructor(options) {
     const grantOptions = { ...options };
     delete grantOptions.signal;
-    this.#tokens = new ApiTokens(grantOptions, () => clientCredentials(grantOptions));
+    this.#tokens = new ApiTokens(grantOptions);
     // What the lookups need: never the secret.
     this.#transport = { apiUrl: options.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
   }

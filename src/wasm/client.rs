@@ -5,17 +5,19 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::broker::{self, DurableObjectNamespace};
+use super::error::{invalid, Failure};
 use super::fetch::Transport;
-use super::flight::{is_code, Gate, Work};
+use super::flight::{Gate, Work};
 use super::glue::{
-    broker_call, clock_option, clock_s, invalid, make_route, normalize_base, number_option, option,
-    required_string, store_get, store_put, string_option, to_js,
+    clock_option, clock_s, make_route, normalize_base, number_option, option, required_string,
+    store_get, store_put, string_option,
 };
 use super::http;
 use super::json;
-use super::nadeo::audience_option;
 use super::policy;
 use super::results;
 use super::schedule::Alarm;
@@ -57,7 +59,7 @@ struct Inner {
     store: Option<JsValue>,
     /// Workers: the Durable Object namespace of NadeoTokenBroker. With it, logins and renewals
     /// are the broker's, made once for the fleet; this client keeps the pair in memory.
-    broker: Option<JsValue>,
+    broker: Option<DurableObjectNamespace>,
     margin: f64,
     now: Option<js_sys::Function>,
     slots: [RefCell<Slot>; 2],
@@ -115,7 +117,7 @@ impl Inner {
 
     /// The error for callers while the audience backs off, or `None` when an attempt may be
     /// made.
-    fn blocked(&self, a: Audience) -> Option<JsValue> {
+    fn blocked(&self, a: Audience) -> Option<Failure> {
         policy::blocked(&self.slot(a).borrow().backoff, self.now_s())
     }
 
@@ -155,7 +157,7 @@ const E_EXPIRED_ON_ARRIVAL: Error = Error::new(
 );
 
 /// A usable access token for the audience (the heart of the client).
-async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, JsValue> {
+async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, Failure> {
     let fresh = || {
         let now = inner.now_s();
         if inner.need(a, now) == Need::Fresh {
@@ -210,7 +212,7 @@ async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, after_401: bool, wr
 
 /// Records a failed attempt (unless a newer pair was adopted since it started) and shares it
 /// through the store.
-async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &JsValue) {
+async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &Failure) {
     inner.failures.set(inner.failures.get() + 1);
     let counted = {
         let mut s = inner.slot(a).borrow_mut();
@@ -263,10 +265,10 @@ async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
 }
 
 /// One login or renewal attempt for the audience: the work of a flight.
-async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
+async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), Failure> {
     let now = inner.now_s();
     // A passing failure or a backoff learnt from the store: serve what is still valid.
-    let serve_or = |err: JsValue| inner.usable(a).map(|_| ()).ok_or(err);
+    let serve_or = |err: Failure| inner.usable(a).map(|_| ()).ok_or(err);
     if let Some(err) = inner.blocked(a) {
         return serve_or(err);
     }
@@ -290,12 +292,11 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
         (Some(broker), _, _) => from_broker(&inner, a, broker, refused.as_deref()).await,
         (None, Need::Fresh, _) => return Ok(()),
         (None, Need::Refresh, Some(held)) => {
-            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent)
-                .map_err(to_js)?;
+            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent)?;
             inner.refreshes.set(inner.refreshes.get() + 1);
             match http::tokens(&inner.transport, req, Some(&held.refresh_token)).await {
                 // A refused refresh: the refresh token is dead or used; log in again.
-                Err(e) if is_code(&e, "UNAUTHORIZED") || is_code(&e, "BAD_RESPONSE") => {
+                Err(e) if matches!(e.code(), Code::Unauthorized | Code::BadResponse) => {
                     inner.failures.set(inner.failures.get() + 1);
                     inner.slot(a).borrow_mut().refresh_dead = true;
                     login(&inner, a).await
@@ -310,7 +311,7 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
         // A token that is expired on arrival (this machine's clock is off by an hour or more)
         // would make every call log in again: it is a failure like any other.
         Ok((pair, _)) if nadeo::expired(&pair.access, inner.now_s()) => {
-            let e = to_js(E_EXPIRED_ON_ARRIVAL);
+            let e = Failure::from(E_EXPIRED_ON_ARRIVAL);
             failed(&inner, a, generation, &e).await;
             Err(e)
         }
@@ -332,43 +333,31 @@ async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), JsValue> {
 async fn from_broker(
     inner: &Rc<Inner>,
     a: Audience,
-    broker: &JsValue,
+    broker: &DurableObjectNamespace,
     refused: Option<&str>,
-) -> Result<(Tokens, bool), JsValue> {
-    let call = broker_call(
-        broker,
-        &inner.login,
-        &inner.password,
-        &inner.user_agent,
-        &inner.core_url,
-        a.as_str(),
+) -> Result<(Tokens, bool), Failure> {
+    let ask = broker::Ask {
+        login: &inner.login,
+        password: &inner.password,
+        user_agent: &inner.user_agent,
+        core_url: &inner.core_url,
+        audience: a.as_str(),
         refused,
-        inner.transport.timeout_ms,
-    );
-    let held = JsFuture::from(call).await?;
-    let get = |k: &str| js_sys::Reflect::get(&held, &JsValue::from_str(k)).ok();
-    let access = get("accessToken")
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
-    let refresh = get("refreshToken")
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
-    let pair = nadeo::pair(access, refresh, &times_of_text).map_err(|_| to_js(E_BROKER_ANSWER))?;
-    Ok((
-        pair,
-        get("after401").and_then(|v| v.as_bool()).unwrap_or(false),
-    ))
+    };
+    let held = broker::ask(broker, &ask, inner.transport.timeout_ms).await?;
+    let pair = nadeo::pair(held.access_token, held.refresh_token, &times_of_text)
+        .map_err(|_| E_BROKER_ANSWER)?;
+    Ok((pair, held.after_401))
 }
 
-async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, JsValue> {
+async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, Failure> {
     let req = nadeo::login_basic(
         &inner.core_url,
         &inner.login,
         &inner.password,
         a,
         &inner.user_agent,
-    )
-    .map_err(to_js)?;
+    )?;
     inner.logins.set(inner.logins.get() + 1);
     http::tokens(&inner.transport, req, None).await
 }
@@ -424,7 +413,7 @@ pub struct ManagedTokens {
 #[wasm_bindgen(js_class = ManagedTokens)]
 impl ManagedTokens {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<ManagedTokens, JsValue> {
+    pub fn new(options: JsValue) -> Result<ManagedTokens, Failure> {
         let common = super::nadeo::Common::read(&options)?;
         let login = required_string(&options, "login")?;
         let password = required_string(&options, "password")?;
@@ -435,8 +424,7 @@ impl ManagedTokens {
             &password,
             Audience::Live,
             &common.user_agent,
-        )
-        .map_err(to_js)?;
+        )?;
         let store = option(&options, "store")?;
         if let Some(s) = &store {
             let has = |m: &str| {
@@ -449,7 +437,8 @@ impl ManagedTokens {
             }
         }
         // With a broker the fleet's state lives in the broker's storage: no store here.
-        let broker = option(&options, "broker")?;
+        let broker =
+            option(&options, "broker")?.map(JsCast::unchecked_into::<DurableObjectNamespace>);
         let store = if broker.is_some() { None } else { store };
         if let Some(b) = &broker {
             let has = |m: &str| {
@@ -468,9 +457,9 @@ impl ManagedTokens {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
         }
         let now = clock_option(&options)?;
-        let base = |key: &str, default: &str| -> Result<String, JsValue> {
+        let base = |key: &str, default: &str| -> Result<String, Failure> {
             let raw = string_option(&options, key)?.unwrap_or_else(|| default.into());
-            nadeo::base_url(&raw).map_err(to_js)?;
+            nadeo::base_url(&raw)?;
             normalize_base(&raw).ok_or_else(|| invalid("base URLs must be absolute http(s) URLs"))
         };
         let bases = [
@@ -510,13 +499,9 @@ impl ManagedTokens {
             let name = audience.as_string().ok_or_else(|| {
                 invalid("the audience must be NadeoServices or NadeoLiveServices")
             })?;
-            let holder = js_sys::Object::new();
-            js_sys::Reflect::set(
-                &holder,
-                &JsValue::from_str("audience"),
-                &JsValue::from_str(&name),
-            )?;
-            let a = audience_option(&holder, true)?;
+            let a = Audience::parse(&name).ok_or_else(|| {
+                invalid("options.audience must be \"NadeoServices\" or \"NadeoLiveServices\"")
+            })?;
             let signal = option(&options, "signal")?.unwrap_or(JsValue::UNDEFINED);
             access_token(inner, a, signal).await.map(JsValue::from)
         }))
@@ -525,7 +510,7 @@ impl ManagedTokens {
     /// For `fetch` (in api.js): `{ audience, fetch, userAgent }` for a URL, or
     /// `INVALID_ARGUMENT` when the URL is not a Nadeo game API (no token is sent there).
     #[wasm_bindgen(js_name = route)]
-    pub fn route(&self, url: &str) -> Result<JsValue, JsValue> {
+    pub fn route(&self, url: &str) -> Result<JsValue, Failure> {
         let a = self
             .inner
             .audience_of(url)
@@ -602,6 +587,21 @@ impl ManagedTokens {
         }
         s.refused = Some(token);
         true
+    }
+
+    /// For `fetch` (in api.js): the UNAUTHORIZED error of an API call whose 401 is final for
+    /// its token (the token came from a renewal made for an earlier 401), with the API's
+    /// status and body.
+    #[wasm_bindgen(js_name = finalRefusal)]
+    pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
+        Failure::Answer {
+            code: Code::Unauthorized,
+            message: "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it",
+            status,
+            body,
+            retry_after: None,
+        }
+        .into()
     }
 
     /// For NadeoTokenBroker: the pair held for an audience, `{ accessToken, refreshToken,

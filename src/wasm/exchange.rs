@@ -4,15 +4,15 @@
 //! function runs them all, so the wasm holds one state machine for nine calls rather than one
 //! each.
 
-use wasm_bindgen::prelude::*;
-
+use super::error::Failure;
 use super::fetch::{self, Answer, HttpRequest, Transport};
-use super::glue::{set_pair, to_js};
+use super::glue::set_pair;
 use super::http::{check_tokens, status_error};
 use super::json;
 use super::results;
 use super::tasks;
-use crate::core::oauth;
+use crate::core::nadeo::Tokens;
+use crate::core::oauth::{self, OAuthTokens, UserAnswer};
 
 /// How the answers of an exchange are read.
 pub(crate) enum Reader {
@@ -33,31 +33,59 @@ pub(crate) struct Exchange {
     pub reader: Reader,
 }
 
-/// A promise of the exchange's result, or of the builder's error.
-pub(crate) fn run(built: Result<Exchange, JsValue>) -> js_sys::Promise {
-    tasks::promise(Box::pin(async move {
-        let e = built?;
-        let merged = js_sys::Object::new();
-        for req in &e.requests {
-            let a = fetch::send(&e.transport, req).await?;
-            if let Some(done) = e.reader.read(&a, &merged)? {
+/// What an exchange brings back, typed (the callers in Rust use it as it is; `run` hands it
+/// to JS).
+pub(crate) enum Outcome {
+    NadeoTokens(Tokens),
+    /// The tokens and `expiresAt` (seconds since the epoch, computed on receipt).
+    OAuthTokens(OAuthTokens, f64),
+    Pairs(Vec<(String, String)>),
+    User(UserAnswer),
+}
+
+impl Exchange {
+    /// Sends the requests in order and reads each answer.
+    pub async fn send(self) -> Result<Outcome, Failure> {
+        let mut pairs = Vec::new();
+        for req in &self.requests {
+            let a = fetch::send(&self.transport, req).await?;
+            if let Some(done) = self.reader.read(&a, &mut pairs)? {
                 return Ok(done);
             }
         }
-        Ok(merged.into())
+        Ok(Outcome::Pairs(pairs))
+    }
+}
+
+/// A promise of the exchange's result as API.md shapes it, or of the builder's error.
+pub(crate) fn run(built: Result<Exchange, Failure>) -> js_sys::Promise {
+    tasks::promise(Box::pin(async move {
+        Ok(match built?.send().await? {
+            Outcome::NadeoTokens(t) => results::nadeo_tokens(&t.access_token, &t.refresh_token),
+            Outcome::OAuthTokens(t, at) => results::oauth_tokens(&t, at),
+            Outcome::User(u) => results::user(&u.account_id, &u.display_name),
+            Outcome::Pairs(pairs) => {
+                let merged = js_sys::Object::new();
+                for (k, v) in &pairs {
+                    set_pair(&merged, k, v);
+                }
+                merged.into()
+            }
+        })
     }))
 }
 
 impl Reader {
     /// The call's result from this answer, or `None` to go on with the next request (the
-    /// pairs of a lookup page go into `merged`).
-    fn read(&self, a: &Answer, merged: &js_sys::Object) -> Result<Option<JsValue>, JsValue> {
+    /// pairs of a lookup page go into `pairs`).
+    fn read(
+        &self,
+        a: &Answer,
+        pairs: &mut Vec<(String, String)>,
+    ) -> Result<Option<Outcome>, Failure> {
         if let Reader::NadeoTokens { previous_refresh } = self {
             let t = check_tokens(a, previous_refresh.as_deref())?;
-            return Ok(Some(results::nadeo_tokens(
-                &t.access_token,
-                &t.refresh_token,
-            )));
+            return Ok(Some(Outcome::NadeoTokens(t)));
         }
         if !(200..300).contains(&a.status) {
             return Err(status_error(
@@ -69,23 +97,16 @@ impl Reader {
         }
         Ok(match self {
             Reader::OAuthTokens { previous_refresh } => {
-                let answer = json::oauth_answer(&a.text).ok_or_else(|| to_js(oauth::E_ANSWER))?;
-                let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref())
-                    .map_err(to_js)?;
+                let answer = json::oauth_answer(&a.text).ok_or(oauth::E_ANSWER)?;
+                let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref())?;
                 let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
-                Some(results::oauth_tokens(&t, at))
+                Some(Outcome::OAuthTokens(t, at))
             }
-            Reader::User => {
-                let user = json::user_answer(&a.text).ok_or_else(|| to_js(oauth::E_USER))?;
-                Some(results::user(&user.account_id, &user.display_name))
-            }
+            Reader::User => Some(Outcome::User(
+                json::user_answer(&a.text).ok_or(oauth::E_USER)?,
+            )),
             _ => {
-                for (k, v) in json::name_map(&a.text)
-                    .ok_or_else(|| to_js(oauth::E_NAMES))?
-                    .0
-                {
-                    set_pair(merged, &k, &v);
-                }
+                pairs.extend(json::name_map(&a.text).ok_or(oauth::E_NAMES)?.0);
                 None
             }
         })

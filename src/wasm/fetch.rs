@@ -17,9 +17,9 @@ use web_sys::{
     RequestRedirect, Response, TextDecodeOptions, TextDecoder,
 };
 
-use super::glue::{aborted_error, caused_error, fetch_of, invalid, number_option, option};
+use super::error::{invalid, Failure};
+use super::glue::{fetch_of, number_option, option};
 use super::timers::{signal_option, OnTime, Wait};
-use crate::core::Code;
 
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// setTimeout's limit.
@@ -40,7 +40,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// Reads `fetch`, `signal` and `timeoutMs` from an options object.
-    pub fn read(options: &JsValue) -> Result<Transport, JsValue> {
+    pub fn read(options: &JsValue) -> Result<Transport, Failure> {
         let custom = option(options, "fetch")?.unwrap_or(JsValue::UNDEFINED);
         let fetch = fetch_of(&custom).dyn_into::<Function>().map_err(|_| {
             invalid("options.fetch must be a function (and there is no global fetch)")
@@ -75,18 +75,32 @@ pub(crate) struct Answer {
     pub text: String,
 }
 
+/// The ABORTED failure of a signal that fired (its reason as the cause).
+pub(crate) fn aborted(signal: &AbortSignal) -> Failure {
+    Failure::Aborted {
+        reason: signal.reason(),
+    }
+}
+
+fn unbuildable(cause: JsValue) -> Failure {
+    Failure::Network {
+        message: "the request could not be built",
+        cause,
+    }
+}
+
 /// Sends `req`; resolves to its answer, or fails with NETWORK, TIMEOUT, ABORTED, or
 /// BAD_RESPONSE (an answer over 1 MiB).
-pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsValue> {
+pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, Failure> {
     if let Some(signal) = t.signal.as_ref().filter(|s| s.aborted()) {
-        return Err(aborted_error(signal));
+        return Err(aborted(signal));
     }
     let controller = AbortController::new().ok();
     let init = RequestInit::new();
     init.set_method(req.method);
-    let headers = Headers::new()?;
+    let headers = Headers::new().map_err(unbuildable)?;
     for (name, value) in &req.headers {
-        headers.append(name, value)?;
+        headers.append(name, value).map_err(unbuildable)?;
     }
     init.set_headers(&headers);
     init.set_redirect(RequestRedirect::Manual);
@@ -97,18 +111,17 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
         init.set_signal(Some(&c.signal()));
     }
     // What ends the call early: the timer (rejecting with TIMEOUT) or the caller's signal.
-    let stop = Wait::new(
-        t.timeout_ms as u32,
-        t.signal.as_ref(),
-        OnTime::Reject(timeout_error),
-    );
+    let stop = Wait::new(t.timeout_ms as u32, t.signal.as_ref(), OnTime::Reject);
     let mut stopped = JsFuture::from(stop.promise.clone());
     let mut work = pin!(call(t, &req.url, &init));
     let out = poll_fn(|cx| match work.as_mut().poll(cx) {
         Poll::Ready(out) => Poll::Ready(out),
-        Poll::Pending => Pin::new(&mut stopped)
-            .poll(cx)
-            .map(|why| Err(why.err().unwrap_or(JsValue::UNDEFINED))),
+        // The stop promise rejects on time (or on the signal, which wins below).
+        Poll::Pending => Pin::new(&mut stopped).poll(cx).map(|_| {
+            Err(Failure::Timeout {
+                message: "no answer within timeoutMs",
+            })
+        }),
     })
     .await;
     drop(stop);
@@ -120,32 +133,19 @@ pub(crate) async fn send(t: &Transport, req: &HttpRequest) -> Result<Answer, JsV
                 c.abort();
             }
             Err(match t.signal.as_ref().filter(|s| s.aborted()) {
-                Some(signal) => aborted_error(signal),
+                Some(signal) => aborted(signal),
                 None => e,
             })
         }
     }
 }
 
-fn timeout_error() -> JsValue {
-    caused_error(
-        Code::Timeout.as_str(),
-        "no answer within timeoutMs",
-        None,
-        &JsValue::UNDEFINED,
-    )
-}
-
 /// The fetch itself and the reading of its answer.
-async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, JsValue> {
+async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, Failure> {
     // (A failure after the caller's signal fired becomes ABORTED in `send`.)
-    let network = |cause: JsValue| {
-        caused_error(
-            Code::Network.as_str(),
-            "the request could not be sent or got no answer",
-            None,
-            &cause,
-        )
+    let network = |cause: JsValue| Failure::Network {
+        message: "the request could not be sent or got no answer",
+        cause,
     };
     let sent = t
         .fetch
@@ -168,15 +168,8 @@ async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, Js
 /// The body as text, read up to MAX_ANSWER_BYTES: past it, BAD_RESPONSE, and the rest is never
 /// read (the stream is cancelled). Decoded chunk by chunk by a streaming TextDecoder (bytes
 /// that are not UTF-8 become U+FFFD), so the bytes never need copying into the wasm.
-async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
-    let too_big = || {
-        caused_error(
-            Code::BadResponse.as_str(),
-            "the answer is larger than 1 MiB",
-            Some(status),
-            &JsValue::UNDEFINED,
-        )
-    };
+async fn read_capped(res: &Response, status: u16) -> Result<String, Failure> {
+    let too_big = || Failure::Oversize { status };
     let declared = res.headers().get("content-length").ok().flatten();
     let Some(body) = res.body() else {
         return Ok(String::new());
@@ -186,16 +179,12 @@ async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
         let _ = body.cancel();
         return Err(too_big());
     }
-    let unreadable = |cause: JsValue| {
-        caused_error(
-            Code::Network.as_str(),
-            "the answer could not be read",
-            None,
-            &cause,
-        )
+    let unreadable = |cause: JsValue| Failure::Network {
+        message: "the answer could not be read",
+        cause,
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let decoder = TextDecoder::new()?;
+    let decoder = TextDecoder::new().map_err(unreadable)?;
     let streaming = TextDecodeOptions::new();
     streaming.set_stream(true);
     let mut text = String::new();
@@ -213,8 +202,12 @@ async fn read_capped(res: &Response, status: u16) -> Result<String, JsValue> {
             let _ = reader.cancel();
             return Err(too_big());
         }
-        text.push_str(&decoder.decode_with_js_u8_array_and_options(&chunk, &streaming)?);
+        text.push_str(
+            &decoder
+                .decode_with_js_u8_array_and_options(&chunk, &streaming)
+                .map_err(unreadable)?,
+        );
     }
-    text.push_str(&decoder.decode()?);
+    text.push_str(&decoder.decode().map_err(unreadable)?);
     Ok(text)
 }

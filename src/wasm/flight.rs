@@ -13,10 +13,12 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::tasks::spawn;
 
-use super::glue::{aborted_error, to_js};
+use super::error::Failure;
+use super::fetch::aborted;
 use super::timers::{is_aborted, sleep};
 use crate::core::{Code, Error};
 
@@ -27,7 +29,7 @@ const POLL_MS: u32 = 5;
 const HEARTBEAT_MS: u32 = 200;
 const DEAD_AFTER_MS: f64 = 1_500.0;
 
-pub(crate) type Work = Pin<Box<dyn Future<Output = Result<(), JsValue>>>>;
+pub(crate) type Work = Pin<Box<dyn Future<Output = Result<(), Failure>>>>;
 
 #[derive(Clone, Copy)]
 struct Flight {
@@ -38,20 +40,12 @@ struct Flight {
 #[derive(Default)]
 pub(crate) struct Gate {
     flight: Cell<Option<Flight>>,
-    failed: RefCell<Option<(u32, JsValue)>>,
+    failed: RefCell<Option<(u32, Failure)>>,
     next: Cell<u32>,
 }
 
 fn wall_ms() -> f64 {
     js_sys::Date::now()
-}
-
-pub(crate) fn is_code(err: &JsValue, code: &str) -> bool {
-    js_sys::Reflect::get(err, &JsValue::from_str("code"))
-        .ok()
-        .and_then(|c| c.as_string())
-        .as_deref()
-        == Some(code)
 }
 
 impl Gate {
@@ -65,12 +59,12 @@ impl Gate {
         fresh: &dyn Fn() -> Option<String>,
         after: &dyn Fn() -> Option<String>,
         work: &dyn Fn() -> Work,
-    ) -> Result<String, JsValue> {
+    ) -> Result<String, Failure> {
         let mut waited_on: Option<u32> = None;
         let mut rounds = 0;
         loop {
             if is_aborted(signal) {
-                return Err(aborted_error(signal));
+                return Err(aborted(signal.unchecked_ref()));
             }
             if let Some(v) = fresh() {
                 return Ok(v);
@@ -94,10 +88,11 @@ impl Gate {
                         }
                         rounds += 1;
                         if rounds > 2 {
-                            return Err(to_js(Error::new(
+                            return Err(Error::new(
                                 Code::BadResponse,
                                 "the service gave no usable token",
-                            )));
+                            )
+                            .into());
                         }
                     }
                     let id = self.next.get().wrapping_add(1);
@@ -121,7 +116,7 @@ impl Gate {
         }
     }
 
-    fn finish(&self, id: u32, result: Result<(), JsValue>) {
+    fn finish(&self, id: u32, result: Result<(), Failure>) {
         if self.flight.get().is_some_and(|f| f.id == id) {
             self.flight.set(None);
         }

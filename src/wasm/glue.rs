@@ -4,13 +4,11 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::core::{Code, Error};
+pub(crate) use super::error::invalid;
+use super::error::Failure;
 
 #[wasm_bindgen(module = "/js/glue.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = newError)]
-    fn new_error(code: &str, message: &str) -> JsValue;
-
     /// `value instanceof NadeoAuthError` (for tests of the bindings).
     #[wasm_bindgen(js_name = isNadeoAuthError)]
     pub fn is_nadeo_auth_error(value: &JsValue) -> bool;
@@ -34,13 +32,8 @@ extern "C" {
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
 
-    #[wasm_bindgen(js_name = abortedError)]
-    pub(crate) fn aborted_error(signal: &JsValue) -> JsValue;
-
     #[wasm_bindgen(js_name = randomBytes32)]
     pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
-    #[wasm_bindgen(js_name = deniedError)]
-    pub(crate) fn denied_error(message: &str, error: &str, description: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = makeUrlState)]
     pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
     #[wasm_bindgen(js_name = makeCodeState)]
@@ -53,54 +46,11 @@ extern "C" {
 #[wasm_bindgen(module = "/js/server.js")]
 extern "C" {
 
-    #[wasm_bindgen(js_name = httpError)]
-    pub(crate) fn http_error(
-        code: &str,
-        message: &str,
-        status: u16,
-        text: &str,
-        retry_after: Option<f64>,
-    ) -> JsValue;
-
-    /// The error of a call refused during a backoff (`body` is JSON text, parsed back).
-    #[wasm_bindgen(js_name = backoffError)]
-    pub(crate) fn backoff_error(
-        code: &str,
-        status: Option<u16>,
-        body: Option<&str>,
-        retry_after: f64,
-    ) -> JsValue;
-
-    /// Asks the fleet's NadeoTokenBroker (a Durable Object namespace) for the pair of an
-    /// audience; resolves to `{ accessToken, refreshToken, after401 }`, rejects with the
-    /// broker's NadeoAuthError (code, status, body, retryAfter) or NETWORK/TIMEOUT.
-    #[wasm_bindgen(js_name = brokerCall)]
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn broker_call(
-        namespace: &JsValue,
-        login: &str,
-        password: &str,
-        user_agent: &str,
-        core_url: &str,
-        audience: &str,
-        refused: Option<&str>,
-        timeout_ms: f64,
-    ) -> js_sys::Promise;
-
     #[wasm_bindgen(js_name = makeRoute)]
     pub(crate) fn make_route(audience: &str, fetch: &JsValue, user_agent: &str) -> JsValue;
 
     #[wasm_bindgen(js_name = fetchOf)]
     pub(crate) fn fetch_of(custom: &JsValue) -> JsValue;
-
-    /// A NadeoAuthError with an optional `status` and an optional `cause` (undefined: none).
-    #[wasm_bindgen(js_name = causedError)]
-    pub(crate) fn caused_error(
-        code: &str,
-        message: &str,
-        status: Option<u16>,
-        cause: &JsValue,
-    ) -> JsValue;
 
     #[wasm_bindgen(js_name = storeGet)]
     pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;
@@ -112,22 +62,13 @@ extern "C" {
     pub(crate) fn set_pair(into: &JsValue, key: &str, value: &str);
 }
 
-/// A core error as a JS `NadeoAuthError`.
-pub(crate) fn to_js(e: Error) -> JsValue {
-    new_error(e.code.as_str(), e.message)
-}
-
-pub(crate) fn invalid(message: &'static str) -> JsValue {
-    to_js(Error::new(Code::InvalidArgument, message))
-}
-
 /// A string argument, or `INVALID_ARGUMENT` with `message`.
-pub(crate) fn string_arg(value: &JsValue, message: &'static str) -> Result<String, JsValue> {
+pub(crate) fn string_arg(value: &JsValue, message: &'static str) -> Result<String, Failure> {
     value.as_string().ok_or_else(|| invalid(message))
 }
 
 /// `INVALID_ARGUMENT` unless `options` is an object (for calls whose options are required).
-pub(crate) fn options_object(options: &JsValue) -> Result<(), JsValue> {
+pub(crate) fn options_object(options: &JsValue) -> Result<(), Failure> {
     if options.is_object() {
         Ok(())
     } else {
@@ -137,7 +78,7 @@ pub(crate) fn options_object(options: &JsValue) -> Result<(), JsValue> {
 
 /// `options[key]` when `options` is an object, `None` when it or the member is undefined;
 /// `INVALID_ARGUMENT` when `options` is neither undefined/null nor an object.
-pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Failure> {
     if options.is_undefined() || options.is_null() {
         return Ok(None);
     }
@@ -149,18 +90,16 @@ pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Js
     Ok(if v.is_undefined() { None } else { Some(v) })
 }
 
-/// `INVALID_ARGUMENT`: "options.<key> must be <what>" (one message builder for every option,
-/// rather than a stored sentence each).
-pub(crate) fn bad_option(key: &str, what: &str) -> JsValue {
-    let mut m = String::from("options.");
-    m.push_str(key);
-    m.push_str(" must be ");
-    m.push_str(what);
-    new_error(Code::InvalidArgument.as_str(), &m)
+/// `INVALID_ARGUMENT`: "options.<key> must be <what>".
+pub(crate) fn bad_option(key: &str, what: &'static str) -> Failure {
+    Failure::BadOption {
+        key: key.into(),
+        what,
+    }
 }
 
 /// A finite number option.
-pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, Failure> {
     match option(options, key)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
@@ -171,7 +110,7 @@ pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>,
 }
 
 /// A string option: `None` when absent.
-pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, Failure> {
     match option(options, key)? {
         None => Ok(None),
         Some(v) => v
@@ -182,7 +121,7 @@ pub(crate) fn string_option(options: &JsValue, key: &str) -> Result<Option<Strin
 }
 
 /// A required, non-empty string option.
-pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, JsValue> {
+pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, Failure> {
     string_option(options, key)?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad_option(key, "a non-empty string"))
@@ -207,7 +146,7 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
 
 /// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.
 #[cfg(feature = "server")]
-pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, JsValue> {
+pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, Failure> {
     match option(options, "now")? {
         None => Ok(None),
         Some(f) => f

@@ -1,10 +1,8 @@
 //! Nadeo auth requests on the wire: their exact headers, the call (through `fetch.rs`), and
 //! the answer checked by the core.
 
-use wasm_bindgen::prelude::*;
-
+use super::error::Failure;
 use super::fetch::{self, Answer, HttpRequest, Transport};
-use super::glue::{http_error, to_js};
 use super::json;
 use super::token::times_of_text;
 use crate::core::backoff;
@@ -30,10 +28,14 @@ pub(crate) fn wire(req: Request) -> HttpRequest {
 
 /// A Nadeo auth answer: a token pair, or the error its status maps to (with `status`, the
 /// parsed `body` and `retryAfter`).
-pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result<Tokens, JsValue> {
+pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result<Tokens, Failure> {
     if (200..300).contains(&a.status) {
-        let answer = json::nadeo_answer(&a.text).ok_or_else(|| to_js(nadeo::E_BAD_TOKENS))?;
-        return nadeo::tokens_from_answer(answer, previous_refresh, &times_of_text).map_err(to_js);
+        let answer = json::nadeo_answer(&a.text).ok_or(nadeo::E_BAD_TOKENS)?;
+        return Ok(nadeo::tokens_from_answer(
+            answer,
+            previous_refresh,
+            &times_of_text,
+        )?);
     }
     Err(status_error(
         a.status,
@@ -48,13 +50,19 @@ pub(crate) fn status_error(
     status: u16,
     text: &str,
     retry_after: Option<&str>,
-    (code, message): (crate::core::Code, &str),
-) -> JsValue {
+    (code, message): (crate::core::Code, &'static str),
+) -> Failure {
     let now = js_sys::Date::now() / 1000.0;
     let retry = retry_after
         .and_then(|v| backoff::retry_after(v, now))
         .filter(|_| matches!(status, 429 | 503));
-    http_error(code.as_str(), message, status, text, retry)
+    Failure::Answer {
+        code,
+        message,
+        status,
+        body: text.into(),
+        retry_after: retry,
+    }
 }
 
 /// Sends a Nadeo auth request and checks the answer.
@@ -62,7 +70,7 @@ pub(crate) async fn tokens(
     t: &Transport,
     req: Request,
     previous_refresh: Option<&str>,
-) -> Result<Tokens, JsValue> {
+) -> Result<Tokens, Failure> {
     let a = fetch::send(t, &wire(req)).await?;
     check_tokens(&a, previous_refresh)
 }

@@ -12,10 +12,13 @@
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::broker::Held;
+use super::error::Failure;
 use super::glue::is_plain_object;
 use crate::core::nadeo;
 use crate::core::oauth::{self, NameMap, Seconds, UserAnswer};
 use crate::core::store::{BackoffRecord, Record};
+use crate::core::Code;
 
 /// `JSON.parse(text)` when it is an object (not an array).
 fn parse_object(text: &str) -> Option<Object> {
@@ -116,6 +119,32 @@ fn backoff_record(o: &Object) -> BackoffRecord {
         status: integer(o, "status", f64::from(u16::MAX)).map(|n| n as u16),
         body: string(o, "body"),
     }
+}
+
+/// The token broker's answer (broker.rs): its pair, or the failure it relayed; `None` when it
+/// is neither.
+pub(crate) fn broker_answer(text: &str) -> Option<Result<Held, Failure>> {
+    let o = parse_object(text)?;
+    if let Some(access_token) = string(&o, "accessToken") {
+        return Some(Ok(Held {
+            access_token,
+            refresh_token: string(&o, "refreshToken").unwrap_or_default(),
+            after_401: field(&o, "after401").as_bool().unwrap_or(false),
+        }));
+    }
+    let e = plain_object(field(&o, "error"))?;
+    let body = field(&e, "body");
+    Some(Err(Failure::Relayed {
+        code: string(&e, "code").and_then(|c| Code::parse(&c))?,
+        message: string(&e, "message")?,
+        status: integer(&e, "status", f64::from(u16::MAX)).map(|n| n as u16),
+        body: if body.is_undefined() {
+            None
+        } else {
+            JSON::stringify(&body).ok().and_then(|b| b.as_string())
+        },
+        retry_after: field(&e, "retryAfter").as_f64(),
+    }))
 }
 
 /// A shape's JSON text (a login body, a store value): serde-wasm-bindgen, then

@@ -5,12 +5,15 @@
 //! the page half of sign-in) and the full entry (feature `server` too: Nadeo logins and the
 //! managed client, OAuth grants and lookups).
 
+pub mod error;
 pub mod glue;
 pub mod redirect;
 pub mod schedule;
 pub mod timers;
 pub mod token;
 
+#[cfg(feature = "server")]
+pub mod broker;
 #[cfg(feature = "server")]
 pub mod client;
 #[cfg(feature = "server")]

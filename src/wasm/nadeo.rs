@@ -2,9 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::error::{invalid, Failure};
 use super::exchange::{self, Exchange, Reader};
 use super::fetch::Transport;
-use super::glue::{invalid, options_object, required_string, string_option, to_js};
+use super::glue::{options_object, required_string, string_option};
 use super::http;
 use crate::core::audience::Audience;
 use crate::core::nadeo;
@@ -19,13 +20,13 @@ pub(crate) struct Common {
 }
 
 impl Common {
-    pub fn read(options: &JsValue) -> Result<Common, JsValue> {
+    pub fn read(options: &JsValue) -> Result<Common, Failure> {
         options_object(options)?;
         let user_agent = string_option(options, "userAgent")?.ok_or_else(|| invalid(E_UA))?;
-        nadeo::user_agent(&user_agent).map_err(to_js)?;
+        nadeo::user_agent(&user_agent)?;
         let core_url =
             string_option(options, "coreUrl")?.unwrap_or_else(|| nadeo::DEFAULT_CORE_URL.into());
-        nadeo::base_url(&core_url).map_err(to_js)?;
+        nadeo::base_url(&core_url)?;
         Ok(Common {
             transport: Transport::read(options)?,
             user_agent,
@@ -35,7 +36,7 @@ impl Common {
 }
 
 /// `audience` option: default NadeoLiveServices; NadeoClubServices is its alias.
-pub(crate) fn audience_option(options: &JsValue, allow_club: bool) -> Result<Audience, JsValue> {
+pub(crate) fn audience_option(options: &JsValue, allow_club: bool) -> Result<Audience, Failure> {
     const E: &str = "options.audience must be \"NadeoServices\" or \"NadeoLiveServices\"";
     match string_option(options, "audience")? {
         None => Ok(Audience::Live),
@@ -53,7 +54,7 @@ enum Login {
 }
 
 /// A one-shot Nadeo call: every argument checked, then the request and how its answer is read.
-fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, JsValue> {
+fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, Failure> {
     let c = Common::read(options)?;
     let mut previous_refresh = None;
     let req = match login {
@@ -74,8 +75,7 @@ fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, JsValue> {
             let audience = audience_option(options, false)?;
             nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
         }
-    }
-    .map_err(to_js)?;
+    }?;
     Ok(Exchange {
         transport: c.transport,
         requests: vec![http::wire(req)],

@@ -6,19 +6,18 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::exchange::{self, Exchange, Reader};
+use super::error::{invalid, Failure};
+use super::exchange::{self, Exchange, Outcome, Reader};
 use super::fetch::{HttpRequest, Transport};
 use super::flight::{Gate, Work};
-use super::glue::{
-    clock_option, clock_s, invalid, options_object, required_string, string_array, to_js,
-};
+use super::glue::{clock_option, clock_s, options_object, required_string, string_array};
 use super::policy;
 use super::redirect::api_url;
 use crate::core::backoff::Backoff;
 use crate::core::header;
 use crate::core::oauth::{self, Grant, Lookup};
 
-fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), JsValue> {
+fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), Failure> {
     options_object(options)?;
     Ok((
         Transport::read(options)?,
@@ -28,8 +27,8 @@ fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), J
     ))
 }
 
-fn api_path(api: &str, path: &str) -> Result<String, JsValue> {
-    let mut url = String::from(crate::core::nadeo::base_url(api).map_err(to_js)?);
+fn api_path(api: &str, path: &str) -> Result<String, Failure> {
+    let mut url = String::from(crate::core::nadeo::base_url(api)?);
     url.push_str(path);
     Ok(url)
 }
@@ -43,7 +42,7 @@ enum GrantKind {
 }
 
 /// A grant: arguments checked, then the form-encoded request and how its answer is read.
-fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, JsValue> {
+fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, Failure> {
     let (transport, api, id, secret) = client_of(options)?;
     let mut previous_refresh = None;
     let body = match kind {
@@ -72,8 +71,7 @@ fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, JsValue> {
             body
         }
         GrantKind::ClientCredentials => oauth::grant_body(&Grant::ClientCredentials, &id, &secret),
-    }
-    .map_err(to_js)?;
+    }?;
     let request = HttpRequest {
         method: "POST",
         url: api_path(&api, oauth::TOKEN_PATH)?,
@@ -119,10 +117,10 @@ enum LookupKind {
 
 /// A lookup: arguments checked, then its requests (50 names or IDs each, in order, their
 /// pairs merged; one request for the current user).
-fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Exchange, JsValue> {
+fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Exchange, Failure> {
     options_object(options)?;
     let token = required_string(options, "accessToken")?;
-    let authorization = header::bearer(&token).map_err(to_js)?;
+    let authorization = header::bearer(&token)?;
     let transport = Transport::read(options)?;
     let api = api_url(options)?;
     let urls: Vec<String> = match kind {
@@ -134,7 +132,7 @@ fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Excha
             } else {
                 Lookup::AccountIds
             };
-            oauth::lookup_urls(&api, which, &inputs).map_err(to_js)?
+            oauth::lookup_urls(&api, which, &inputs)?
         }
         LookupKind::CurrentUser => vec![api_path(&api, "/api/user")?],
     };
@@ -188,7 +186,9 @@ pub fn current_user(options: JsValue) -> js_sys::Promise {
 const RENEW_BEFORE_S: f64 = 60.0;
 
 struct ApiInner {
-    grant: js_sys::Function,
+    /// The client-credentials grant's options (the client secret among them: never in a
+    /// message, a store or a log; this type has no Debug).
+    options: JsValue,
     now: Option<js_sys::Function>,
     token: RefCell<Option<(String, f64)>>,
     gate: Rc<Gate>,
@@ -210,7 +210,7 @@ impl ApiInner {
     }
 }
 
-async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
+async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
     let fresh = || {
         let now = inner.now_s();
         if inner.backoff.borrow().wait(now).is_some() {
@@ -235,23 +235,19 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
                 return inner.usable().map(|_| ()).ok_or(err);
             }
             inner.grants.set(inner.grants.get() + 1);
-            let granted = match inner.grant.call0(&JsValue::UNDEFINED) {
-                Ok(p) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(p)).await,
+            let granted = match grant(GrantKind::ClientCredentials, &inner.options) {
+                Ok(exchange) => exchange.send().await,
                 Err(e) => Err(e),
             };
-            let t = match granted {
-                Ok(t) => t,
+            let (token, expires_in) = match granted {
+                Ok(Outcome::OAuthTokens(t, _)) => (t.access_token, t.expires_in),
+                Ok(_) => return Err(oauth::E_ANSWER.into()),
                 Err(e) => {
                     policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
                     // A passing failure with a still-valid token: keep serving it.
                     return inner.usable().map(|_| ()).ok_or(e);
                 }
             };
-            let get = |k: &str| js_sys::Reflect::get(&t, &JsValue::from_str(k)).ok();
-            let token = get("accessToken")
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            let expires_in = get("expiresIn").and_then(|v| v.as_f64()).unwrap_or(0.0);
             inner.backoff.borrow_mut().succeeded();
             *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
             Ok(())
@@ -263,9 +259,9 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, JsValue> {
         .await
 }
 
-/// The token half of `TrackmaniaApi` (the class itself is in api.js): a client-credentials
-/// token kept and renewed 60 s before it expires, one grant at a time. `grant` is a JS
-/// function that runs the client-credentials grant; the secret stays in its closure.
+/// The token half of `TrackmaniaApi` (the class itself is in api.js, which holds this object
+/// privately): a client-credentials token kept and renewed 60 s before it expires, one grant
+/// at a time, under the failure policy.
 #[wasm_bindgen(js_name = ApiTokens, skip_typescript)]
 pub struct ApiTokens {
     inner: Rc<ApiInner>,
@@ -274,13 +270,13 @@ pub struct ApiTokens {
 #[wasm_bindgen(js_class = ApiTokens)]
 impl ApiTokens {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue, grant: js_sys::Function) -> Result<ApiTokens, JsValue> {
-        let (_, _, id, secret) = client_of(&options)?;
-        oauth::grant_body(&Grant::ClientCredentials, &id, &secret).map_err(to_js)?;
+    pub fn new(options: JsValue) -> Result<ApiTokens, Failure> {
+        // Every argument of the grant checked now, nothing sent.
+        grant(GrantKind::ClientCredentials, &options)?;
         let now = clock_option(&options)?;
         Ok(ApiTokens {
             inner: Rc::new(ApiInner {
-                grant,
+                options,
                 now,
                 token: RefCell::new(None),
                 gate: Rc::default(),

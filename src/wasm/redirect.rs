@@ -3,19 +3,20 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::error::{invalid, Failure};
 use super::glue::{
-    denied_error, invalid, make_code_state, make_url_state, option, options_object,
-    random_bytes_32, required_string, string_arg, string_array, string_option, to_js,
+    make_code_state, make_url_state, option, options_object, random_bytes_32, required_string,
+    string_arg, string_array, string_option,
 };
 use crate::core::oauth::{self, RedirectError};
 
-pub(crate) fn api_url(options: &JsValue) -> Result<String, JsValue> {
+pub(crate) fn api_url(options: &JsValue) -> Result<String, Failure> {
     let api = string_option(options, "apiUrl")?.unwrap_or_else(|| oauth::DEFAULT_API_URL.into());
-    crate::core::nadeo::base_url(&api).map_err(to_js)?;
+    crate::core::nadeo::base_url(&api)?;
     Ok(api)
 }
 
-fn scopes(options: &JsValue) -> Result<Vec<String>, JsValue> {
+fn scopes(options: &JsValue) -> Result<Vec<String>, Failure> {
     match option(options, "scopes")? {
         None => Ok(Vec::new()),
         Some(v) => {
@@ -24,14 +25,17 @@ fn scopes(options: &JsValue) -> Result<Vec<String>, JsValue> {
     }
 }
 
-fn redirect_error(e: RedirectError) -> JsValue {
+fn redirect_error(e: RedirectError) -> Failure {
     match e {
-        RedirectError::Plain(e) => to_js(e),
-        RedirectError::Denied(d) => denied_error(oauth::E_DENIED.message, &d.error, d.description),
+        RedirectError::Plain(e) => e.into(),
+        RedirectError::Denied(d) => Failure::Denied {
+            error: d.error,
+            description: d.description,
+        },
     }
 }
 
-fn new_state(options: &JsValue) -> Result<String, JsValue> {
+fn new_state(options: &JsValue) -> Result<String, Failure> {
     if let Some(s) = string_option(options, "state")? {
         return Ok(s);
     }
@@ -43,7 +47,7 @@ fn new_state(options: &JsValue) -> Result<String, JsValue> {
     Ok(oauth::state_from_bytes(&arr))
 }
 
-fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue> {
+fn build_url(options: &JsValue, state: &str) -> Result<(String, String), Failure> {
     options_object(options)?;
     let client_id = required_string(options, "clientId")?;
     let redirect_uri = required_string(options, "redirectUri")?;
@@ -53,14 +57,13 @@ fn build_url(options: &JsValue, state: &str) -> Result<(String, String), JsValue
         &redirect_uri,
         &scopes(options)?,
         state,
-    )
-    .map_err(to_js)?;
+    )?;
     Ok((url, redirect_uri))
 }
 
 /// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl? })`: `{ url, state }`.
 #[wasm_bindgen(js_name = authorizationUrl, skip_typescript)]
-pub fn authorization_url(options: JsValue) -> Result<JsValue, JsValue> {
+pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
     let state = new_state(&options)?;
     let (url, _) = build_url(&options, &state)?;
     Ok(make_url_state(&url, &state))
@@ -73,7 +76,7 @@ pub fn parse_redirect(
     url: JsValue,
     expected_state: JsValue,
     options: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<JsValue, Failure> {
     let href =
         super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {

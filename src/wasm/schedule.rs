@@ -10,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use super::glue::{aborted_error, invalid, number_option, to_js};
+use super::error::{invalid, Failure};
+use super::glue::number_option;
 use super::timers::{signal_option, AbortListener};
 use super::token::times_of_token;
 use crate::core::nadeo;
@@ -20,7 +21,7 @@ use crate::core::{Code, Error};
 pub(crate) const MAX_TIMER_MS: f64 = 1_073_741_824.0;
 const E_NO_EXP: Error = Error::new(Code::TokenClaims, "the token has no exp claim");
 
-fn lead(options: &JsValue, key: &str) -> Result<f64, JsValue> {
+fn lead(options: &JsValue, key: &str) -> Result<f64, Failure> {
     Ok(number_option(options, key)?.unwrap_or(0.0))
 }
 
@@ -32,23 +33,31 @@ pub fn when_refreshable(token: JsValue, options: JsValue) -> js_sys::Promise {
 }
 
 fn when(token: JsValue, options: JsValue, expiry: bool) -> js_sys::Promise {
-    let start = || -> Result<(f64, Option<AbortSignal>), JsValue> {
+    let start = || -> Result<(f64, Option<AbortSignal>), Failure> {
         let times = times_of_token(&token)?;
         let lead = lead(&options, "leadSeconds")?;
         let signal = signal_option(&options)?;
         let at = if expiry {
-            (times.exp.ok_or_else(|| to_js(E_NO_EXP))? - lead) * 1000.0
+            (times.exp.ok_or(E_NO_EXP)? - lead) * 1000.0
         } else {
             times.rat.map_or(0.0, |rat| (rat - lead) * 1000.0)
         };
         Ok((at, signal))
     };
     match start() {
-        Err(e) => js_sys::Promise::reject(&e),
+        Err(e) => js_sys::Promise::reject(&e.into()),
         Ok((at, signal)) => js_sys::Promise::new(&mut |resolve, reject| {
             wait_until(at, signal.clone(), resolve, reject)
         }),
     }
+}
+
+/// The ABORTED error of a signal that fired (its reason as the cause).
+fn aborted(signal: &AbortSignal) -> JsValue {
+    Failure::Aborted {
+        reason: signal.reason(),
+    }
+    .into()
 }
 
 /// A wait in progress: its alarm and its abort listener, if any.
@@ -65,7 +74,7 @@ fn wait_until(
     reject: js_sys::Function,
 ) {
     if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
-        let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(s));
+        let _ = reject.call1(&JsValue::UNDEFINED, &aborted(s));
         return;
     }
     // The alarm and the abort listener hold each other through this cell until one of them
@@ -75,7 +84,7 @@ fn wait_until(
         let (state, s2) = (state.clone(), s.clone());
         let listener = Closure::once_into_js(move || {
             drop(state.borrow_mut().take());
-            let _ = reject.call1(&JsValue::UNDEFINED, &aborted_error(&s2));
+            let _ = reject.call1(&JsValue::UNDEFINED, &aborted(&s2));
         });
         AbortListener::add(s, listener.unchecked_into())
     });
@@ -162,7 +171,7 @@ pub fn schedule_refresh(
     token: JsValue,
     fire: JsValue,
     options: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<JsValue, Failure> {
     let times = times_of_token(&token)?;
     let fire: js_sys::Function = fire
         .dyn_into()
@@ -174,8 +183,7 @@ pub fn schedule_refresh(
             "marginSeconds and jitterSeconds must not be negative",
         ));
     }
-    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter)
-        .ok_or_else(|| to_js(E_NO_EXP))?;
+    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or(E_NO_EXP)?;
     let alarm = Alarm::new(
         at * 1000.0,
         Rc::new(move || {

@@ -8,11 +8,13 @@ use std::pin::Pin;
 
 use wasm_bindgen::prelude::*;
 
-/// A JS promise of a boxed future.
+use super::error::Failure;
+
+/// A JS promise of a boxed future; its failure becomes a NadeoAuthError here, at the edge.
 pub(crate) fn promise(
-    f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>,
+    f: Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>,
 ) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(f)
+    wasm_bindgen_futures::future_to_promise(async move { f.await.map_err(JsValue::from) })
 }
 
 /// Runs a boxed future to its end in the background.

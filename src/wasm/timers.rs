@@ -15,7 +15,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::glue::{invalid, option};
+use super::error::{invalid, Failure};
+use super::glue::option;
 
 /// An `abort` listener on the caller's signal, removed when dropped: a wait that ends on time
 /// leaves nothing on a signal that may live much longer than it.
@@ -53,11 +54,12 @@ pub(crate) struct Wait {
     _on_abort: Option<AbortListener>,
 }
 
-/// What the end of the time means: the wait is over, or the call it guards failed.
+/// What the end of the time means: the wait is over, or the call it guards failed (it timed
+/// out: the caller makes its own error, the rejection carries none).
 #[cfg(feature = "server")]
 pub(crate) enum OnTime {
     Resolve,
-    Reject(fn() -> JsValue),
+    Reject,
 }
 
 #[cfg(feature = "server")]
@@ -79,7 +81,7 @@ impl Wait {
         let timer = Timeout::new(ms, move || {
             let _ = match on_time {
                 OnTime::Resolve => resolve.call0(&JsValue::UNDEFINED),
-                OnTime::Reject(error) => reject.call1(&JsValue::UNDEFINED, &error()),
+                OnTime::Reject => reject.call0(&JsValue::UNDEFINED),
             };
         });
         Wait {
@@ -106,7 +108,7 @@ impl Drop for Wait {
 
 /// `options.signal`: an AbortSignal (any object: a signal of another realm works as well),
 /// `None` when absent, INVALID_ARGUMENT when it is anything else.
-pub(crate) fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+pub(crate) fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, Failure> {
     match option(options, "signal")? {
         None => Ok(None),
         Some(s) if s.is_object() => Ok(Some(s.unchecked_into())),

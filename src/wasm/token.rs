@@ -2,9 +2,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::glue::{
-    href_of, invalid, is_plain_object, make_decoded, make_times, number_option, string_arg, to_js,
-};
+use super::error::{invalid, Failure};
+use super::glue::{href_of, is_plain_object, make_decoded, make_times, number_option, string_arg};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
@@ -42,8 +41,8 @@ fn json_object(text: &str, not_object: Error) -> Result<JsValue, Error> {
 }
 
 /// The times of a token string (for tokenTimes and the scheduling functions).
-pub(crate) fn times_of_token(token: &JsValue) -> Result<Times, JsValue> {
-    times_of_text(&string_arg(token, E_TOKEN_TYPE)?).map_err(to_js)
+pub(crate) fn times_of_token(token: &JsValue) -> Result<Times, Failure> {
+    Ok(times_of_text(&string_arg(token, E_TOKEN_TYPE)?)?)
 }
 
 /// The times of a token (also the core's `TimesOf`, for the token pairs it checks).
@@ -55,8 +54,8 @@ const E_TOKEN_TYPE: &str = "the token must be a string";
 
 /// `decodeToken(token)`: `{ header, payload }`, strictly decoded.
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]
-pub fn decode_token(token: JsValue) -> Result<JsValue, JsValue> {
-    let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?).map_err(to_js)?;
+pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
+    let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?)?;
     Ok(make_decoded(&p.header, &p.payload))
 }
 
@@ -96,11 +95,11 @@ fn times_with_keys(
 
 /// `tokenTimes(tokenOrClaims, { now?, leeway? })`.
 #[wasm_bindgen(js_name = tokenTimes, skip_typescript)]
-pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     let times = if token.is_string() {
         times_of_token(&token)?
     } else if token.is_object() {
-        times_of_object(&token).map_err(to_js)?
+        times_of_object(&token)?
     } else {
         return Err(invalid(
             "tokenTimes takes a token string or an object with iat, rat and exp",
@@ -125,14 +124,14 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, JsValue>
 
 /// `nadeoAuthorization(accessToken)`: `"nadeo_v1 t=<accessToken>"`.
 #[wasm_bindgen(js_name = nadeoAuthorization, skip_typescript)]
-pub fn nadeo_authorization(access_token: JsValue) -> Result<String, JsValue> {
-    header::nadeo(&string_arg(&access_token, E_TOKEN_TYPE)?).map_err(to_js)
+pub fn nadeo_authorization(access_token: JsValue) -> Result<String, Failure> {
+    Ok(header::nadeo(&string_arg(&access_token, E_TOKEN_TYPE)?)?)
 }
 
 /// `bearerAuthorization(accessToken)`: `"Bearer <accessToken>"`.
 #[wasm_bindgen(js_name = bearerAuthorization, skip_typescript)]
-pub fn bearer_authorization(access_token: JsValue) -> Result<String, JsValue> {
-    header::bearer(&string_arg(&access_token, E_TOKEN_TYPE)?).map_err(to_js)
+pub fn bearer_authorization(access_token: JsValue) -> Result<String, Failure> {
+    Ok(header::bearer(&string_arg(&access_token, E_TOKEN_TYPE)?)?)
 }
 
 /// The audience of an absolute URL, or `None` (not a Nadeo game API, or not a URL).
@@ -144,7 +143,7 @@ pub(crate) fn audience_of_href(href: &str) -> Option<Audience> {
 
 /// `audienceForUrl(url)`: `"NadeoServices"`, `"NadeoLiveServices"` or `null`.
 #[wasm_bindgen(js_name = audienceForUrl, skip_typescript)]
-pub fn audience_for_url(url: JsValue) -> Result<JsValue, JsValue> {
+pub fn audience_for_url(url: JsValue) -> Result<JsValue, Failure> {
     let href = href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
     Ok(audience_of_href(&href).map_or(JsValue::NULL, |a| JsValue::from_str(a.as_str())))
 }

@@ -1,0 +1,97 @@
+//! The client side of the fleet's token broker (`NadeoTokenBroker`, a Durable Object; its
+//! class is broker.js): one internal call per token wanted, sent like every other request of
+//! the package (`fetch::send`, its timeout and its cap), to the object named by the login.
+//!
+//! Internal protocol (the package's own; users only bind the class):
+//!   POST https://nadeo-token-broker/token  {login, password, userAgent, coreUrl, audience, refused?}
+//!     -> {accessToken, refreshToken, after401} | {error: {code, message, status?, body?, retryAfter?}}
+//! The password travels on this call only (Worker to Durable Object, inside the account); the
+//! broker keeps it in memory, never in storage.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::error::Failure;
+use super::fetch::{self, HttpRequest, Transport};
+use super::json;
+use crate::core::Code;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Cloudflare's `DurableObjectNamespace` (the `broker` option).
+    pub(crate) type DurableObjectNamespace;
+
+    #[wasm_bindgen(method, catch, js_name = idFromName)]
+    fn id_from_name(this: &DurableObjectNamespace, name: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &DurableObjectNamespace, id: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// What a client asks the broker.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Ask<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    pub user_agent: &'a str,
+    pub core_url: &'a str,
+    pub audience: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<&'a str>,
+}
+
+/// The pair the broker holds, and whether it came from a renewal made for an API's 401.
+pub(crate) struct Held {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub after_401: bool,
+}
+
+fn unreachable_broker(cause: JsValue) -> Failure {
+    Failure::Network {
+        message: "the token broker (Durable Object) could not be reached",
+        cause,
+    }
+}
+
+/// Asks the broker of `ask.login` for its pair (it makes the one login or renewal for the
+/// fleet when needed). Its failures come back as it made them (`Failure::Relayed`, with its
+/// `retryAfter`), which the caller's failure record turns into its own wait.
+pub(crate) async fn ask(
+    namespace: &DurableObjectNamespace,
+    ask: &Ask<'_>,
+    timeout_ms: f64,
+) -> Result<Held, Failure> {
+    let stub = namespace
+        .id_from_name(ask.login)
+        .and_then(|id| namespace.get(&id))
+        .map_err(unreachable_broker)?;
+    let fetch = js_sys::Reflect::get(&stub, &JsValue::from_str("fetch"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| unreachable_broker(JsValue::UNDEFINED))?
+        .bind0(&stub);
+    let transport = Transport {
+        fetch,
+        signal: None,
+        timeout_ms,
+    };
+    let request = HttpRequest {
+        method: "POST",
+        url: "https://nadeo-token-broker/token".into(),
+        headers: vec![("Content-Type", "application/json".into())],
+        body: json::to_text(ask),
+    };
+    let answer = fetch::send(&transport, &request)
+        .await
+        .map_err(Failure::of_broker)?;
+    json::broker_answer(&answer.text).unwrap_or(Err(Failure::Relayed {
+        code: Code::Network,
+        message: "the token broker answered neither a token nor an error".into(),
+        status: Some(answer.status),
+        body: None,
+        retry_after: None,
+    }))
+}
