@@ -11,7 +11,7 @@ const pkg = new URL("../pkg/", import.meta.url).pathname;
 // (export names are minified in the package).
 let memory;
 const Instance = WebAssembly.Instance;
-WebAssembly.Instance = (module, imports) => {
+WebAssembly.Instance = function (module, imports) {
   const instance = new Instance(module, imports);
   memory ??= Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
   return instance;

@@ -8,7 +8,7 @@ import { ok } from "node:assert/strict";
 
 let memory;
 const Instance = WebAssembly.Instance;
-WebAssembly.Instance = (module, imports) => {
+WebAssembly.Instance = function (module, imports) {
   const instance = new Instance(module, imports);
   for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) memory ??= v;
   return instance;
