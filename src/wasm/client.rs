@@ -12,12 +12,10 @@ use super::broker::{self, DurableObjectNamespace};
 use super::error::{invalid, Failure};
 use super::fetch::Transport;
 use super::flight::{Gate, Work};
-use super::glue::{
-    clock_option, clock_s, make_route, normalize_base, number_option, option, required_string,
-    store_get, store_put, string_option,
-};
+use super::glue::{clock_s, make_route, normalize_base, store_get, store_put};
 use super::http;
 use super::json;
+use super::options::{self, required};
 use super::policy;
 use super::results;
 use super::schedule::Alarm;
@@ -414,67 +412,55 @@ pub struct ManagedTokens {
 impl ManagedTokens {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<ManagedTokens, Failure> {
-        let common = super::nadeo::Common::read(&options)?;
-        let login = required_string(&options, "login")?;
-        let password = required_string(&options, "password")?;
+        let mut o: options::Client = options::read(&options)?;
+        let transport = o.transport()?;
+        let (user_agent, core_url) = super::nadeo::common(o.user_agent.take(), o.core_url.take())?;
+        let login = required(o.login.take(), "login", "a non-empty string")?.0;
+        let password = required(o.password.take(), "password", "a non-empty string")?.0;
         // Validate the credentials once, without sending anything.
-        nadeo::login_basic(
-            &common.core_url,
-            &login,
-            &password,
-            Audience::Live,
-            &common.user_agent,
-        )?;
-        let store = option(&options, "store")?;
-        if let Some(s) = &store {
-            let has = |m: &str| {
-                js_sys::Reflect::get(s, &JsValue::from_str(m))
-                    .map(|f| f.is_function())
-                    .unwrap_or(false)
-            };
-            if !has("get") || !has("put") {
-                return Err(invalid("options.store must have get and put methods"));
-            }
-        }
+        nadeo::login_basic(&core_url, &login, &password, Audience::Live, &user_agent)?;
         // With a broker the fleet's state lives in the broker's storage: no store here.
-        let broker =
-            option(&options, "broker")?.map(JsCast::unchecked_into::<DurableObjectNamespace>);
-        let store = if broker.is_some() { None } else { store };
-        if let Some(b) = &broker {
-            let has = |m: &str| {
-                js_sys::Reflect::get(b, &JsValue::from_str(m))
-                    .map(|f| f.is_function())
-                    .unwrap_or(false)
-            };
-            if !has("idFromName") || !has("get") {
-                return Err(invalid(
-                    "options.broker must be the Durable Object namespace bound to NadeoTokenBroker",
-                ));
-            }
-        }
-        let margin = number_option(&options, "refreshMargin")?.unwrap_or(300.0);
+        let broker = o
+            .broker
+            .map(|b| b.0.unchecked_into::<DurableObjectNamespace>());
+        let store = if broker.is_some() {
+            None
+        } else {
+            o.store.map(|s| s.0)
+        };
+        let margin = o.refresh_margin.map_or(300.0, |n| n.0);
         if margin < 0.0 {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
         }
-        let now = clock_option(&options)?;
-        let base = |key: &str, default: &str| -> Result<String, Failure> {
-            let raw = string_option(&options, key)?.unwrap_or_else(|| default.into());
+        let now = o.now.map(|f| f.0);
+        let base = |url: Option<options::Text>, default: &str| -> Result<String, Failure> {
+            let raw = url.map_or_else(|| default.into(), |t| t.0);
             nadeo::base_url(&raw)?;
             normalize_base(&raw).ok_or_else(|| invalid("base URLs must be absolute http(s) URLs"))
         };
         let bases = [
-            (base("coreUrl", nadeo::DEFAULT_CORE_URL)?, Audience::Core),
-            (base("liveUrl", nadeo::DEFAULT_LIVE_URL)?, Audience::Live),
-            (base("meetUrl", nadeo::DEFAULT_MEET_URL)?, Audience::Live),
+            (
+                base(
+                    Some(options::Text(core_url.clone())),
+                    nadeo::DEFAULT_CORE_URL,
+                )?,
+                Audience::Core,
+            ),
+            (
+                base(o.live_url.take(), nadeo::DEFAULT_LIVE_URL)?,
+                Audience::Live,
+            ),
+            (
+                base(o.meet_url.take(), nadeo::DEFAULT_MEET_URL)?,
+                Audience::Live,
+            ),
         ];
-        let mut transport = common.transport;
-        transport.signal = None;
         Ok(ManagedTokens {
             inner: Rc::new(Inner {
                 login,
                 password,
-                user_agent: common.user_agent,
-                core_url: common.core_url,
+                user_agent,
+                core_url,
                 bases,
                 transport,
                 store,
@@ -502,7 +488,12 @@ impl ManagedTokens {
             let a = Audience::parse(&name).ok_or_else(|| {
                 invalid("options.audience must be \"NadeoServices\" or \"NadeoLiveServices\"")
             })?;
-            let signal = option(&options, "signal")?.unwrap_or(JsValue::UNDEFINED);
+            let signal = if options.is_undefined() || options.is_null() {
+                JsValue::UNDEFINED
+            } else {
+                let call: options::Call = options::read(&options)?;
+                call.signal.map_or(JsValue::UNDEFINED, |s| s.0.into())
+            };
             access_token(inner, a, signal).await.map(JsValue::from)
         }))
     }

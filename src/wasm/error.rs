@@ -19,7 +19,7 @@ pub enum Failure {
     /// A rule of the core (or of the bindings) refused something.
     Core(Error),
     /// An option of the wrong type: "options.<key> must be <what>" (`INVALID_ARGUMENT`).
-    BadOption { key: String, what: &'static str },
+    BadOption { key: String, what: String },
     /// The caller's `AbortSignal` fired (`reason`: its reason, kept as the cause).
     Aborted { reason: JsValue },
     /// A sign-in the player (or the server) refused: `error=` on the redirect.
@@ -185,7 +185,7 @@ impl From<Failure> for JsValue {
                 let mut m = String::from("options.");
                 m.push_str(&key);
                 m.push_str(" must be ");
-                m.push_str(what);
+                m.push_str(&what);
                 m
             }
             Failure::Aborted { reason } => {

@@ -17,13 +17,12 @@ use web_sys::{
     RequestRedirect, Response, TextDecodeOptions, TextDecoder,
 };
 
-use super::error::{invalid, Failure};
-use super::glue::{fetch_of, number_option, option};
-use super::timers::{signal_option, OnTime, Wait};
+use super::error::Failure;
+use super::timers::{OnTime, Wait};
 
 pub(crate) const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// setTimeout's limit.
-const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+pub(crate) const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 /// The largest answer read: a broken or hostile endpoint must not exhaust a Worker's memory
 /// (128 MB). Real answers are a few KB.
 const MAX_ANSWER_BYTES: usize = 1 << 20;
@@ -36,28 +35,6 @@ pub(crate) struct Transport {
     /// The caller's `options.signal`, if any.
     pub signal: Option<AbortSignal>,
     pub timeout_ms: f64,
-}
-
-impl Transport {
-    /// Reads `fetch`, `signal` and `timeoutMs` from an options object.
-    pub fn read(options: &JsValue) -> Result<Transport, Failure> {
-        let custom = option(options, "fetch")?.unwrap_or(JsValue::UNDEFINED);
-        let fetch = fetch_of(&custom).dyn_into::<Function>().map_err(|_| {
-            invalid("options.fetch must be a function (and there is no global fetch)")
-        })?;
-        let signal = signal_option(options)?;
-        let timeout_ms = number_option(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        if !(timeout_ms > 0.0 && timeout_ms <= MAX_TIMEOUT_MS) {
-            return Err(invalid(
-                "options.timeoutMs must be a positive number of milliseconds",
-            ));
-        }
-        Ok(Transport {
-            fetch,
-            signal,
-            timeout_ms,
-        })
-    }
 }
 
 /// A request to send: the method, the URL, exactly these headers, and an optional text body.

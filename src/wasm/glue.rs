@@ -94,7 +94,7 @@ pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Fa
 pub(crate) fn bad_option(key: &str, what: &'static str) -> Failure {
     Failure::BadOption {
         key: key.into(),
-        what,
+        what: what.into(),
     }
 }
 
@@ -142,18 +142,6 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
     (0..items.length())
         .map(|i| items.get(i).as_string())
         .collect()
-}
-
-/// The `now` option: a clock in milliseconds since the epoch, or `None` for `Date.now`.
-#[cfg(feature = "server")]
-pub(crate) fn clock_option(options: &JsValue) -> Result<Option<js_sys::Function>, Failure> {
-    match option(options, "now")? {
-        None => Ok(None),
-        Some(f) => f
-            .dyn_into::<js_sys::Function>()
-            .map(Some)
-            .map_err(|_| bad_option("now", "a function")),
-    }
 }
 
 /// A clock's time in seconds (a clock that throws or answers garbage counts as `Date.now`).

@@ -2,47 +2,26 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::error::{invalid, Failure};
+use super::error::Failure;
 use super::exchange::{self, Exchange, Reader};
-use super::fetch::Transport;
-use super::glue::{options_object, required_string, string_option};
 use super::http;
+use super::options::{self, required, NadeoCall};
 use crate::core::audience::Audience;
 use crate::core::nadeo;
 
-pub(crate) const E_UA: &str = "options.userAgent is required: name your project and a contact";
+pub(crate) const E_UA: &str = "a non-empty string naming your project and a contact";
+const E_TEXT: &str = "a non-empty string";
 
-/// The options every Nadeo call shares.
-pub(crate) struct Common {
-    pub transport: Transport,
-    pub user_agent: String,
-    pub core_url: String,
-}
-
-impl Common {
-    pub fn read(options: &JsValue) -> Result<Common, Failure> {
-        options_object(options)?;
-        let user_agent = string_option(options, "userAgent")?.ok_or_else(|| invalid(E_UA))?;
-        nadeo::user_agent(&user_agent)?;
-        let core_url =
-            string_option(options, "coreUrl")?.unwrap_or_else(|| nadeo::DEFAULT_CORE_URL.into());
-        nadeo::base_url(&core_url)?;
-        Ok(Common {
-            transport: Transport::read(options)?,
-            user_agent,
-            core_url,
-        })
-    }
-}
-
-/// `audience` option: default NadeoLiveServices; NadeoClubServices is its alias.
-pub(crate) fn audience_option(options: &JsValue, allow_club: bool) -> Result<Audience, Failure> {
-    const E: &str = "options.audience must be \"NadeoServices\" or \"NadeoLiveServices\"";
-    match string_option(options, "audience")? {
-        None => Ok(Audience::Live),
-        Some(name) if name == "NadeoClubServices" && !allow_club => Err(invalid(E)),
-        Some(name) => Audience::parse(&name).ok_or_else(|| invalid(E)),
-    }
+/// `userAgent` and `coreUrl`, checked: what every Nadeo call needs.
+pub(crate) fn common(
+    user_agent: Option<options::Text>,
+    core_url: Option<options::Text>,
+) -> Result<(String, String), Failure> {
+    let user_agent = required(user_agent, "userAgent", E_UA)?.0;
+    nadeo::user_agent(&user_agent)?;
+    let core_url = core_url.map_or_else(|| nadeo::DEFAULT_CORE_URL.into(), |t| t.0);
+    nadeo::base_url(&core_url)?;
+    Ok((user_agent, core_url))
 }
 
 /// Which one-shot Nadeo call.
@@ -55,29 +34,34 @@ enum Login {
 
 /// A one-shot Nadeo call: every argument checked, then the request and how its answer is read.
 fn one_shot(login: Login, options: &JsValue) -> Result<Exchange, Failure> {
-    let c = Common::read(options)?;
+    let mut o: NadeoCall = options::read(options)?;
+    let transport = o.transport()?;
+    let (ua, core) = common(o.user_agent.take(), o.core_url.take())?;
+    let audience = |allow_alias| -> Result<Audience, Failure> {
+        o.audience
+            .as_ref()
+            .map_or(Ok(Audience::Live), |a| a.audience(allow_alias))
+    };
     let mut previous_refresh = None;
     let req = match login {
         Login::Basic => {
-            let login = required_string(options, "login")?;
-            let password = required_string(options, "password")?;
-            let audience = audience_option(options, true)?;
-            nadeo::login_basic(&c.core_url, &login, &password, audience, &c.user_agent)
+            let name = &required(o.login.as_ref(), "login", E_TEXT)?.0;
+            let password = &required(o.password.as_ref(), "password", E_TEXT)?.0;
+            nadeo::login_basic(&core, name, password, audience(true)?, &ua)
         }
         Login::Refresh => {
-            let refresh = required_string(options, "refreshToken")?;
-            let req = nadeo::refresh(&c.core_url, &refresh, &c.user_agent);
+            let refresh = required(o.refresh_token.take(), "refreshToken", E_TEXT)?.0;
+            let req = nadeo::refresh(&core, &refresh, &ua);
             previous_refresh = Some(refresh);
             req
         }
         Login::UbiTicket => {
-            let ticket = required_string(options, "ticket")?;
-            let audience = audience_option(options, false)?;
-            nadeo::login_ubi_ticket(&c.core_url, &ticket, audience, &c.user_agent)
+            let ticket = &required(o.ticket.as_ref(), "ticket", E_TEXT)?.0;
+            nadeo::login_ubi_ticket(&core, ticket, audience(false)?, &ua)
         }
     }?;
     Ok(Exchange {
-        transport: c.transport,
+        transport,
         requests: vec![http::wire(req)],
         reader: Reader::NadeoTokens { previous_refresh },
     })

@@ -10,27 +10,63 @@ use super::error::{invalid, Failure};
 use super::exchange::{self, Exchange, Outcome, Reader};
 use super::fetch::{HttpRequest, Transport};
 use super::flight::{Gate, Work};
-use super::glue::{clock_option, clock_s, options_object, required_string, string_array};
+use super::glue::{clock_s, string_array};
+use super::options::{self, required};
 use super::policy;
-use super::redirect::api_url;
 use crate::core::backoff::Backoff;
 use crate::core::header;
 use crate::core::oauth::{self, Grant, Lookup};
 
-fn client_of(options: &JsValue) -> Result<(Transport, String, String, String), Failure> {
-    options_object(options)?;
-    Ok((
-        Transport::read(options)?,
-        api_url(options)?,
-        required_string(options, "clientId")?,
-        required_string(options, "clientSecret")?,
-    ))
-}
+const E_TEXT: &str = "a non-empty string";
 
 fn api_path(api: &str, path: &str) -> Result<String, Failure> {
     let mut url = String::from(crate::core::nadeo::base_url(api)?);
     url.push_str(path);
     Ok(url)
+}
+
+/// An app registered at api.trackmania.com, and how its grants are sent. No `Debug`: it holds
+/// the client secret.
+struct App {
+    transport: Transport,
+    api: String,
+    client_id: String,
+    client_secret: String,
+}
+
+impl App {
+    fn of(o: &mut options::OAuth) -> Result<App, Failure> {
+        Ok(App {
+            transport: o.transport()?,
+            api: o.api_url()?,
+            client_id: required(o.client_id.take(), "clientId", E_TEXT)?.0,
+            client_secret: required(o.client_secret.take(), "clientSecret", E_TEXT)?.0,
+        })
+    }
+
+    /// A grant: its form-encoded request (the credentials in the body) and how its answer is
+    /// read. `previous_refresh` is kept when a refresh answer has none.
+    fn grant(
+        &self,
+        grant: &Grant<'_>,
+        previous_refresh: Option<String>,
+    ) -> Result<Exchange, Failure> {
+        let body = oauth::grant_body(grant, &self.client_id, &self.client_secret)?;
+        let request = HttpRequest {
+            method: "POST",
+            url: api_path(&self.api, oauth::TOKEN_PATH)?,
+            headers: vec![
+                ("Content-Type", "application/x-www-form-urlencoded".into()),
+                ("Accept", "application/json".into()),
+            ],
+            body: Some(body),
+        };
+        Ok(Exchange {
+            transport: self.transport.clone(),
+            requests: vec![request],
+            reader: Reader::OAuthTokens { previous_refresh },
+        })
+    }
 }
 
 /// Which grant of /api/access_token.
@@ -41,51 +77,27 @@ enum GrantKind {
     ClientCredentials,
 }
 
-/// A grant: arguments checked, then the form-encoded request and how its answer is read.
+/// A grant call: every argument checked, then the exchange (nothing is sent when one is wrong).
 fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, Failure> {
-    let (transport, api, id, secret) = client_of(options)?;
-    let mut previous_refresh = None;
-    let body = match kind {
+    let mut o: options::OAuth = options::read(options)?;
+    let app = App::of(&mut o)?;
+    match kind {
         GrantKind::Code => {
-            let code = required_string(options, "code")?;
-            let redirect_uri = required_string(options, "redirectUri")?;
-            oauth::grant_body(
-                &Grant::Code {
-                    code: &code,
-                    redirect_uri: &redirect_uri,
-                },
-                &id,
-                &secret,
-            )
+            let code = &required(o.code.as_ref(), "code", E_TEXT)?.0;
+            let redirect_uri = &required(o.redirect_uri.as_ref(), "redirectUri", E_TEXT)?.0;
+            app.grant(&Grant::Code { code, redirect_uri }, None)
         }
         GrantKind::Refresh => {
-            let refresh = required_string(options, "refreshToken")?;
-            let body = oauth::grant_body(
+            let refresh = required(o.refresh_token.take(), "refreshToken", E_TEXT)?.0;
+            app.grant(
                 &Grant::Refresh {
                     refresh_token: &refresh,
                 },
-                &id,
-                &secret,
-            );
-            previous_refresh = Some(refresh);
-            body
+                Some(refresh.clone()),
+            )
         }
-        GrantKind::ClientCredentials => oauth::grant_body(&Grant::ClientCredentials, &id, &secret),
-    }?;
-    let request = HttpRequest {
-        method: "POST",
-        url: api_path(&api, oauth::TOKEN_PATH)?,
-        headers: vec![
-            ("Content-Type", "application/x-www-form-urlencoded".into()),
-            ("Accept", "application/json".into()),
-        ],
-        body: Some(body),
-    };
-    Ok(Exchange {
-        transport,
-        requests: vec![request],
-        reader: Reader::OAuthTokens { previous_refresh },
-    })
+        GrantKind::ClientCredentials => app.grant(&Grant::ClientCredentials, None),
+    }
 }
 
 /// `exchangeCode(options)`: the authorization-code grant.
@@ -118,11 +130,11 @@ enum LookupKind {
 /// A lookup: arguments checked, then its requests (50 names or IDs each, in order, their
 /// pairs merged; one request for the current user).
 fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Exchange, Failure> {
-    options_object(options)?;
-    let token = required_string(options, "accessToken")?;
+    let mut o: options::OAuth = options::read(options)?;
+    let token = required(o.access_token.take(), "accessToken", E_TEXT)?.0;
     let authorization = header::bearer(&token)?;
-    let transport = Transport::read(options)?;
-    let api = api_url(options)?;
+    let transport = o.transport()?;
+    let api = o.api_url()?;
     let urls: Vec<String> = match kind {
         LookupKind::DisplayNames | LookupKind::AccountIds => {
             let inputs = string_array(inputs)
@@ -186,9 +198,8 @@ pub fn current_user(options: JsValue) -> js_sys::Promise {
 const RENEW_BEFORE_S: f64 = 60.0;
 
 struct ApiInner {
-    /// The client-credentials grant's options (the client secret among them: never in a
-    /// message, a store or a log; this type has no Debug).
-    options: JsValue,
+    /// The app (its client secret: never in a message, a store or a log).
+    app: App,
     now: Option<js_sys::Function>,
     token: RefCell<Option<(String, f64)>>,
     gate: Rc<Gate>,
@@ -235,7 +246,7 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
                 return inner.usable().map(|_| ()).ok_or(err);
             }
             inner.grants.set(inner.grants.get() + 1);
-            let granted = match grant(GrantKind::ClientCredentials, &inner.options) {
+            let granted = match inner.app.grant(&Grant::ClientCredentials, None) {
                 Ok(exchange) => exchange.send().await,
                 Err(e) => Err(e),
             };
@@ -271,12 +282,14 @@ pub struct ApiTokens {
 impl ApiTokens {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<ApiTokens, Failure> {
+        let mut o: options::OAuth = options::read(&options)?;
+        let app = App::of(&mut o)?;
         // Every argument of the grant checked now, nothing sent.
-        grant(GrantKind::ClientCredentials, &options)?;
-        let now = clock_option(&options)?;
+        app.grant(&Grant::ClientCredentials, None)?;
+        let now = o.now.map(|f| f.0);
         Ok(ApiTokens {
             inner: Rc::new(ApiInner {
-                options,
+                app,
                 now,
                 token: RefCell::new(None),
                 gate: Rc::default(),

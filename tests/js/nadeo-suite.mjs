@@ -44,6 +44,41 @@ function reachable(value) {
 
 export const tests = [
   [
+    "a wrong option is INVALID_ARGUMENT naming the field and what it must be, never its value",
+    async (lib, mock) => {
+      await mock.reset();
+      const cases = [
+        [() => lib.loginBasic({ login: LOGIN, password: PASSWORD }), "options.userAgent must be a non-empty string"],
+        [() => lib.loginBasic(opts(mock, { timeoutMs: "soon" })), "options.timeoutMs must be a finite number"],
+        [() => lib.loginBasic(opts(mock, { password: 31415926 })), "options.password must be a non-empty string"],
+        [() => lib.loginBasic(opts(mock, { audience: "NadeoFooServices" })), "options.audience must be"],
+        [() => lib.loginBasic(opts(mock, { fetch: "globalThis.fetch" })), "options.fetch must be a function"],
+        [() => lib.refreshTokens(opts(mock)), "options.refreshToken must be a non-empty string"],
+        [
+          () => lib.exchangeCode({ clientId: "id", clientSecret: 27182818, code: "c", redirectUri: "https://x/" }),
+          "options.clientSecret must be a non-empty string",
+        ],
+        [() => lib.displayNames(["a"], { accessToken: "" }), "options.accessToken must be a non-empty string"],
+        [
+          async () => new lib.NadeoClient(opts(mock, { store: {} })),
+          "options.store must be an object with get and put",
+        ],
+        [async () => new lib.NadeoClient(opts(mock, { now: 5 })), "options.now must be a function"],
+        [async () => new lib.TrackmaniaApi({ clientId: "id" }), "options.clientSecret must be a non-empty string"],
+        [
+          () => new lib.NadeoClient(opts(mock)).accessToken("NadeoServices", { signal: 1 }),
+          "options.signal must be an AbortSignal",
+        ],
+      ];
+      for (const [call, message] of cases) {
+        const e = await rejects(lib, (async () => call())(), "INVALID_ARGUMENT", message);
+        ok(e.message.startsWith(message), `${e.message} (expected ${message})`);
+        ok(!/31415926|27182818|globalThis\.fetch|soon/.test(e.message), `no value in the message: ${e.message}`);
+      }
+      equal((await mock.stats()).basic ?? 0, 0, "nothing sent");
+    },
+  ],
+  [
     "no private __ property on the objects users hold: NadeoClient, TrackmaniaApi, NadeoTokenBroker",
     async (lib, mock) => {
       const client = new lib.NadeoClient(opts(mock));
