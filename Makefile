@@ -27,12 +27,12 @@ setup:
 setup-build:
 	@scripts/setup.sh build
 
-# Two wasm builds: the full entry (wasm/) and the small token entry (wasm-token/).
+# One bindings crate (crates/wasm), two wasm builds: the full entry (feature `full`) and the
+# page entry, nadeo-auth/token (no features). Then scripts/build-pkg.mjs assembles pkg/.
+WASM_PACK := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build crates/wasm --release --target web --no-typescript --no-pack
 pkg: setup-build
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm --release --target web --out-dir ../build/wasm-pack \
-	  --out-name nadeo_auth --no-typescript --no-pack
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(PKG_RUSTFLAGS)" wasm-pack --quiet build wasm-token --release --target web --out-dir ../build/wasm-pack-token \
-	  --out-name nadeo_auth_token --no-typescript --no-pack
+	$(WASM_PACK) --out-dir ../../build/wasm-pack --out-name nadeo_auth
+	$(WASM_PACK) --out-dir ../../build/wasm-pack-token --out-name nadeo_auth_token -- --no-default-features
 	node scripts/build-pkg.mjs
 
 test: setup lint test-rust pkg test-wasm size test-fuzz test-js test-consumers test-extension test-demo
@@ -49,21 +49,21 @@ check: setup-build lint test-rust pkg
 lint: setup-build
 	biome ci --error-on-warnings .
 
-# The pure core, natively: unit and property tests, no_std build, lints.
+# The pure core, natively (unit and property tests, the no_std build), and the lints of both
+# crates, the bindings in both of their builds.
 test-rust:
 	cargo fmt --all --check
-	cargo test --no-default-features
-	cargo build --no-default-features
-	cargo clippy --no-default-features --all-targets -- -D warnings
+	cargo test -p nadeo-auth-core
+	cargo build -p nadeo-auth-core --no-default-features
+	cargo clippy -p nadeo-auth-core --all-targets -- -D warnings
 	cargo clippy -p nadeo-auth-core --features json --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth -p nadeo-auth-wasm -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth --tests -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-token-wasm -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-core -p nadeo-auth-wasm --lib --tests -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib --no-default-features -- -D warnings
 
 # The bindings in real JS engines: Node, then headless Chromium (webdriver.json).
 test-wasm:
-	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm
-	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test wasm
+	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
+	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 
 size:
 	node scripts/size.mjs --check

@@ -1,4 +1,5 @@
-// make bench, part: what each crate costs in each wasm. A named build of both cdylibs (the
+// make bench, part: what each crate costs in each wasm. A named build of both builds of the
+// bindings crate (the
 // release profile, then wasm-bindgen and wasm-opt with the package's passes, names kept with
 // -g), read by twiggy; every function and data item is charged to the crate its name starts
 // with (a trait impl to the crate of its type; code a crate inlined from another, such as
@@ -23,9 +24,9 @@ const features = [
 const run = (cmd, args) =>
   execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
 
-/** The wasm-opt passes of a cdylib's Cargo.toml (package.metadata.wasm-pack). */
-function passes(crateDir) {
-  const toml = readFileSync(join(root, crateDir, "Cargo.toml"), "utf8");
+/** The wasm-opt passes of the bindings crate's Cargo.toml (package.metadata.wasm-pack). */
+function passes() {
+  const toml = readFileSync(join(root, "crates/wasm/Cargo.toml"), "utf8");
   const list = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(toml)[1];
   return [...list.matchAll(/"([^"]+)"/g)]
     .map((m) => m[1])
@@ -37,7 +38,7 @@ function owner(name) {
   if (/^(data segment|data\[)/.test(name)) return "(data: strings, tables)";
   // An exported function's body sits in wasm-bindgen's wrapper of it ("decodeToken externref
   // shim"): it is this crate's code.
-  if (/ (externref|multivalue) shim/.test(name)) return "nadeo_auth";
+  if (/ (externref|multivalue) shim/.test(name)) return "nadeo_auth_wasm";
   if (/^import /.test(name)) return "(imports: names of the JS functions)";
   if (/^code\[\d+\]/.test(name)) return "(unnamed: wasm-bindgen's generated functions)";
   const m = /^<?&?(?:mut )?(?:dyn )?([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name);
@@ -45,15 +46,16 @@ function owner(name) {
   return "(tables, types, exports, headers)";
 }
 
-function costs(crateDir, lib) {
-  run("cargo", ["build", "-q", "--release", "--target", "wasm32-unknown-unknown", "-p", lib.replaceAll("_", "-")]);
-  const built = join(root, "target/wasm32-unknown-unknown/release", `${lib}.wasm`);
+/** The bindings built with `features` (cargo arguments), named, and what each crate costs. */
+function costs(lib, features) {
+  run("cargo", ["build", "-q", "--release", "--target", "wasm32-unknown-unknown", "-p", "nadeo-auth-wasm", ...features]);
+  const built = join(root, "target/wasm32-unknown-unknown/release", "nadeo_auth_wasm.wasm");
   const dir = join(out, lib);
-  run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, built]);
+  run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, "--out-name", lib, built]);
   const named = join(dir, `${lib}.named.wasm`);
   run(join(root, "tools/node_modules/.bin/wasm-opt"), [
     ...features,
-    ...passes(crateDir),
+    ...passes(),
     "-g",
     join(dir, `${lib}_bg.wasm`),
     "-o",
@@ -89,11 +91,11 @@ function exportCosts(named) {
   return rows.sort((a, b) => b[1] - a[1]);
 }
 
-for (const [crateDir, lib, entry] of [
-  ["wasm", "nadeo_auth_wasm", "nadeo-auth"],
-  ["wasm-token", "nadeo_auth_token_wasm", "nadeo-auth/token"],
+for (const [lib, features, entry] of [
+  ["nadeo_auth", [], "nadeo-auth"],
+  ["nadeo_auth_token", ["--no-default-features"], "nadeo-auth/token"],
 ]) {
-  const { total, rows, named } = costs(crateDir, lib);
+  const { total, rows, named } = costs(lib, features);
   console.log(
     `\nwhat each crate costs in the ${entry} wasm (bytes before gzip, twiggy on a named build; ${total.toLocaleString("en")} in all)`,
   );

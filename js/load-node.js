@@ -5,7 +5,7 @@
 // carries its wasm with it). Imported first by those entries: the version check runs before
 // anything else of the package.
 import { gunzipSync } from "node:zlib";
-import { NadeoAuthError } from "__GLUE__";
+import { NadeoAuthError } from "./glue.js";
 
 const node = globalThis.process?.versions?.node ?? "";
 if (Number(node.split(".")[0]) < 20) {

@@ -17,7 +17,7 @@ import {
   displayNames,
   accountIds,
 } from "./nadeo_auth.js";
-import { prepareRequest, sendPrepared } from "__SERVER__";
+import { prepareRequest, sendPrepared } from "./server.js";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";
 
@@ -42,7 +42,7 @@ export {
   accountIds,
   currentUser,
 } from "./nadeo_auth.js";
-export { NadeoAuthError } from "__GLUE__";
+export { NadeoAuthError } from "./glue.js";
 
 /** Manages one token pair per audience. The tokens and every rule about them (when one is
  *  due, served, refused, renewed; which URL wants which audience) are the wasm's

@@ -16,7 +16,7 @@ export {
   authorizationUrl,
   parseRedirect,
 } from "./nadeo_auth_token.js";
-export { NadeoAuthError } from "__GLUE__";
+export { NadeoAuthError } from "./glue.js";
 
 export const { beginLogin, completeLogin } = signIn({
   authorizationUrl,

@@ -1,6 +1,6 @@
 // beginLogin and completeLogin: "Sign in with Trackmania" in the page. The checks are the
 // wasm's (authorizationUrl, parseRedirect); this module keeps each sign-in's state.
-import { NadeoAuthError } from "__GLUE__";
+import { NadeoAuthError } from "./glue.js";
 
 // The state of each sign-in is kept in sessionStorage under its own key, so two sign-ins in
 // flight (two tabs, a double click) do not clobber each other; it is used once and forgotten

@@ -5,7 +5,7 @@
 // gzip-then-base64 costs ~0.5% over the .wasm served gzip (a bare base64 costs ~29%; measured
 // in make bench). DecompressionStream unpacks it; it compiles asynchronously, so no engine's
 // limit on synchronous compilation applies.
-import { NadeoAuthError } from "__GLUE__";
+import { NadeoAuthError } from "./glue.js";
 
 /** Decodes, unpacks and instantiates `base64` through wasm-bindgen's `init`. */
 export async function instantiate(init, base64) {

@@ -1,13 +1,12 @@
 //! The bindings, in a real JS engine: `wasm-bindgen-test` runs this file in Node and in
 //! headless Chromium (`make test`). Each test also checks that the module still works after
 //! an error (a panic would have killed the instance).
-#![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, JsString, Object, Reflect, JSON};
-use nadeo_auth::wasm::glue::is_nadeo_auth_error;
-use nadeo_auth::wasm::token::{
+use crate::glue::is_nadeo_auth_error;
+use crate::token::{
     audience_for_url, bearer_authorization, decode_token, nadeo_authorization, token_times,
 };
+use js_sys::{Array, JsString, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -271,9 +270,9 @@ fn authorization_values() {
 /// too; neither is a value this package writes or a service sends.)
 #[wasm_bindgen_test]
 fn json_readers_agree_with_serde_json() {
-    use nadeo_auth::core::native_json::{object, value};
-    use nadeo_auth::core::{nadeo, oauth, store};
-    use nadeo_auth::wasm::json;
+    use crate::core::native_json::{object, value};
+    use crate::core::{nadeo, oauth, store};
+    use crate::json;
     let refused = nadeo::E_BAD_TOKENS;
     let common = [
         "",

@@ -14,7 +14,7 @@
 //   GET  /stats  -> {logins, refreshes, failures, requests}: upstream auth calls for the fleet,
 //                   and token requests served (for monitoring)
 import { ManagedTokens } from "./nadeo_auth.js";
-import { NadeoAuthError } from "__GLUE__";
+import { NadeoAuthError } from "./glue.js";
 
 const AUDIENCES = ["NadeoServices", "NadeoLiveServices", "NadeoClubServices"];
 

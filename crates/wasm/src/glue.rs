@@ -42,7 +42,7 @@ extern "C" {
 
 // The full entry's helpers (fetch, the broker call, stores, NadeoClient.fetch): a snippet of
 // their own, so the token entry does not ship them.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 #[wasm_bindgen(module = "/js/server.js")]
 extern "C" {
 
@@ -145,7 +145,7 @@ pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
 }
 
 /// A clock's time in seconds (a clock that throws or answers garbage counts as `Date.now`).
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 pub(crate) fn clock_s(now: &Option<js_sys::Function>) -> f64 {
     now.as_ref()
         .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())

@@ -9,7 +9,7 @@
 
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 use crate::core::backoff;
 use crate::core::{Code, Error};
 
@@ -28,17 +28,17 @@ pub enum Failure {
         description: Option<String>,
     },
     /// No answer within the timeout.
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Timeout { message: &'static str },
     /// `fetch` threw or the answer could not be read (`cause`: what the runtime said).
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Network {
         message: &'static str,
         cause: JsValue,
     },
     /// An answer the protocol does not allow: a non-2xx status (the code it maps to), or a
     /// 2xx too large to read. `body` is the answer's text; `retry_after` the server's wait.
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Answer {
         code: Code,
         message: &'static str,
@@ -47,17 +47,17 @@ pub enum Failure {
         retry_after: Option<f64>,
     },
     /// A 2xx answer larger than the cap (1 MiB): `BAD_RESPONSE`, and the rest never read.
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Oversize { status: u16 },
     /// A call refused while auth attempts back off: the last failure, and the whole seconds
     /// until the next attempt.
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Backoff {
         last: backoff::Failure,
         retry_after: f64,
     },
     /// A failure the fleet's token broker relayed, as it made it (its message has its facts).
-    #[cfg(feature = "server")]
+    #[cfg(feature = "full")]
     Relayed {
         code: Code,
         message: String,
@@ -95,21 +95,21 @@ impl Failure {
             Failure::BadOption { .. } => Code::InvalidArgument,
             Failure::Aborted { .. } => Code::Aborted,
             Failure::Denied { .. } => Code::OAuthDenied,
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Timeout { .. } => Code::Timeout,
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Network { .. } => Code::Network,
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Answer { code, .. } | Failure::Relayed { code, .. } => *code,
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Oversize { .. } => Code::BadResponse,
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Backoff { last, .. } => last.code,
         }
     }
 }
 
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 impl Failure {
     /// The HTTP status, where an answer came back.
     pub fn status(&self) -> Option<u16> {
@@ -200,14 +200,14 @@ impl From<Failure> for JsValue {
                 set("body", &body);
                 crate::core::oauth::E_DENIED.message.into()
             }
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Timeout { message } => message.into(),
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Network { message, cause } => {
                 set("cause", &cause);
                 message.into()
             }
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Answer {
                 message,
                 status,
@@ -223,12 +223,12 @@ impl From<Failure> for JsValue {
                 }
                 facts(message, Some(status), &body, retry_after)
             }
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Oversize { status } => {
                 set("status", &status.into());
                 "the answer is larger than 1 MiB".into()
             }
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Backoff { last, retry_after } => {
                 let body = last.body.as_deref().map_or(JsValue::UNDEFINED, parse_body);
                 if let Some(status) = last.status {
@@ -245,7 +245,7 @@ impl From<Failure> for JsValue {
                     Some(retry_after),
                 )
             }
-            #[cfg(feature = "server")]
+            #[cfg(feature = "full")]
             Failure::Relayed {
                 message,
                 status,
@@ -271,7 +271,7 @@ impl From<Failure> for JsValue {
 
 /// An answer's body: its JSON where it is JSON (a Core object, a Live/Meet string array, an
 /// OAuth object), else the text.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 fn parse_body(text: &str) -> JsValue {
     if text.is_empty() {
         return JsValue::from_str(text);
@@ -280,7 +280,7 @@ fn parse_body(text: &str) -> JsValue {
 }
 
 /// Known server words, and what usually fixes them.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 const FIXES: [(&str, &str); 1] = [(
     "Username could not be found.",
     "use the account's login, not its account ID",
@@ -290,7 +290,7 @@ const FIXES: [(&str, &str); 1] = [(
 /// no new attempt for 8 s)`: the status with the server's own words (from the JSON fields
 /// that carry them, cut short; never a text body, which may be a proxy's page echoing the
 /// request), the usual fix, the wait.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 fn facts(message: &str, status: Option<u16>, body: &JsValue, retry_after: Option<f64>) -> String {
     let said = server_words(body);
     let mut parts: Vec<String> = Vec::new();
@@ -329,7 +329,7 @@ fn facts(message: &str, status: Option<u16>, body: &JsValue, retry_after: Option
 
 /// What the server said in its error body: a Live/Meet array of strings joined, or the first
 /// non-empty string of `message`, `error_description`, `error`.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 fn server_words(body: &JsValue) -> Option<String> {
     if js_sys::Array::is_array(body) {
         let items: Vec<String> = js_sys::Array::from(body)
@@ -352,7 +352,7 @@ fn server_words(body: &JsValue) -> Option<String> {
 }
 
 /// Appends `n` in decimal (no formatting machinery: it would cost the wasm several KiB).
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 fn push_number(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();

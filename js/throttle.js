@@ -2,7 +2,7 @@
 // time, at most that many a second, in the order they were made. Nadeo publishes no rate
 // limit but asks for about 2 requests a second in short bursts and fewer for long jobs; the
 // auth endpoints are never throttled here (the failure policy guards them).
-import { NadeoAuthError } from "__GLUE__";
+import { NadeoAuthError } from "./glue.js";
 
 export class Throttle {
   #interval;

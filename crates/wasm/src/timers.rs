@@ -5,13 +5,13 @@
 //! signal's `abort` event (its listener, an [`AbortListener`] that both kinds of wait use,
 //! removed when the wait is dropped).
 
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 use gloo_timers::callback::Timeout;
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
@@ -45,7 +45,7 @@ impl Drop for AbortListener {
 
 /// A pending wait: its promise resolves when the time has passed (or rejects with what
 /// `on_time` gives), and rejects with the abort event when the signal fires first.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 pub(crate) struct Wait {
     pub promise: Promise,
     /// Settles the promise when the wait is dropped first (see `Drop`).
@@ -56,13 +56,13 @@ pub(crate) struct Wait {
 
 /// What the end of the time means: the wait is over, or the call it guards failed (it timed
 /// out: the caller makes its own error, the rejection carries none).
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 pub(crate) enum OnTime {
     Resolve,
     Reject,
 }
 
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 impl Wait {
     pub fn new(ms: u32, signal: Option<&AbortSignal>, on_time: OnTime) -> Wait {
         let mut settle = None;
@@ -93,7 +93,7 @@ impl Wait {
     }
 }
 
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 impl Drop for Wait {
     /// A wait dropped before its end (the call it guarded answered first; a task let go of its
     /// sleep) settles its promise anyway: a `JsFuture` on a promise that never settles keeps
@@ -118,13 +118,13 @@ pub(crate) fn signal_option(options: &JsValue) -> Result<Option<AbortSignal>, Fa
 
 /// Whether the caller's `signal` option has fired (any object is read as an AbortSignal: a
 /// signal of another realm works as well).
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 pub(crate) fn is_aborted(signal: &JsValue) -> bool {
     signal.is_object() && signal.unchecked_ref::<AbortSignal>().aborted()
 }
 
 /// Resolves after `ms`.
-#[cfg(feature = "server")]
+#[cfg(feature = "full")]
 pub(crate) async fn sleep(ms: u32) {
     let wait = Wait::new(ms, None, OnTime::Resolve);
     let _ = JsFuture::from(wait.promise.clone()).await;

@@ -1,7 +1,7 @@
 //! The error codes of the package (one `NadeoAuthError` class in JS, one [`Code`] here).
 //!
 //! [`Code::ALL`] is the one list of codes: a test below holds the typings
-//! (`pkg-template/index.d.ts`'s `ErrorCode`) and the table of `docs/errors.md` to it, so a code
+//! (`package/index.d.ts`'s `ErrorCode`) and the table of `docs/errors.md` to it, so a code
 //! added here and forgotten there (or the other way round) fails `cargo test`.
 
 /// A stable error code. The string forms are part of the public contract (API.md).
@@ -124,7 +124,7 @@ mod tests {
 
     /// The typings' `ErrorCode` union, in its order.
     fn typed() -> Vec<String> {
-        let dts = include_str!("../../pkg-template/index.d.ts");
+        let dts = include_str!("../../../package/index.d.ts");
         let start = dts
             .find("export type ErrorCode =")
             .expect("ErrorCode in index.d.ts");
@@ -139,7 +139,7 @@ mod tests {
 
     /// The first column of the table in docs/errors.md, in its order.
     fn documented() -> Vec<String> {
-        include_str!("../../docs/errors.md")
+        include_str!("../../../docs/errors.md")
             .lines()
             .filter_map(|l| l.strip_prefix("| `"))
             .filter_map(|l| l.split('`').next())
@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn one_list_of_codes_for_the_core_the_typings_and_the_docs() {
-        assert_eq!(typed(), all(), "pkg-template/index.d.ts ErrorCode");
+        assert_eq!(typed(), all(), "package/index.d.ts ErrorCode");
         assert_eq!(documented(), all(), "docs/errors.md");
         for c in Code::ALL {
             assert_eq!(Code::parse(c.as_str()), Some(c));

@@ -1,0 +1,129 @@
+// The rewrites of wasm-bindgen's generated JS that scripts/build-pkg.mjs applies, each a small
+// function that fails the build when its pattern is missing (a wasm-bindgen upgrade that
+// changed the output must be looked at, not shipped half-rewritten). tests/build.test.mjs
+// runs each against the pinned wasm-bindgen's real output (build/wasm-pack*) and against
+// output where its pattern is gone.
+//
+// What is kept, and why (docs/architecture.md has the numbers):
+//   snippetPaths        the JS halves of the bindings at the package root (one glue module
+//                       for both entries, so one NadeoAuthError class; entries import
+//                       "./glue.js" as written, no placeholder)
+//   fasterStringPassing strings into the wasm with one TextEncoder.encodeInto (speed: a
+//                       third of decodeToken's time, both entries)
+//   withoutDefaultUrl   no `new URL("x_bg.wasm", import.meta.url)` (bundlers copied the unused
+//                       .wasm into users' builds)
+//   minifyNames         short import/export names (2.9 KiB gzip in the page entry, where every
+//                       byte counts; 3.2 in the full one, whose room goes to features)
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** `from "./snippets/<crate>-<hash>/js/glue.js"` (and server.js) as `from "./glue.js"`: the
+ *  import statements only (the import object's keys are the wasm's module names). */
+export function snippetPaths(name, js) {
+  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|server)\.js(["'])/g;
+  if (!/from\s*["']\.\/snippets\/[^"'/]+\/js\/glue\.js["']/.test(js)) {
+    throw new Error(`snippetPaths: ${name}.js imports no glue snippet (wasm-bindgen changed?)`);
+  }
+  return js.replace(pattern, "$1./$2.js$3");
+}
+
+/**
+ * wasm-bindgen copies a string into the wasm one UTF-16 unit at a time in a JS loop while it is
+ * ASCII, then hands the rest to TextEncoder.encodeInto. A token is ~600 ASCII characters: the
+ * loop was a third of decodeToken's time (measured in make bench). encodeInto does the ASCII
+ * part as well, at once: the same bytes, the same fallback for the rest.
+ */
+export function fasterStringPassing(name, js) {
+  const loop = `    let offset = 0;
+
+    for (; offset < len; offset++) {
+        const code = arg.charCodeAt(offset);
+        if (code > 0x7F) break;
+        mem[ptr + offset] = code;
+    }
+    if (offset !== len) {`;
+  const slice = `        if (offset !== 0) {
+            arg = arg.slice(offset);
+        }
+        ptr = realloc(`;
+  if (!js.includes(loop) || !js.includes(slice)) {
+    throw new Error(`fasterStringPassing: passStringToWasm0 changed in ${name}.js (wasm-bindgen upgraded?)`);
+  }
+  return js
+    .replace(
+      loop,
+      `    const first = cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len));
+    let offset = first.written;
+    if (first.read !== len) {
+        arg = arg.slice(first.read);`,
+    )
+    .replace(slice, `        ptr = realloc(`);
+}
+
+/**
+ * wasm-bindgen's `init()` falls back to `new URL("<name>_bg.wasm", import.meta.url)` when it is
+ * given no module. Every entry gives it one, but bundlers (Vite, webpack) see the pattern and
+ * copy the .wasm into the user's build as an asset nobody loads: remove the fallback.
+ */
+export function withoutDefaultUrl(name, js) {
+  const fallback = `module_or_path = new URL('${name}_bg.wasm', import.meta.url);`;
+  if (!js.includes(fallback)) {
+    throw new Error(`withoutDefaultUrl: no default URL in ${name}.js (wasm-bindgen changed?)`);
+  }
+  return js.replace(fallback, `throw new Error("${name}: no wasm module given");`);
+}
+
+/**
+ * The wasm's import and export names are wasm-bindgen's long, hashed ones
+ * (`__wbg_makeCodeState_abe593ab91c28514`), written in the .wasm and again in its JS: over
+ * 3 KiB gzip of names. Binaryen renames them all to short ones (one import module "a") and
+ * prints the mapping; the JS is rewritten to match: the keys of the import object, the glue
+ * snippet's functions under their new names, and every `wasm.<export>`. A name the mapping
+ * does not know stops the build rather than ship a broken module. Writes the renamed wasm to
+ * `wasmOut`; returns the JS.
+ */
+export function minifyNames(name, wasmIn, wasmOut, js) {
+  const features = [
+    "bulk-memory",
+    "reference-types",
+    "multivalue",
+    "nontrapping-float-to-int",
+    "sign-ext",
+    "mutable-globals",
+  ].map((f) => `--enable-${f}`);
+  const printed = execFileSync(
+    join(root, "tools/node_modules/.bin/wasm-opt"),
+    [...features, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut],
+    { encoding: "utf8" },
+  );
+  const map = JSON.parse(printed.slice(printed.indexOf("{")));
+  const exports = new Map(map.exports);
+  const bgModule = `./${name}_bg.js`;
+  // The generated import object: { __proto__: null, "./<name>_bg.js": import0, "<snippet>": importN, … }.
+  const ret = /return \{\s*__proto__: null,((?:\s*"[^"]+": import\d+,)+)\s*\};/;
+  const found = ret.exec(js);
+  if (!found) throw new Error(`minifyNames: the import object's shape changed in ${name}.js`);
+  const moduleVar = new Map([...found[1].matchAll(/"([^"]+)": (import\d+)/g)].map((m) => [m[1], m[2]]));
+  if (moduleVar.get(bgModule) !== "import0") throw new Error(`minifyNames: ${bgModule} is not import0`);
+  const fromSnippets = [];
+  for (const [module, field, short] of map.imports) {
+    if (module === bgModule) {
+      // The key of the generated import object: `        __wbg_x_hash: function(`.
+      const key = new RegExp(`^(\\s+)${field.replace(/\$/g, "\\$")}:`, "m");
+      if (!key.test(js)) throw new Error(`minifyNames: no import ${field} in the JS`);
+      js = js.replace(key, `$1${JSON.stringify(short)}:`);
+    } else {
+      const v = moduleVar.get(module);
+      if (!v) throw new Error(`minifyNames: no import object for ${module}`);
+      fromSnippets.push(`${JSON.stringify(short)}: ${v}.${field}`);
+    }
+  }
+  js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${fromSnippets.join(", ")} } };`);
+  return js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_, field) => {
+    const short = exports.get(field);
+    if (short === undefined) throw new Error(`minifyNames: no export ${field} in the wasm`);
+    return `wasm.${short}`;
+  });
+}
