@@ -17,7 +17,7 @@ CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 # (std's `/rustc/<hash>` paths come precompiled and cannot be remapped).
 PKG_RUSTFLAGS := --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src=c --remap-path-prefix=$(CARGO_HOME_DIR)/registry/src/index.crates.io-1949cf8c6b5b557f=c
 
-.PHONY: all setup setup-build check lint pkg test test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
+.PHONY: all setup setup-build check lint pkg test test-build test-rust test-wasm test-js test-consumers test-demo test-fuzz test-extension size bench demo fuzz extension clean
 
 all: pkg
 
@@ -35,12 +35,12 @@ pkg: setup-build
 	$(WASM_PACK) --out-dir ../../build/wasm-pack-token --out-name nadeo_auth_token -- --no-default-features
 	node scripts/build-pkg.mjs
 
-test: setup lint test-rust pkg test-wasm size test-fuzz test-js test-consumers test-extension test-demo
+test: setup lint test-rust pkg test-build test-wasm size test-fuzz test-js test-consumers test-extension test-demo
 	@echo "make test: all suites passed"
 
 # The quick loop (about a minute warm): formatting and lint, the core's tests and clippy, then
 # the package built and the shared suite run once in Node. make test is the whole thing.
-check: setup-build lint test-rust pkg
+check: setup-build lint test-rust pkg test-build
 	scripts/pack-e2e.sh >/dev/null
 	cd build/e2e && NADEO_AUTH_TOOLS=$(CURDIR)/tools node --test --test-timeout=120000 node.test.mjs
 	@echo "make check: passed (make test runs everything)"
@@ -64,6 +64,10 @@ test-rust:
 test-wasm:
 	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
+
+# The build's rewrites of generated code, against the pinned wasm-bindgen's output.
+test-build:
+	node --test tests/build.test.mjs
 
 size:
 	node scripts/size.mjs --check

@@ -48,7 +48,16 @@ function owner(name) {
 
 /** The bindings built with `features` (cargo arguments), named, and what each crate costs. */
 function costs(lib, features) {
-  run("cargo", ["build", "-q", "--release", "--target", "wasm32-unknown-unknown", "-p", "nadeo-auth-wasm", ...features]);
+  run("cargo", [
+    "build",
+    "-q",
+    "--release",
+    "--target",
+    "wasm32-unknown-unknown",
+    "-p",
+    "nadeo-auth-wasm",
+    ...features,
+  ]);
   const built = join(root, "target/wasm32-unknown-unknown/release", "nadeo_auth_wasm.wasm");
   const dir = join(out, lib);
   run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, "--out-name", lib, built]);

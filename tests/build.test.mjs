@@ -1,0 +1,79 @@
+// The rewrites of scripts/rewrites.mjs against the pinned wasm-bindgen's real output
+// (build/wasm-pack*, from make pkg): each finds its pattern and does its job, and each fails
+// the build when its pattern is gone, rather than shipping a half-rewritten module. Then the
+// package built with them carries strings both ways, non-ASCII included.
+//
+// Run by `make test-build` (after `make pkg`): node --test tests/build.test.mjs
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fasterStringPassing, minifyNames, snippetPaths, withoutDefaultUrl } from "../scripts/rewrites.mjs";
+
+const root = new URL("..", import.meta.url).pathname;
+const builds = [
+  ["nadeo_auth", join(root, "build/wasm-pack")],
+  ["nadeo_auth_token", join(root, "build/wasm-pack-token")],
+];
+const generated = (name, dir) => readFileSync(join(dir, `${name}.js`), "utf8");
+
+for (const [name, dir] of builds) {
+  test(`${name}: snippetPaths points the snippet imports at the package root, or fails`, () => {
+    const js = generated(name, dir);
+    const out = snippetPaths(name, js);
+    assert.match(out, /from\s*["']\.\/glue\.js["']/);
+    assert.doesNotMatch(out, /from\s*["']\.\/snippets\//);
+    assert.throws(() => snippetPaths(name, js.replaceAll("/js/glue.js", "/js/other.js")), /snippetPaths/);
+  });
+
+  test(`${name}: fasterStringPassing swaps the per-character loop for encodeInto, or fails`, () => {
+    const js = generated(name, dir);
+    const out = fasterStringPassing(name, js);
+    assert.match(out, /cachedTextEncoder\.encodeInto\(arg, mem\.subarray\(ptr, ptr \+ len\)\)/);
+    assert.doesNotMatch(out, /arg\.charCodeAt\(offset\)/);
+    assert.throws(() => fasterStringPassing(name, js.replace("if (code > 0x7F) break;", "")), /fasterStringPassing/);
+    assert.throws(() => fasterStringPassing(name, js.replace("arg = arg.slice(offset);", "")), /fasterStringPassing/);
+  });
+
+  test(`${name}: withoutDefaultUrl drops the .wasm URL bundlers would copy, or fails`, () => {
+    const js = generated(name, dir);
+    const out = withoutDefaultUrl(name, js);
+    assert.doesNotMatch(out, /new URL\('[^']+_bg\.wasm', import\.meta\.url\)/);
+    assert.match(out, /no wasm module given/);
+    assert.throws(
+      () => withoutDefaultUrl(name, js.replace("import.meta.url", "document.baseURI")),
+      /withoutDefaultUrl/,
+    );
+  });
+
+  test(`${name}: minifyNames renames every import and export, or fails`, () => {
+    const js = generated(name, dir);
+    const tmp = mkdtempSync(join(tmpdir(), "nadeo-auth-build-"));
+    try {
+      const wasmIn = join(dir, `${name}_bg.wasm`);
+      const out = minifyNames(name, wasmIn, join(tmp, "out.wasm"), js);
+      const exportsUsed = [...out.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+      assert.ok(exportsUsed.length > 10);
+      for (const e of exportsUsed) assert.ok(e.length <= 3, `export ${e} was not renamed`);
+      assert.match(out, /return \{ __proto__: null, a: \{ \.\.\.import0/);
+      assert.doesNotMatch(out, /__wbg_[a-z]\w*_[0-9a-f]{16}:/);
+      assert.throws(
+        () => minifyNames(name, wasmIn, join(tmp, "bad.wasm"), js.replace(`"./${name}_bg.js": import0,`, "")),
+        /minifyNames/,
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+}
+
+test("the built package passes strings both ways, non-ASCII included", async () => {
+  for (const entry of ["node.js", "token-node.js"]) {
+    const lib = await import(join(root, "pkg", entry));
+    const code = "cödé-✨-🏎-".repeat(50);
+    const state = "stäte";
+    const url = `https://example.com/cb?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`;
+    assert.deepEqual(lib.parseRedirect(url, state), { code, state }, entry);
+  }
+});
