@@ -46,8 +46,8 @@ function owner(name) {
   return "(tables, types, exports, headers)";
 }
 
-/** The bindings built with `features` (cargo arguments), named, and what each crate costs. */
-function costs(lib, features) {
+/** The bindings built with `cargoArgs` (their features), named, and what each crate costs. */
+function costs(lib, cargoArgs) {
   run("cargo", [
     "build",
     "-q",
@@ -56,7 +56,7 @@ function costs(lib, features) {
     "wasm32-unknown-unknown",
     "-p",
     "nadeo-auth-wasm",
-    ...features,
+    ...cargoArgs,
   ]);
   const built = join(root, "target/wasm32-unknown-unknown/release", "nadeo_auth_wasm.wasm");
   const dir = join(out, lib);
@@ -100,11 +100,11 @@ function exportCosts(named) {
   return rows.sort((a, b) => b[1] - a[1]);
 }
 
-for (const [lib, features, entry] of [
+for (const [lib, cargoArgs, entry] of [
   ["nadeo_auth", [], "nadeo-auth"],
   ["nadeo_auth_token", ["--no-default-features"], "nadeo-auth/token"],
 ]) {
-  const { total, rows, named } = costs(lib, features);
+  const { total, rows, named } = costs(lib, cargoArgs);
   console.log(
     `\nwhat each crate costs in the ${entry} wasm (bytes before gzip, twiggy on a named build; ${total.toLocaleString("en")} in all)`,
   );
