@@ -5,10 +5,8 @@
 // minutes into its hour: refreshes at 60 and 120 minutes), and keep the leaderboard in KV.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
 import { startNadeoMock } from "./mock/nadeo.mjs";
-import { tool, toolBin } from "./tools.mjs";
+import { bundleWorker, tool } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const MAP_UID = "olsKnq_qAghcVAnEkoeUnVHFZei";
@@ -16,27 +14,13 @@ let mf;
 let mock;
 
 before(async () => {
-  writeFileSync(
-    `${here}cron.wrangler.toml`,
-    'name = "nadeo-auth-cron-test"\nmain = "cron-worker.mjs"\ncompatibility_date = "2026-04-01"\n',
-  );
-  execFileSync(
-    toolBin("wrangler"),
-    ["deploy", "--dry-run", "--config", "cron.wrangler.toml", "--outdir", "dist-cron"],
-    {
-      cwd: here,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-    },
-  );
-  if (!readdirSync(`${here}dist-cron`).some((f) => f.endsWith(".wasm")))
-    throw new Error("wrangler did not emit the .wasm");
+  const scriptPath = bundleWorker(here, "cron-worker.mjs", "dist-cron");
   mock = await startNadeoMock();
   const [login, { password }] = Object.entries(mock.accounts)[0];
   const { Miniflare } = await tool("miniflare");
   mf = new Miniflare({
     modules: true,
-    scriptPath: `${here}dist-cron/cron-worker.js`,
+    scriptPath,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
     kvNamespaces: ["TOKENS", "LEADERBOARD"],

@@ -2,11 +2,10 @@
 // wrangler as a user would) bound to one NadeoTokenBroker class and one KV namespace, run by
 // Miniflare with durable storage on disk, against a mock Nadeo service. Used by
 // broker.test.mjs and by make bench (bench/fleet.mjs).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tool, toolBin } from "./tools.mjs";
+import { bundleWorker, tool } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 let bundled = false;
@@ -15,19 +14,7 @@ let bundled = false;
  *  clock starts at. Resolves to { workers: {a, b}, get, clock, persist, close }. */
 export async function startFleet({ mock, password, mode = "broker", T }) {
   if (!bundled) {
-    writeFileSync(
-      `${here}wrangler-broker.toml`,
-      'name = "nadeo-auth-fleet"\nmain = "broker-worker.mjs"\ncompatibility_date = "2026-04-01"\n',
-    );
-    execFileSync(
-      toolBin("wrangler"),
-      ["deploy", "--dry-run", "--config", "wrangler-broker.toml", "--outdir", "dist-broker"],
-      {
-        cwd: here,
-        stdio: ["ignore", "ignore", "inherit"],
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-      },
-    );
+    bundleWorker(here, "broker-worker.mjs", "dist-broker");
     bundled = true;
   }
   const { Miniflare } = await tool("miniflare");

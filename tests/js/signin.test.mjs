@@ -3,12 +3,11 @@
 // (a Worker in Miniflare) that calls exchangeCode and currentUser, and the page shows the
 // player. Forged redirects show an error and exchange nothing.
 import { after, before, test } from "node:test";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { serveStatic } from "./static-server.mjs";
 import { launchChromium } from "./browser.mjs";
 import { startOAuthMock } from "./mock/oauth.mjs";
-import { tool, toolBin } from "./tools.mjs";
+import { bundleWorker, tool } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = process.env.NADEO_AUTH_ARTIFACTS ?? `${here}artifacts`;
@@ -20,19 +19,11 @@ before(async () => {
   mkdirSync(artifacts, { recursive: true });
   web = await serveStatic(here);
   tm = await startOAuthMock({ redirectUris: [`${web.origin}/signin/callback.html?from=test`] });
-  writeFileSync(
-    `${here}wrangler-signin.toml`,
-    'name = "nadeo-auth-signin"\nmain = "signin-worker.mjs"\ncompatibility_date = "2026-04-01"\n',
-  );
-  execFileSync(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist-signin", "-c", "wrangler-signin.toml"], {
-    cwd: here,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-  });
+  const scriptPath = bundleWorker(here, "signin-worker.mjs", "dist-signin");
   const { Miniflare } = await tool("miniflare");
   mf = new Miniflare({
     modules: true,
-    scriptPath: `${here}dist-signin/signin-worker.js`,
+    scriptPath,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
     host: "127.0.0.1",

@@ -2,15 +2,13 @@
 // --dry-run, which picks the package's "workerd" entry and imports the .wasm as a module)
 // and run by Miniflare.
 import { after, before, test } from "node:test";
-import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
 import { crossTests, suite, tests } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { tests as failureTests } from "./failure-suite.mjs";
 import { startNadeoMock } from "./mock/nadeo.mjs";
 import { startOAuthMock } from "./mock/oauth.mjs";
 import { REDIRECT, tests as oauthTests } from "./oauth-suite.mjs";
-import { tool, toolBin } from "./tools.mjs";
+import { bundleWorker, tool } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 let mf;
@@ -18,17 +16,7 @@ let mockServer;
 let tmServer;
 
 before(async () => {
-  writeFileSync(
-    `${here}wrangler.toml`,
-    'name = "nadeo-auth-suite"\nmain = "worker.mjs"\ncompatibility_date = "2026-04-01"\n',
-  );
-  execFileSync(toolBin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], {
-    cwd: here,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
-  });
-  const files = readdirSync(`${here}dist`);
-  if (!files.some((f) => f.endsWith(".wasm"))) throw new Error(`wrangler did not emit the .wasm: ${files}`);
+  const scriptPath = bundleWorker(here, "worker.mjs", "dist");
   const { Miniflare } = await tool("miniflare");
   mockServer = await startNadeoMock();
   tmServer = await startOAuthMock({ redirectUris: [REDIRECT] });
@@ -41,7 +29,7 @@ before(async () => {
       TM_USER: JSON.stringify(tmServer.user),
     },
     modules: true,
-    scriptPath: `${here}dist/worker.js`,
+    scriptPath,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
   });
