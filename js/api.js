@@ -12,12 +12,13 @@ import {
   stripCodeAndState,
   ManagedTokens,
   nadeoAuthorization,
+  bearerAuthorization,
   authorizationUrl,
   parseRedirect,
   displayNames,
   accountIds,
 } from "./nadeo_auth.js";
-import { prepareRequest, sendPrepared } from "./server.js";
+import { prepareRequest, sendPrepared, textOf } from "./server.js";
 import { Throttle } from "./throttle.js";
 import { signIn } from "./signin.js";
 
@@ -157,11 +158,7 @@ export class NadeoClient {
     const res = await response;
     if (res.status !== 401) return res;
     if (retried || !this.#refused(route.audience, token)) {
-      let body = "";
-      try {
-        body = await res.text();
-      } catch {}
-      throw this.#tokens.finalRefusal(res.status, body);
+      throw this.#tokens.finalRefusal(res.status, await textOf(res));
     }
     return this.#send(prepared, signal, true);
   }
@@ -216,6 +213,21 @@ export class TrackmaniaApi {
 
   async accountIds(displayNames) {
     return accountIds(displayNames, { ...this.#transport, accessToken: await this.accessToken() });
+  }
+
+  /** fetch() to an api.trackmania.com endpoint (the apiUrl origin) with the app's Bearer
+   *  token; on a 401 the token is renewed once and the request retried once with the same
+   *  (buffered) body; a second 401 is UNAUTHORIZED. Any other origin is INVALID_ARGUMENT,
+   *  nothing sent. Other answers are handed back as they are. */
+  async fetch(input, init) {
+    const prepared = await prepareRequest(input, init);
+    const send = this.#tokens.route(prepared.url);
+    for (let retried = false; ; retried = true) {
+      const token = await this.accessToken();
+      const res = await sendPrepared(send, prepared, bearerAuthorization(token));
+      if (res.status !== 401) return res;
+      if (retried || !this.#tokens.refused(token)) throw this.#tokens.finalRefusal(res.status, await textOf(res));
+    }
   }
 
   /** Client-credentials grants made so far (for monitoring and tests). */

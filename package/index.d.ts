@@ -578,6 +578,14 @@ export class TrackmaniaApi {
   accessToken(): Promise<string>;
   displayNames(accountIds: string[]): Promise<Record<string, string>>;
   accountIds(displayNames: string[]): Promise<Record<string, string>>;
+  /** fetch() to any api.trackmania.com endpoint (the apiUrl origin) with the app's Bearer
+   *  token; on a 401, one renewal and one retry. Any other origin is INVALID_ARGUMENT, nothing
+   *  sent.
+   *
+   * @example
+   * const res = await api.fetch(`https://api.trackmania.com/api/display-names?accountId[]=${id}`);
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Client-credentials grants made so far (for monitoring and tests). */
   readonly grants: number;
 }

@@ -237,6 +237,65 @@ export const tests = [
   ],
 
   [
+    "TrackmaniaApi.fetch sends the app's Bearer token to api.trackmania.com endpoints, and nowhere else",
+    async (lib, tm) => {
+      await tm.reset();
+      const api = new lib.TrackmaniaApi(base(tm));
+      const id = "a59df3e8-6bff-48a2-98b6-801abf2a298e";
+      const res = await api.fetch(`${tm.origin}/api/display-names?accountId[]=${id}`, {
+        headers: { accept: "application/json" },
+      });
+      equal(res.status, 200);
+      deepEqual(await res.json(), { [id]: "Hylis" });
+      const url = new URL(`${tm.origin}/api/display-names/account-ids`);
+      url.searchParams.append("displayName[]", "Hylis");
+      deepEqual(await (await api.fetch(new Request(url))).json(), { Hylis: id }, "a Request and a URL work too");
+      const [call] = (await tm.log()).filter((r) => r.path.startsWith("/api/display-names?"));
+      equal(call.headers.authorization, `Bearer ${await api.accessToken()}`);
+      equal(call.headers.accept, "application/json", "the caller's headers are kept");
+      equal((await tm.stats()).token, 1, "one grant for both calls");
+      const before = (await tm.log()).length;
+      for (const elsewhere of [
+        "https://example.com/api/user",
+        "https://api.trackmania.com.evil.example/api/user",
+        "not a url",
+      ]) {
+        await rejects(lib, api.fetch(elsewhere), "INVALID_ARGUMENT", elsewhere);
+      }
+      equal((await tm.log()).length, before, "nothing sent elsewhere");
+    },
+  ],
+
+  [
+    "TrackmaniaApi.fetch: a 401 renews the app's token once and retries once; a 401 for good is one renewal per token",
+    async (lib, tm) => {
+      await tm.reset();
+      const api = new lib.TrackmaniaApi(base(tm));
+      const id = "a59df3e8-6bff-48a2-98b6-801abf2a298e";
+      const names = `${tm.origin}/api/display-names?accountId[]=${id}`;
+      await api.accessToken();
+      const first = await api.accessToken();
+      await tm.control("fail", { route: "names", mode: 401, times: 1 });
+      const res = await api.fetch(names);
+      equal(res.status, 200, "retried with a renewed token");
+      equal(api.grants, 2, "one renewal");
+      ok((await api.accessToken()) !== first, "the refused token is not served again");
+      await tm.control("fail", { route: "names", mode: 401, times: 100 });
+      const e = await rejects(lib, api.fetch(names), "UNAUTHORIZED");
+      equal(e.status, 401);
+      equal(api.grants, 2, "a token renewed for a 401 is final on a 401: no second renewal");
+      // A fresh app whose API refuses everything: one renewal for its first token, then final.
+      const fresh = new lib.TrackmaniaApi(base(tm));
+      await rejects(lib, fresh.fetch(names), "UNAUTHORIZED");
+      equal(fresh.grants, 2, "the first token renewed once");
+      await rejects(lib, fresh.fetch(names), "UNAUTHORIZED");
+      await rejects(lib, fresh.fetch(names), "UNAUTHORIZED");
+      equal(fresh.grants, 2, "and never again, never a loop");
+      await tm.control("heal");
+    },
+  ],
+
+  [
     "TrackmaniaApi keeps one client-credentials token for any number of lookups",
     async (lib, tm) => {
       await tm.reset();

@@ -150,6 +150,7 @@ async function server(): Promise<string> {
   const me: { accountId: string; displayName: string } = await currentUser({ accessToken: t.accessToken });
   const api = new TrackmaniaApi({ clientId: "id", clientSecret: "s" });
   const more: Record<string, string> = await api.displayNames(["id"]);
+  const clubs: Response = await api.fetch(new URL("https://api.trackmania.com/api/display-names?accountId[]=id"));
   const scope: Scope = "read_favorite";
   // @ts-expect-error a client secret is required on the server side
   await clientCredentials({ clientId: "id" });

@@ -97,17 +97,26 @@ function authorityOf(url) {
   return url.href.slice(0, url.href.length - url.pathname.length - url.search.length - url.hash.length);
 }
 
-/** Sends a prepared request with this Authorization (and a User-Agent unless the caller set
- *  one). Resolves to the Response; rejects with NETWORK or ABORTED. */
+/** Sends a prepared request with this Authorization (and `userAgent`, if given, unless the
+ *  caller set one). Resolves to the Response; rejects with NETWORK or ABORTED. */
 export async function sendPrepared(fetchFn, prepared, authorization, userAgent) {
   const { url, init } = prepared;
   init.headers.set("authorization", authorization);
-  if (!init.headers.has("user-agent")) init.headers.set("user-agent", userAgent);
+  if (userAgent !== undefined && !init.headers.has("user-agent")) init.headers.set("user-agent", userAgent);
   try {
     return await fetchFn(url, init);
   } catch (e) {
     if (init.signal?.aborted) throw abortedError(init.signal);
     throw new NadeoAuthError("NETWORK", "the request could not be sent or got no answer", { cause: e });
+  }
+}
+
+/** An answer's body as text, or "" when it cannot be read (for the error of a final 401). */
+export async function textOf(res) {
+  try {
+    return await res.text();
+  } catch {
+    return "";
   }
 }
 

@@ -206,6 +206,13 @@ struct ApiInner {
     grants: Cell<u32>,
     /// The failure policy of the client-credentials grant (as NadeoClient's per audience).
     backoff: RefCell<Backoff>,
+    /// The token an API answered 401 to (`TrackmaniaApi.fetch`): not served any more, renewed.
+    refused: RefCell<Option<String>>,
+    /// The held token came from a renewal made for a 401: a 401 to it is final (one renewal
+    /// per token, never a loop).
+    after_401: Cell<bool>,
+    /// The origin of `apiUrl`: the one place `fetch()` sends the app's token.
+    origin: String,
 }
 
 impl ApiInner {
@@ -213,11 +220,12 @@ impl ApiInner {
         clock_s(&self.now)
     }
 
-    /// The held token while it has not expired.
+    /// The held token while it has not expired and no API refused it.
     fn usable(&self) -> Option<String> {
         let t = self.token.borrow();
         let (tok, at) = t.as_ref()?;
-        (self.now_s() < *at).then(|| tok.clone())
+        let refused = self.refused.borrow().as_deref() == Some(tok.as_str());
+        (self.now_s() < *at && !refused).then(|| tok.clone())
     }
 }
 
@@ -230,7 +238,8 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
         }
         let t = inner.token.borrow();
         let (tok, at) = t.as_ref()?;
-        (now < at - RENEW_BEFORE_S).then(|| tok.clone())
+        let refused = inner.refused.borrow().as_deref() == Some(tok.as_str());
+        (now < at - RENEW_BEFORE_S && !refused).then(|| tok.clone())
     };
     if let Some(token) = fresh() {
         return Ok(token);
@@ -260,6 +269,10 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
                 }
             };
             inner.backoff.borrow_mut().succeeded();
+            // A renewal made because an API refused the token before it: a 401 to this one is final.
+            inner
+                .after_401
+                .set(inner.refused.borrow_mut().take().is_some());
             *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
             Ok(())
         })
@@ -287,8 +300,14 @@ impl ApiTokens {
         // Every argument of the grant checked now, nothing sent.
         app.grant(&Grant::ClientCredentials, None)?;
         let now = o.now.map(|f| f.0);
+        let origin = web_sys::Url::new(&app.api)
+            .map(|u| u.origin())
+            .map_err(|_| invalid("options.apiUrl must be an absolute http(s) URL"))?;
         Ok(ApiTokens {
             inner: Rc::new(ApiInner {
+                refused: RefCell::new(None),
+                after_401: Cell::new(false),
+                origin,
                 app,
                 now,
                 token: RefCell::new(None),
@@ -305,6 +324,46 @@ impl ApiTokens {
         super::tasks::promise(Box::pin(async move {
             api_token(inner).await.map(JsValue::from)
         }))
+    }
+
+    /// For `fetch` (api.js): the fetch function to send `url` with, or `INVALID_ARGUMENT` when
+    /// `url` is not on the apiUrl origin (the app's token is sent nowhere else).
+    pub fn route(&self, url: &str) -> Result<js_sys::Function, Failure> {
+        match web_sys::Url::new(url) {
+            Ok(u) if u.origin() == self.inner.origin => Ok(self.inner.app.transport.fetch.clone()),
+            _ => Err(invalid(
+                "the URL is not on the apiUrl origin (https://api.trackmania.com): the app's token is sent nowhere else",
+            )),
+        }
+    }
+
+    /// For `fetch` (api.js): an API answered 401 to `token`. Whether a retry may follow: the
+    /// token is renewed, unless it came from a renewal made for an earlier 401 (then the 401
+    /// is final for it).
+    pub fn refused(&self, token: String) -> bool {
+        let held = self.inner.token.borrow().as_ref().map(|(t, _)| t.clone());
+        if held.as_deref() != Some(token.as_str()) {
+            // Already renewed by another call: retry with the current token.
+            return true;
+        }
+        if self.inner.after_401.get() {
+            return false;
+        }
+        *self.inner.refused.borrow_mut() = Some(token);
+        true
+    }
+
+    /// For `fetch` (api.js): the UNAUTHORIZED error of a 401 that is final for its token.
+    #[wasm_bindgen(js_name = finalRefusal)]
+    pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
+        Failure::Answer {
+            code: crate::core::Code::Unauthorized,
+            message: "the API refused the app's token (401) after it was renewed for an earlier 401: no further renewal for it",
+            status,
+            body,
+            retry_after: None,
+        }
+        .into()
     }
 
     /// Client-credentials grants made so far.
