@@ -158,7 +158,7 @@ async function server(): Promise<string> {
   beginLogin({ clientId: "id", redirectUri: "https://a.example/cb", clientSecret: "s" });
   // @ts-expect-error TrackmaniaApi takes no signal
   new TrackmaniaApi({ clientId: "id", clientSecret: "s", signal: new AbortController().signal });
-  return kind + names.x + ids.y + me.displayName + more.z + scope + checked.code + started;
+  return kind + names.x + ids.y + me.displayName + more.z + clubs.status + scope + checked.code + started;
 }
 
 // Misuse the typings refuse.
