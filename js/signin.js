@@ -50,15 +50,17 @@ function pending(s, now) {
 export function signIn({ authorizationUrl, parseRedirect, redirectState, stripCodeAndState }) {
   return { beginLogin, completeLogin };
 
-  /** Browser only: makes an authorize URL, keeps its state and redirectUri for completeLogin,
-   *  and goes there (location.assign) unless `navigate` is false. Returns the URL. */
+  /** Browser only: makes an authorize URL, keeps its state, redirectUri (and PKCE verifier)
+   *  for completeLogin, and goes there (location.assign) unless `navigate` is false. Returns
+   *  the URL. */
   function beginLogin(options) {
     const s = session();
-    const { url, state } = authorizationUrl({ ...options, state: undefined });
+    const { url, state, codeVerifier } = authorizationUrl({ ...options, state: undefined });
     const now = Date.now();
     pending(s, now);
     // The apiUrl too: the redirect's `iss` must be its issuer.
-    s.setItem(PREFIX + state, JSON.stringify({ redirectUri: options.redirectUri, apiUrl: options.apiUrl, at: now }));
+    const entry = { redirectUri: options.redirectUri, apiUrl: options.apiUrl, codeVerifier, at: now };
+    s.setItem(PREFIX + state, JSON.stringify(entry));
     if (options.navigate !== false) globalThis.location.assign(url);
     return url;
   }
@@ -84,6 +86,8 @@ export function signIn({ authorizationUrl, parseRedirect, redirectState, stripCo
     if (globalThis.location?.href === url && globalThis.history?.replaceState) {
       globalThis.history.replaceState(globalThis.history.state, "", stripCodeAndState(url));
     }
-    return { code, redirectUri: entry.redirectUri };
+    const done = { code, redirectUri: entry.redirectUri };
+    if (typeof entry.codeVerifier === "string") done.codeVerifier = entry.codeVerifier;
+    return done;
   }
 }

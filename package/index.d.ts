@@ -427,10 +427,14 @@ export interface OAuthCallOptions extends RequestOptions {
 
 /**
  * The authorize URL. state defaults to 32 random bytes (crypto.getRandomValues), base64url.
+ * `pkce: true` adds a PKCE pair (RFC 7636): a fresh `codeVerifier` (43 characters of base64url
+ * from 32 random bytes) and, in the URL, `code_challenge` = BASE64URL(SHA-256(codeVerifier))
+ * with `code_challenge_method=S256`. Off by default: api.trackmania.com documents no PKCE (its
+ * server verifies a challenge when the authorize request carried one).
  *
  * @example
- * const { url, state } = authorizationUrl({ clientId, redirectUri: "https://example.com/callback", scopes: ["clubs"] });
- * // keep `state` (a cookie, sessionStorage), then send the user to `url`
+ * const { url, state, codeVerifier } = authorizationUrl({ clientId, redirectUri: "https://example.com/callback", scopes: ["clubs"], pkce: true });
+ * // keep `state` and `codeVerifier` (a cookie, sessionStorage), then send the user to `url`
  */
 export function authorizationUrl(options: {
   clientId: string;
@@ -438,7 +442,8 @@ export function authorizationUrl(options: {
   scopes?: (Scope | string)[];
   state?: string;
   apiUrl?: string;
-}): { url: string; state: string };
+  pkce?: boolean;
+}): { url: string; state: string; codeVerifier?: string };
 /** Checks a redirect back from the authorize page, in the order oauth4webapi does: a repeated
  *  code/state/error/iss (OAUTH_DUPLICATE_PARAM), the state (OAUTH_STATE_MISSING,
  *  OAUTH_STATE_MISMATCH; compared in constant time), an `iss` that is not the issuer of
@@ -454,11 +459,12 @@ export function parseRedirect(
   options?: { apiUrl?: string },
 ): { code: string; state: string };
 
-/** Browser only: make an authorize URL, keep its state (and redirectUri) in sessionStorage,
- *  and go there (location.assign) unless navigate is false. Returns the URL.
+/** Browser only: make an authorize URL, keep its state (and redirectUri, and with `pkce: true`
+ *  the PKCE verifier) in sessionStorage, and go there (location.assign) unless navigate is
+ *  false. Returns the URL.
  *
  * @example
- * signIn.onclick = () => beginLogin({ clientId, redirectUri: `${location.origin}/callback` });
+ * signIn.onclick = () => beginLogin({ clientId, redirectUri: `${location.origin}/callback`, pkce: true });
  */
 export function beginLogin(options: {
   clientId: string;
@@ -466,6 +472,7 @@ export function beginLogin(options: {
   scopes?: (Scope | string)[];
   navigate?: boolean;
   apiUrl?: string;
+  pkce?: boolean;
 }): string;
 /** Browser only: on the redirect page, check the URL (default location.href) against the kept
  *  state, forget the state (single use), remove code and state from the address bar
@@ -476,16 +483,24 @@ export function beginLogin(options: {
  * const { code, redirectUri } = completeLogin();
  * await fetch("/api/session", { method: "POST", body: JSON.stringify({ code, redirectUri }) });
  */
-export function completeLogin(options?: { url?: string }): { code: string; redirectUri: string };
+export function completeLogin(options?: { url?: string }): { code: string; redirectUri: string; codeVerifier?: string };
 
 /** Server side (Worker, Node): the three grants of /api/access_token, form-encoded, with
- *  client_id and client_secret in the body.
+ *  client_id and client_secret in the body. `codeVerifier` (what completeLogin gave after a
+ *  `pkce: true` sign-in) is sent as `code_verifier`.
  *
  * @example
- * const tokens = await exchangeCode({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET, code, redirectUri });
+ * const tokens = await exchangeCode({ clientId: env.TM_CLIENT_ID, clientSecret: env.TM_CLIENT_SECRET, code, redirectUri, codeVerifier });
  */
 export function exchangeCode(
-  options: OAuthCallOptions & { clientId: string; clientSecret: string; code: string; redirectUri: string },
+  options: OAuthCallOptions & {
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    redirectUri: string;
+    /** Sent as code_verifier (PKCE). */
+    codeVerifier?: string;
+  },
 ): Promise<OAuthTokens>;
 /**
  * Keeps the given refresh token when the answer has none.

@@ -21,8 +21,9 @@ const surface = (e) =>
     "\n",
   );
 
-/** A fresh authorization code, as the authorize page hands out after "Authorize". */
-async function code(tm, scope = "clubs read_favorite") {
+/** A fresh authorization code, as the authorize page hands out after "Authorize" (with the
+ *  PKCE challenge of `pkce`, an authorizationUrl's URL, when given). */
+async function code(tm, scope = "clubs read_favorite", pkce = undefined) {
   const form = new URLSearchParams({
     client_id: tm.clientId,
     redirect_uri: REDIRECT,
@@ -30,6 +31,11 @@ async function code(tm, scope = "clubs read_favorite") {
     state: "s",
     decision: "allow",
   });
+  if (pkce) {
+    const q = new URL(pkce).searchParams;
+    form.set("code_challenge", q.get("code_challenge"));
+    form.set("code_challenge_method", q.get("code_challenge_method"));
+  }
   const res = await fetch(`${tm.origin}/oauth/authorize/decide`, {
     method: "POST",
     body: form.toString(),
@@ -233,6 +239,54 @@ export const tests = [
         "UNAUTHORIZED",
       );
       equal(e.status, 401);
+    },
+  ],
+
+  [
+    "exchangeCode sends the PKCE verifier; the mock verifies it as league does",
+    async (lib, tm) => {
+      await tm.reset();
+      const a = lib.authorizationUrl({ clientId: tm.clientId, redirectUri: REDIRECT, apiUrl: tm.origin, pkce: true });
+      const t = await lib.exchangeCode(
+        base(tm, { code: await code(tm, "clubs", a.url), redirectUri: REDIRECT, codeVerifier: a.codeVerifier }),
+      );
+      equal(t.tokenType, "bearer");
+      const [req] = (await tm.log()).filter((r) => r.path === "/api/access_token");
+      equal(new URLSearchParams(req.body).get("code_verifier"), a.codeVerifier, "sent as code_verifier");
+      const other = lib.authorizationUrl({ clientId: tm.clientId, redirectUri: REDIRECT, pkce: true });
+      const wrong = await rejects(
+        lib,
+        lib.exchangeCode(
+          base(tm, { code: await code(tm, "clubs", a.url), redirectUri: REDIRECT, codeVerifier: other.codeVerifier }),
+        ),
+        "HTTP",
+        "a wrong verifier",
+      );
+      equal(wrong.status, 400);
+      equal(wrong.body.error, "invalid_grant");
+      equal(wrong.body.hint, "Failed to verify `code_verifier`.");
+      const missing = await rejects(
+        lib,
+        lib.exchangeCode(base(tm, { code: await code(tm, "clubs", a.url), redirectUri: REDIRECT })),
+        "HTTP",
+        "no verifier for a challenge",
+      );
+      equal(missing.body.error, "invalid_request");
+      const unasked = await rejects(
+        lib,
+        lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT, codeVerifier: a.codeVerifier })),
+        "HTTP",
+        "a verifier without a challenge",
+      );
+      equal(unasked.body.error, "invalid_request");
+      equal((await tm.stats()).pkceRefused, 3);
+      for (const e of [wrong, missing, unasked])
+        ok(!surface(e).includes(a.codeVerifier) && !surface(e).includes(tm.clientSecret), "no secret");
+      await rejects(
+        lib,
+        lib.exchangeCode(base(tm, { code: "c", redirectUri: REDIRECT, codeVerifier: "" })),
+        "INVALID_ARGUMENT",
+      );
     },
   ],
 

@@ -12,12 +12,13 @@ export default {
       return new Response("not found", { status: 404, headers: cors });
     exchanges++;
     try {
-      const { code, redirectUri } = await request.json();
+      const { code, redirectUri, codeVerifier } = await request.json();
       const tokens = await exchangeCode({
         clientId: env.TM_CLIENT_ID,
         clientSecret: env.TM_CLIENT_SECRET,
         code,
         redirectUri,
+        codeVerifier,
         apiUrl: env.TM_ORIGIN,
       });
       const user = await currentUser({ accessToken: tokens.accessToken, apiUrl: env.TM_ORIGIN });

@@ -102,3 +102,25 @@ test("chromium: refusing on the authorize page shows OAUTH_DENIED", async () => 
   if (!text.includes("OAUTH_DENIED")) throw new Error(`the page says: ${text}`);
   if (tokenCalls() !== 1) throw new Error("a refusal was exchanged");
 });
+
+test("chromium: PKCE end to end (the page's S256 challenge, the Worker's verifier); a wrong or missing verifier is refused", async () => {
+  const refusedBefore = tm.stats.pkceRefused;
+  for (const [tamper, expected] of [
+    ["", /Signed in as tooInfinite/],
+    ["wrong", /Back end error: HTTP/],
+    ["drop", /Back end error: HTTP/],
+  ]) {
+    await page.goto(`${web.origin}/signin/index.html?pkce`);
+    await page.evaluate((t) => localStorage.setItem("pkce-tamper", t), tamper);
+    await page.click("#signin");
+    await page.waitForURL(`${tm.origin}/oauth/authorize**`);
+    const authorize = new URL(page.url()).searchParams;
+    if (authorize.get("code_challenge_method") !== "S256" || !/^[\w-]{43}$/.test(authorize.get("code_challenge") ?? ""))
+      throw new Error(`no S256 challenge on the authorize URL: ${page.url()}`);
+    await page.click("#allow");
+    const text = await result();
+    if (!expected.test(text)) throw new Error(`${tamper || "as sent"}: the page says: ${text}`);
+  }
+  await page.evaluate(() => localStorage.removeItem("pkce-tamper"));
+  if (tm.stats.pkceRefused - refusedBefore !== 2) throw new Error("the mock should have refused two verifiers");
+});

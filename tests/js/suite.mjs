@@ -628,6 +628,62 @@ const shared = [
   ],
 
   [
+    "authorizationUrl with pkce: true adds an S256 challenge of a fresh verifier (RFC 7636), and off by default",
+    async (lib) => {
+      const a = lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", pkce: true });
+      ok(/^[A-Za-z0-9_-]{43}$/.test(a.codeVerifier), `a 43-character base64url verifier: ${a.codeVerifier}`);
+      const u = new URL(a.url);
+      equal(u.searchParams.get("code_challenge_method"), "S256");
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(a.codeVerifier)));
+      const expected = btoa(String.fromCharCode(...digest))
+        .replace(/\+/g, "-")
+        .replace(/\//g, "_")
+        .replace(/=+$/, "");
+      equal(u.searchParams.get("code_challenge"), expected, "BASE64URL(SHA-256(codeVerifier))");
+      const b = lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", pkce: true });
+      ok(b.codeVerifier !== a.codeVerifier && b.state !== a.state, "fresh each time");
+      const plain = lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb" });
+      ok(!("codeVerifier" in plain), "no verifier without pkce");
+      ok(!plain.url.includes("code_challenge"), "no challenge without pkce");
+      ok(
+        !lib
+          .authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", pkce: false })
+          .url.includes("code_challenge"),
+      );
+      throwsCode(
+        lib,
+        () => lib.authorizationUrl({ clientId: "c", redirectUri: "https://a.example/cb", pkce: "yes" }),
+        "INVALID_ARGUMENT",
+      );
+      if (globalThis.sessionStorage) {
+        sessionStorage.clear();
+        const url = new URL(
+          lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false, pkce: true }),
+        );
+        const state = url.searchParams.get("state");
+        const done = lib.completeLogin({ url: `https://a.example/cb?code=x&state=${state}` });
+        equal(done.code, "x");
+        ok(/^[A-Za-z0-9_-]{43}$/.test(done.codeVerifier), "completeLogin hands back the verifier");
+        const digestOfKept = new Uint8Array(
+          await crypto.subtle.digest("SHA-256", new TextEncoder().encode(done.codeVerifier)),
+        );
+        equal(
+          btoa(String.fromCharCode(...digestOfKept))
+            .replace(/\+/g, "-")
+            .replace(/\//g, "_")
+            .replace(/=+$/, ""),
+          url.searchParams.get("code_challenge"),
+          "the verifier of the URL's challenge",
+        );
+        const plainState = new URL(
+          lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false }),
+        ).searchParams.get("state");
+        ok(!("codeVerifier" in lib.completeLogin({ url: `https://a.example/cb?code=y&state=${plainState}` })));
+      }
+    },
+  ],
+
+  [
     "beginLogin and completeLogin keep one single-use state per sign-in",
     (lib) => {
       if (!globalThis.sessionStorage) {

@@ -8,7 +8,7 @@
 //   tm.origin, tm.clientId, tm.clientSecret
 //
 // Run it alone with `node tests/mock/oauth.mjs [port]`.
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { json, listen, testControls } from "./server.mjs";
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
@@ -33,7 +33,7 @@ export async function startOAuthMock({
   const registered = new Set(redirectUris);
   const codes = new Map(); // code -> { redirectUri, scopes, at }
   const refreshTokens = new Map(); // token -> { scopes }
-  const stats = { authorize: 0, token: 0, names: 0, ids: 0, user: 0 };
+  const stats = { authorize: 0, token: 0, names: 0, ids: 0, user: 0, pkceRefused: 0 };
   let stringExpiresIn = false;
   const ctl = testControls(stats, {
     register: (args) => registered.add(args.redirectUri),
@@ -69,8 +69,15 @@ export async function startOAuthMock({
     return out;
   }
 
-  const oauthError = (res, status, error, description) =>
-    json(res, status, { error, error_description: description, message: description });
+  const oauthError = (res, status, error, description, hint) =>
+    json(res, status, { error, error_description: description, message: description, ...(hint ? { hint } : {}) });
+  // league/oauth2-server's words for its two refusals of a grant.
+  const INVALID_REQUEST =
+    "The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.";
+  const INVALID_GRANT =
+    "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
+  /** PKCE S256 (RFC 7636): BASE64URL(SHA-256(verifier)). */
+  const s256 = (verifier) => createHash("sha256").update(verifier).digest("base64url");
 
   function injected(route, res) {
     const mode = ctl.take(route);
@@ -88,7 +95,7 @@ export async function startOAuthMock({
   }
 
   function authorizePage(res, q) {
-    const hidden = ["client_id", "redirect_uri", "scope", "state"]
+    const hidden = ["client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"]
       .map((k) => `<input type="hidden" name="${k}" value="${esc(q.get(k) ?? "")}">`)
       .join("");
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -127,6 +134,28 @@ export async function startOAuthMock({
           "Client authentication failed or the redirect URI is not registered.",
         );
       }
+      // PKCE, as league checks it: S256 or plain, a challenge of RFC 7636's alphabet and length.
+      const challenge = q.get("code_challenge");
+      if (challenge !== null) {
+        if (!["S256", "plain"].includes(q.get("code_challenge_method") ?? "plain")) {
+          return oauthError(
+            res,
+            400,
+            "invalid_request",
+            INVALID_REQUEST,
+            "Code challenge method must be one of `S256`, `plain`",
+          );
+        }
+        if (!/^[A-Za-z0-9._~-]{43,128}$/.test(challenge)) {
+          return oauthError(
+            res,
+            400,
+            "invalid_request",
+            INVALID_REQUEST,
+            "Code challenge must follow the specifications of RFC-7636.",
+          );
+        }
+      }
       return authorizePage(res, q);
     }
     if (path === "/oauth/authorize/decide" && req.method === "POST") {
@@ -143,7 +172,15 @@ export async function startOAuthMock({
         });
       }
       const code = b64url(randomBytes(24));
-      codes.set(code, { redirectUri, scopes: (f.get("scope") ?? "").split(" ").filter(Boolean), at: Date.now() });
+      const pkce = f.get("code_challenge")
+        ? { challenge: f.get("code_challenge"), method: f.get("code_challenge_method") || "plain" }
+        : {};
+      codes.set(code, {
+        redirectUri,
+        scopes: (f.get("scope") ?? "").split(" ").filter(Boolean),
+        at: Date.now(),
+        ...pkce,
+      });
       return back(res, redirectUri, { code, state });
     }
 
@@ -164,6 +201,21 @@ export async function startOAuthMock({
           codes.delete(f.get("code") ?? "");
           if (!c || Date.now() - c.at > 600_000 || c.redirectUri !== f.get("redirect_uri")) {
             return oauthError(res, 400, "invalid_grant", "The authorization code is invalid, expired or revoked.");
+          }
+          const verifier = f.get("code_verifier");
+          if (c.challenge !== undefined) {
+            if (verifier === null) {
+              stats.pkceRefused++;
+              return oauthError(res, 400, "invalid_request", INVALID_REQUEST, "Check the `code_verifier` parameter");
+            }
+            if ((c.method === "S256" ? s256(verifier) : verifier) !== c.challenge) {
+              stats.pkceRefused++;
+              return oauthError(res, 400, "invalid_grant", INVALID_GRANT, "Failed to verify `code_verifier`.");
+            }
+          } else if (verifier !== null) {
+            // Recent league versions refuse a verifier when the authorize request had no challenge.
+            stats.pkceRefused++;
+            return oauthError(res, 400, "invalid_request", INVALID_REQUEST, "Failed to verify `code_verifier`.");
           }
           return json(res, 200, tokens(user.accountId, c.scopes, true));
         }

@@ -139,14 +139,25 @@ pub fn state_from_bytes(bytes: &[u8; 32]) -> String {
     s
 }
 
+/// PKCE (RFC 7636): the S256 challenge of a verifier, `BASE64URL(SHA-256(verifier))`.
+pub fn pkce_challenge(verifier: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(verifier.as_bytes());
+    let mut s = String::with_capacity(43);
+    base64url::encode_url(&digest, &mut s);
+    s
+}
+
 /// The authorize URL: `{api}/oauth/authorize?response_type=code&client_id=…&redirect_uri=…
-/// [&scope=…]&state=…`, each value percent-encoded once; scopes joined by one space.
+/// [&scope=…]&state=…[&code_challenge=…&code_challenge_method=S256]`, each value
+/// percent-encoded once; scopes joined by one space. `challenge`: PKCE's, when asked for.
 pub fn authorization_url(
     api_url: &str,
     client_id: &str,
     redirect_uri: &str,
     scopes: &[String],
     state: &str,
+    challenge: Option<&str>,
 ) -> Result<String, Error> {
     let api = super::nadeo::base_url(api_url)?;
     if client_id.is_empty() {
@@ -175,6 +186,11 @@ pub fn authorization_url(
     }
     url.push_str("&state=");
     encode_component(state, &mut url);
+    if let Some(challenge) = challenge {
+        url.push_str("&code_challenge=");
+        encode_component(challenge, &mut url);
+        url.push_str("&code_challenge_method=S256");
+    }
     Ok(url)
 }
 
@@ -351,6 +367,9 @@ pub enum Grant<'a> {
     Code {
         code: &'a str,
         redirect_uri: &'a str,
+        /// PKCE's verifier, sent only when the authorize request carried its challenge
+        /// (league/oauth2-server refuses a verifier without one).
+        code_verifier: Option<&'a str>,
     },
     Refresh {
         refresh_token: &'a str,
@@ -383,7 +402,11 @@ pub fn grant_body(
         encode_component(v, b);
     };
     match grant {
-        Grant::Code { code, redirect_uri } => {
+        Grant::Code {
+            code,
+            redirect_uri,
+            code_verifier,
+        } => {
             if code.is_empty() {
                 return Err(Error::new(
                     Code::InvalidArgument,
@@ -396,6 +419,15 @@ pub fn grant_body(
             field(&mut b, "client_secret", client_secret);
             field(&mut b, "code", code);
             field(&mut b, "redirect_uri", redirect_uri);
+            if let Some(verifier) = code_verifier {
+                if verifier.is_empty() {
+                    return Err(Error::new(
+                        Code::InvalidArgument,
+                        "codeVerifier must be a non-empty string",
+                    ));
+                }
+                field(&mut b, "code_verifier", verifier);
+            }
         }
         Grant::Refresh { refresh_token } => {
             if refresh_token.is_empty() {

@@ -68,8 +68,8 @@ export function randomBytes32() {
   return c.getRandomValues(new Uint8Array(32));
 }
 
-export function makeUrlState(url, state) {
-  return { url, state };
+export function makeUrlState(url, state, codeVerifier) {
+  return codeVerifier === undefined ? { url, state } : { url, state, codeVerifier };
 }
 
 export function makeCodeState(code, state) {

@@ -34,8 +34,9 @@ extern "C" {
 
     #[wasm_bindgen(js_name = randomBytes32)]
     pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
+    /// `{ url, state, codeVerifier? }` (authorizationUrl's result).
     #[wasm_bindgen(js_name = makeUrlState)]
-    pub(crate) fn make_url_state(url: &str, state: &str) -> JsValue;
+    pub(crate) fn make_url_state(url: &str, state: &str, code_verifier: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = makeCodeState)]
     pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
 }
@@ -106,6 +107,17 @@ pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>,
             Some(n) if n.is_finite() => Ok(Some(n)),
             _ => Err(bad_option(key, "a finite number")),
         },
+    }
+}
+
+/// A boolean option: `None` when absent.
+pub(crate) fn bool_option(options: &JsValue, key: &str) -> Result<Option<bool>, Failure> {
+    match option(options, key)? {
+        None => Ok(None),
+        Some(v) => v
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| bad_option(key, "a boolean")),
     }
 }
 

@@ -85,7 +85,13 @@ fn grant(kind: GrantKind, options: &JsValue) -> Result<Exchange, Failure> {
         GrantKind::Code => {
             let code = &required(o.code.as_ref(), "code", E_TEXT)?.0;
             let redirect_uri = &required(o.redirect_uri.as_ref(), "redirectUri", E_TEXT)?.0;
-            app.grant(&Grant::Code { code, redirect_uri }, None)
+            let code_verifier = o.code_verifier.as_ref().map(|v| v.0.as_str());
+            let grant = Grant::Code {
+                code,
+                redirect_uri,
+                code_verifier,
+            };
+            app.grant(&grant, None)
         }
         GrantKind::Refresh => {
             let refresh = required(o.refresh_token.take(), "refreshToken", E_TEXT)?.0;

@@ -263,6 +263,7 @@ pub(crate) struct OAuth {
     pub client_secret: Option<Text>,
     pub code: Option<Text>,
     pub redirect_uri: Option<Text>,
+    pub code_verifier: Option<Text>,
     pub refresh_token: Option<Text>,
     pub access_token: Option<Text>,
     pub now: Option<Function>,

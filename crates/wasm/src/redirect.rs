@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{invalid, Failure};
 use super::glue::{
-    make_code_state, make_url_state, option, options_object, random_bytes_32, required_string,
-    string_arg, string_array, string_option,
+    bool_option, make_code_state, make_url_state, option, options_object, random_bytes_32,
+    required_string, string_arg, string_array, string_option,
 };
 use crate::core::oauth::{self, RedirectError};
 
@@ -35,38 +35,40 @@ fn redirect_error(e: RedirectError) -> Failure {
     }
 }
 
-fn new_state(options: &JsValue) -> Result<String, Failure> {
-    if let Some(s) = string_option(options, "state")? {
-        return Ok(s);
-    }
-    let bytes = random_bytes_32()
-        .ok_or_else(|| invalid("no crypto.getRandomValues to make a state with"))?;
+/// 43 characters of base64url from 32 bytes of the global `crypto.getRandomValues` (a state,
+/// a PKCE verifier).
+fn random_43() -> Result<String, Failure> {
+    let bytes =
+        random_bytes_32().ok_or_else(|| invalid("no crypto.getRandomValues to draw from"))?;
     let arr: [u8; 32] = bytes
         .try_into()
         .map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
     Ok(oauth::state_from_bytes(&arr))
 }
 
-fn build_url(options: &JsValue, state: &str) -> Result<(String, String), Failure> {
-    options_object(options)?;
-    let client_id = required_string(options, "clientId")?;
-    let redirect_uri = required_string(options, "redirectUri")?;
-    let url = oauth::authorization_url(
-        &api_url(options)?,
-        &client_id,
-        &redirect_uri,
-        &scopes(options)?,
-        state,
-    )?;
-    Ok((url, redirect_uri))
-}
-
-/// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl? })`: `{ url, state }`.
+/// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl?, pkce? })`:
+/// `{ url, state, codeVerifier? }`. With `pkce: true`, a fresh verifier and its S256 challenge
+/// in the URL (RFC 7636).
 #[wasm_bindgen(js_name = authorizationUrl, skip_typescript)]
 pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
-    let state = new_state(&options)?;
-    let (url, _) = build_url(&options, &state)?;
-    Ok(make_url_state(&url, &state))
+    options_object(&options)?;
+    let state = match string_option(&options, "state")? {
+        Some(s) => s,
+        None => random_43()?,
+    };
+    let verifier = match bool_option(&options, "pkce")? {
+        Some(true) => Some(random_43()?),
+        _ => None,
+    };
+    let url = oauth::authorization_url(
+        &api_url(&options)?,
+        &required_string(&options, "clientId")?,
+        &required_string(&options, "redirectUri")?,
+        &scopes(&options)?,
+        &state,
+        verifier.as_deref().map(oauth::pkce_challenge).as_deref(),
+    )?;
+    Ok(make_url_state(&url, &state, verifier))
 }
 
 /// `parseRedirect(url, expectedState, { apiUrl }?)`: `{ code, state }`. An `iss` on the

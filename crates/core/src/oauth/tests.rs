@@ -26,17 +26,32 @@ fn authorize_url() {
         "https://app.example/cb?x=1",
         &s(&["clubs", "read_favorite"]),
         "st-_8",
+        None,
     )
     .unwrap();
     assert_eq!(
         url,
         "https://api.trackmania.com/oauth/authorize?response_type=code&client_id=my%20id&redirect_uri=https%3A%2F%2Fapp.example%2Fcb%3Fx%3D1&scope=clubs%20read_favorite&state=st-_8"
     );
-    let none =
-        authorization_url("http://127.0.0.1:8/", "c", "http://localhost/cb", &[], "s").unwrap();
+    let none = authorization_url(
+        "http://127.0.0.1:8/",
+        "c",
+        "http://localhost/cb",
+        &[],
+        "s",
+        None,
+    )
+    .unwrap();
     assert_eq!(none, "http://127.0.0.1:8/oauth/authorize?response_type=code&client_id=c&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&state=s");
-    let unicode =
-        authorization_url(DEFAULT_API_URL, "c", "https://app.example/é", &[], "s").unwrap();
+    let unicode = authorization_url(
+        DEFAULT_API_URL,
+        "c",
+        "https://app.example/é",
+        &[],
+        "s",
+        None,
+    )
+    .unwrap();
     assert!(unicode.contains("redirect_uri=https%3A%2F%2Fapp.example%2F%C3%A9&"));
     for (id, uri, scopes, state) in [
         ("", "https://a.example/cb", vec![], "s"),
@@ -46,13 +61,54 @@ fn authorize_url() {
         ("c", "https://a.example/cb", vec![""], "s"),
         ("c", "https://a.example/cb", vec![], ""),
     ] {
-        let e = authorization_url(DEFAULT_API_URL, id, uri, &s(&scopes), state).unwrap_err();
+        let e = authorization_url(DEFAULT_API_URL, id, uri, &s(&scopes), state, None).unwrap_err();
         assert_eq!(
             e.code,
             Code::InvalidArgument,
             "{id} {uri} {scopes:?} {state}"
         );
     }
+}
+
+#[test]
+fn pkce_s256_as_rfc_7636_appendix_b() {
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    assert_eq!(
+        pkce_challenge(verifier),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+    let url = authorization_url(
+        DEFAULT_API_URL,
+        "c",
+        "https://a.example/cb",
+        &[],
+        "s",
+        Some(&pkce_challenge(verifier)),
+    )
+    .unwrap();
+    assert!(url.ends_with(
+        "&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+    ));
+    let b = grant_body(
+        &Grant::Code {
+            code: "c",
+            redirect_uri: "https://a.example/cb",
+            code_verifier: Some(verifier),
+        },
+        "id",
+        "s",
+    )
+    .unwrap();
+    assert!(b.ends_with("&code=c&redirect_uri=https%3A%2F%2Fa.example%2Fcb&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+    let empty = Grant::Code {
+        code: "c",
+        redirect_uri: "https://a.example/cb",
+        code_verifier: Some(""),
+    };
+    assert_eq!(
+        grant_body(&empty, "id", "s").unwrap_err().code,
+        Code::InvalidArgument
+    );
 }
 
 #[test]
@@ -218,6 +274,7 @@ fn grant_bodies() {
         &Grant::Code {
             code: "c/1",
             redirect_uri: "https://a.example/cb",
+            code_verifier: None,
         },
         "id",
         "se cret&",
@@ -244,7 +301,8 @@ fn grant_bodies() {
         grant_body(
             &Grant::Code {
                 code: "",
-                redirect_uri: "https://a/cb"
+                redirect_uri: "https://a/cb",
+                code_verifier: None,
             },
             "i",
             "s"
