@@ -8,6 +8,7 @@
 // this file adds what is JS by nature: NadeoClient.fetch's request handling and its throttle.
 import {
   ApiTokens,
+  PlayerTokens,
   redirectState,
   stripCodeAndState,
   ManagedTokens,
@@ -188,6 +189,56 @@ export const { beginLogin, completeLogin } = signIn({
   stripCodeAndState,
 });
 
+/** fetch() to an endpoint of the apiUrl origin with the Bearer token of `tokens` (the wasm's
+ *  ApiTokens or PlayerTokens, which own the origin rule and the one-renewal-per-token rule):
+ *  on a 401 the token is renewed once and the request retried once with the same (buffered)
+ *  body; a second 401 is UNAUTHORIZED. Any other origin is INVALID_ARGUMENT, nothing sent.
+ *  Other answers are handed back as they are. */
+async function bearerFetch(tokens, input, init) {
+  const prepared = await prepareRequest(input, init);
+  const send = tokens.route(prepared.url);
+  const signal = init?.signal;
+  for (let retried = false; ; retried = true) {
+    const token = await tokens.accessToken(signal ? { signal } : undefined);
+    const res = await sendPrepared(send, prepared, bearerAuthorization(token));
+    if (res.status !== 401) return res;
+    if (retried || !tokens.refused(token)) throw tokens.finalRefusal(res.status, await textOf(res));
+  }
+}
+
+/** One signed-in player's api.trackmania.com tokens, kept usable on the server (the tokens
+ *  and every rule about them, rotation-safe renewal, the store, onTokens, the failure policy,
+ *  are the wasm's PlayerTokens, held here privately). */
+export class TrackmaniaUserClient {
+  #tokens;
+
+  constructor(options) {
+    const own = { ...options };
+    delete own.signal;
+    this.#tokens = new PlayerTokens(own);
+  }
+
+  /** The player's current access token, renewed first when due. */
+  accessToken(options) {
+    return this.#tokens.accessToken(options);
+  }
+
+  /** fetch() to an api.trackmania.com endpoint with the player's Bearer token (see bearerFetch). */
+  fetch(input, init) {
+    return bearerFetch(this.#tokens, input, init);
+  }
+
+  /** The pair in use now (to persist it yourself). */
+  get tokens() {
+    return this.#tokens.tokens;
+  }
+
+  /** `{ refreshes, failures }`: refresh grants made, and how many failed. */
+  get stats() {
+    return this.#tokens.stats;
+  }
+}
+
 /** A client-credentials token kept and renewed for you (single flight, renewed 60 s before
  *  it expires), for the name lookups most apps need. */
 export class TrackmaniaApi {
@@ -215,19 +266,9 @@ export class TrackmaniaApi {
     return accountIds(displayNames, { ...this.#transport, accessToken: await this.accessToken() });
   }
 
-  /** fetch() to an api.trackmania.com endpoint (the apiUrl origin) with the app's Bearer
-   *  token; on a 401 the token is renewed once and the request retried once with the same
-   *  (buffered) body; a second 401 is UNAUTHORIZED. Any other origin is INVALID_ARGUMENT,
-   *  nothing sent. Other answers are handed back as they are. */
-  async fetch(input, init) {
-    const prepared = await prepareRequest(input, init);
-    const send = this.#tokens.route(prepared.url);
-    for (let retried = false; ; retried = true) {
-      const token = await this.accessToken();
-      const res = await sendPrepared(send, prepared, bearerAuthorization(token));
-      if (res.status !== 401) return res;
-      if (retried || !this.#tokens.refused(token)) throw this.#tokens.finalRefusal(res.status, await textOf(res));
-    }
+  /** fetch() to an api.trackmania.com endpoint with the app's Bearer token (see bearerFetch). */
+  fetch(input, init) {
+    return bearerFetch(this.#tokens, input, init);
   }
 
   /** Client-credentials grants made so far (for monitoring and tests). */

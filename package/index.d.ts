@@ -578,6 +578,59 @@ export class NadeoTokenBroker {
   now(): number;
 }
 
+/** Server side: one signed-in player's api.trackmania.com tokens, kept usable. The access
+ *  token (about an hour) is renewed with the refresh token when it is within refreshMargin of
+ *  expiresAt or refused with a 401. api.trackmania.com rotates refresh tokens (each answer
+ *  carries a new one; the old one is spent), so a renewal is single flight per player, and
+ *  the new pair is written to the store and handed to onTokens before anything uses it (a
+ *  failed write is made again on the next call): a rotated refresh token is never lost. With
+ *  a store, a renewal first reads the store and adopts a pair newer than its own (another
+ *  isolate renewed); a refresh answered invalid_grant is read again from the store once, and
+ *  only then is REFRESH_EXPIRED (the player signs in again). Failed renewals back off like
+ *  NadeoClient's. The store holds tokens, never the client secret.
+ *
+ * @example
+ * const player = new TrackmaniaUserClient({
+ *   clientId: env.TM_CLIENT_ID,
+ *   clientSecret: env.TM_CLIENT_SECRET,
+ *   store: env.SESSIONS,
+ *   key: `player:${session}`,
+ *   tokens, // what exchangeCode gave, on the first request of the session
+ * });
+ * const clubs = await (await player.fetch("https://api.trackmania.com/api/user/clubs/admin")).json();
+ */
+export class TrackmaniaUserClient {
+  constructor(
+    options: Omit<OAuthCallOptions, "signal"> & {
+      clientId: string;
+      clientSecret: string;
+      /** What exchangeCode gave (or onTokens last gave). Optional when store and key hold a pair. */
+      tokens?: OAuthTokens;
+      /** Where the pair lives between requests and isolates (a KV namespace fits), under key. */
+      store?: TokenStore;
+      key?: string;
+      /** Not supported yet (INVALID_ARGUMENT): use store and key. */
+      broker?: DurableObjectNamespaceLike;
+      /** Called with every new pair, before it is used. */
+      onTokens?: (tokens: OAuthTokens) => void | Promise<void>;
+      /** Seconds before expiresAt to renew. Default 60. */
+      refreshMargin?: number;
+      /** Milliseconds since the epoch; default Date.now. */
+      now?: () => number;
+    },
+  );
+  /** The player's current access token, renewed first when due. */
+  accessToken(options?: { signal?: AbortSignal }): Promise<string>;
+  /** fetch() to an api.trackmania.com endpoint (the apiUrl origin) with the player's Bearer
+   *  token; on a 401, one renewal and one retry. Any other origin is INVALID_ARGUMENT, nothing
+   *  sent. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** The pair in use now (to persist it yourself); undefined before one is known (a client
+   *  made from a store only, before its first call). */
+  readonly tokens: OAuthTokens;
+  readonly stats: { refreshes: number; failures: number };
+}
+
 /** Server side: a client-credentials token kept and renewed for you (single flight, renewed
  *  60 s before it expires), for the name lookups most apps need. Failed grants back off as a
  *  NadeoClient's renewals do (fail fast with `retryAfter`, a valid token served meanwhile).

@@ -45,6 +45,12 @@ async function code(tm, scope = "clubs read_favorite", pkce = undefined) {
   return new URL(res.headers.get("location")).searchParams.get("code");
 }
 
+/** A TokenStore in memory (what a KV namespace does, strongly consistent). */
+function memoryStore() {
+  const map = new Map();
+  return { map, get: (k) => map.get(k) ?? null, put: (k, v) => void map.set(k, v) };
+}
+
 const base = (tm, extra = {}) => ({
   clientId: tm.clientId,
   clientSecret: tm.clientSecret,
@@ -287,6 +293,169 @@ export const tests = [
         lib.exchangeCode(base(tm, { code: "c", redirectUri: REDIRECT, codeVerifier: "" })),
         "INVALID_ARGUMENT",
       );
+    },
+  ],
+
+  [
+    "TrackmaniaUserClient: 50 concurrent fetch() with an expired token make 1 refresh; the rotated pair reaches the store and onTokens before any request uses it",
+    async (lib, tm) => {
+      await tm.reset();
+      const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      const store = memoryStore();
+      const given = [];
+      const sent = [];
+      const player = new lib.TrackmaniaUserClient(
+        base(tm, {
+          tokens,
+          store,
+          key: "player:1",
+          now: () => (tokens.expiresAt + 5) * 1000,
+          onTokens: async (t) => {
+            given.push(t);
+          },
+          fetch: (input, init) => {
+            const url = String(input);
+            if (!url.endsWith("/api/access_token")) {
+              const auth = new Headers(init?.headers).get("authorization");
+              sent.push({ auth, afterOnTokens: given.length, stored: store.map.get("player:1") ?? "" });
+            }
+            return fetch(input, init);
+          },
+        }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => player.fetch(`${tm.origin}/api/user/clubs/admin`)),
+      );
+      ok(
+        answers.every((r) => r.status === 200),
+        "every call answered",
+      );
+      const stats = await tm.stats();
+      equal(stats.refreshed, 1, "one refresh for 50 calls");
+      equal(stats.spent, 0, "no spent refresh token sent");
+      deepEqual(player.stats, { refreshes: 1, failures: 0 });
+      equal(given.length, 1, "onTokens had the new pair once");
+      const fresh = given[0];
+      ok(fresh.accessToken !== tokens.accessToken && fresh.refreshToken !== tokens.refreshToken, "a rotated pair");
+      ok(fresh.refreshToken.startsWith("def50200"), "league's opaque refresh token");
+      equal(sent.length, 50);
+      for (const r of sent) {
+        equal(r.auth, `Bearer ${fresh.accessToken}`, "every call used the new token");
+        equal(r.afterOnTokens, 1, "after onTokens had it");
+        ok(r.stored.includes(fresh.refreshToken), "after the store had it");
+      }
+      const record = JSON.parse(store.map.get("player:1"));
+      equal(record.refreshToken, fresh.refreshToken);
+      ok(!store.map.get("player:1").includes(tm.clientSecret), "the store holds no client secret");
+      deepEqual(player.tokens.accessToken, fresh.accessToken, "tokens: the pair in use");
+    },
+  ],
+
+  [
+    "TrackmaniaUserClient: two clients sharing a store make one refresh between them, and a spent refresh token adopts the store's pair",
+    async (lib, tm) => {
+      await tm.reset();
+      const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      const store = memoryStore();
+      const due = () => (tokens.expiresAt + 5) * 1000;
+      const make = (extra = {}) =>
+        new lib.TrackmaniaUserClient(base(tm, { tokens, store, key: "p", now: due, ...extra }));
+      const a = make();
+      const b = make();
+      const ta = await a.accessToken();
+      const tb = await b.accessToken();
+      equal(ta, tb, "B adopted A's pair from the store");
+      equal((await tm.stats()).refreshed, 1, "one refresh between them");
+      // A client that still holds the spent pair and sees the store only after its refresh
+      // failed: invalid_grant, then the store's pair, never REFRESH_EXPIRED.
+      let hide = true;
+      const late = new lib.TrackmaniaUserClient(
+        base(tm, {
+          tokens,
+          key: "p",
+          now: due,
+          store: { get: (k) => (hide ? ((hide = false), null) : store.get(k)), put: (k, v) => store.put(k, v) },
+        }),
+      );
+      equal(await late.accessToken(), ta, "the spent token's client adopted the live pair");
+      equal((await tm.stats()).spent, 1, "its spent refresh token was refused once");
+      // Concurrent clients on one store: no REFRESH_EXPIRED either way, and one live pair.
+      await tm.reset();
+      const t2 = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      const s2 = memoryStore();
+      const both = Array.from(
+        { length: 2 },
+        () =>
+          new lib.TrackmaniaUserClient(
+            base(tm, { tokens: t2, store: s2, key: "q", now: () => (t2.expiresAt + 5) * 1000 }),
+          ),
+      );
+      const [x, y] = await Promise.all(both.map((c) => c.accessToken()));
+      equal(x, y, "both end with the one live pair");
+      ok((await tm.stats()).refreshed === 1, "one rotation");
+    },
+  ],
+
+  [
+    "TrackmaniaUserClient: a dead refresh token with nothing newer is REFRESH_EXPIRED, once",
+    async (lib, tm) => {
+      await tm.reset();
+      const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      await lib.refreshOAuthTokens(base(tm, { refreshToken: tokens.refreshToken })); // spent elsewhere
+      const player = new lib.TrackmaniaUserClient(base(tm, { tokens, now: () => (tokens.expiresAt + 5) * 1000 }));
+      const e = await rejects(lib, player.accessToken(), "REFRESH_EXPIRED");
+      ok(!surface(e).includes(tokens.refreshToken) && !surface(e).includes(tm.clientSecret), "no secret");
+      await rejects(lib, player.accessToken(), "REFRESH_EXPIRED");
+      equal((await tm.stats()).spent, 1, "no second grant with a dead refresh token");
+      await rejects(
+        lib,
+        Promise.resolve().then(() => new lib.TrackmaniaUserClient(base(tm))),
+        "INVALID_ARGUMENT",
+      );
+      await rejects(
+        lib,
+        Promise.resolve().then(() => new lib.TrackmaniaUserClient(base(tm, { store: memoryStore() }))),
+        "INVALID_ARGUMENT",
+        "a store needs a key",
+      );
+    },
+  ],
+
+  [
+    "TrackmaniaUserClient: the auth endpoint down for 10 simulated minutes makes at most 20 refresh attempts; an API 401 for good is one renewal per token",
+    async (lib, tm) => {
+      await tm.reset();
+      const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      let now = (tokens.expiresAt + 5) * 1000;
+      const player = new lib.TrackmaniaUserClient(base(tm, { tokens, now: () => now }));
+      await tm.control("fail", { route: "token", mode: 500, times: 1_000_000 });
+      const before = (await tm.stats()).token;
+      let failed = 0;
+      for (let s = 0; s < 600; s++, now += 1000) {
+        await player.accessToken().catch((e) => {
+          failed++;
+          if (!(e instanceof lib.NadeoAuthError)) throw e;
+        });
+      }
+      const attempts = (await tm.stats()).token - before;
+      ok(attempts >= 2 && attempts <= 20, `${attempts} attempts in 10 minutes`);
+      equal(failed, 600);
+      await tm.control("heal");
+      now += 301_000;
+      const renewed = await player.accessToken();
+      ok(renewed !== tokens.accessToken, "recovers once the service does");
+      // An API refusing for good: one renewal for the token it refused, then final.
+      await tm.control("fail", { route: "clubs", mode: 401, times: 100 });
+      const refreshes = player.stats.refreshes;
+      await rejects(lib, player.fetch(`${tm.origin}/api/user/clubs/admin`), "UNAUTHORIZED");
+      equal(player.stats.refreshes, refreshes + 1, "one renewal for the refused token");
+      await rejects(lib, player.fetch(`${tm.origin}/api/user/clubs/admin`), "UNAUTHORIZED");
+      await rejects(lib, player.fetch(`${tm.origin}/api/user/clubs/admin`), "UNAUTHORIZED");
+      equal(player.stats.refreshes, refreshes + 1, "no renewal again, never a loop");
+      await tm.control("heal");
+      const logged = (await tm.log()).length;
+      await rejects(lib, player.fetch("https://example.com/api/user"), "INVALID_ARGUMENT");
+      equal((await tm.log()).length, logged, "nothing sent elsewhere");
     },
   ],
 

@@ -76,6 +76,7 @@ const SERVER_ONLY = [
   "accountIds",
   "currentUser",
   "TrackmaniaApi",
+  "TrackmaniaUserClient",
 ];
 
 /** The suite for one entry: "full" (`nadeo-auth`) or "token" (`nadeo-auth/token`). Every test

@@ -33,7 +33,18 @@ export async function startOAuthMock({
   const registered = new Set(redirectUris);
   const codes = new Map(); // code -> { redirectUri, scopes, at }
   const refreshTokens = new Map(); // token -> { scopes }
-  const stats = { authorize: 0, token: 0, names: 0, ids: 0, user: 0, pkceRefused: 0 };
+  const stats = {
+    authorize: 0,
+    token: 0,
+    names: 0,
+    ids: 0,
+    user: 0,
+    clubs: 0,
+    favorites: 0,
+    pkceRefused: 0,
+    refreshed: 0,
+    spent: 0,
+  };
   let stringExpiresIn = false;
   const ctl = testControls(stats, {
     register: (args) => registered.add(args.redirectUri),
@@ -58,11 +69,13 @@ export async function startOAuthMock({
     return claims.exp > Date.now() / 1000 ? claims : null;
   }
   function tokens(sub, scopes, withRefresh) {
-    const iat = Math.floor(Date.now() / 1000);
+    // league/oauth2-server writes iat/nbf/exp with fractions of a second.
+    const iat = Date.now() / 1000;
     const access = jwt({ jti: randomUUID(), aud: clientId, iat, nbf: iat, exp: iat + 3600, sub, scopes });
     const out = { token_type: "Bearer", expires_in: stringExpiresIn ? "3600" : 3600, access_token: access };
     if (withRefresh) {
-      const r = b64url(randomBytes(32));
+      // league's refresh tokens are opaque encrypted strings.
+      const r = `def50200${randomBytes(96).toString("hex")}`;
       refreshTokens.set(r, { sub, scopes });
       out.refresh_token = r;
     }
@@ -222,7 +235,12 @@ export async function startOAuthMock({
         case "refresh_token": {
           const r = refreshTokens.get(f.get("refresh_token") ?? "");
           refreshTokens.delete(f.get("refresh_token") ?? "");
-          if (!r) return oauthError(res, 400, "invalid_grant", "The refresh token is invalid.");
+          // league: a spent (rotated) or revoked refresh token.
+          if (!r) {
+            stats.spent++;
+            return oauthError(res, 400, "invalid_grant", INVALID_GRANT, "Token has been revoked");
+          }
+          stats.refreshed++;
           return json(res, 200, tokens(r.sub, r.scopes, true));
         }
         case "client_credentials":
@@ -232,14 +250,14 @@ export async function startOAuthMock({
       }
     }
 
-    const route =
-      path === "/api/display-names"
-        ? "names"
-        : path === "/api/display-names/account-ids"
-          ? "ids"
-          : path === "/api/user"
-            ? "user"
-            : null;
+    const routes = {
+      "/api/display-names": "names",
+      "/api/display-names/account-ids": "ids",
+      "/api/user": "user",
+      "/api/user/clubs/admin": "clubs",
+      "/api/user/maps/favorite": "favorites",
+    };
+    const route = routes[path] ?? null;
     if (!route) return json(res, 404, { message: "Not Found" });
     stats[route]++;
     if (injected(route, res)) return;
@@ -248,6 +266,15 @@ export async function startOAuthMock({
     if (route === "user") {
       if (!claims.sub) return json(res, 401, { message: "Unauthenticated." });
       return json(res, 200, { accountId: user.accountId, displayName: user.displayName });
+    }
+    // The player's endpoints: a user's token with the endpoint's scope.
+    if (route === "clubs" || route === "favorites") {
+      if (!claims.sub) return json(res, 401, { message: "Unauthenticated." });
+      const scope = route === "clubs" ? "clubs" : "read_favorite";
+      if (!claims.scopes?.includes(scope))
+        return json(res, 403, { message: `This action requires the scope ${scope}.` });
+      if (route === "clubs") return json(res, 200, { clubList: [{ id: 9, name: "Mock club" }], itemCount: 1 });
+      return json(res, 200, { mapList: [{ uid: "olsKnq_qAghcVAnEkoeUnVHFZei", name: "Training - 01" }], itemCount: 1 });
     }
     const key = route === "names" ? "accountId[]" : "displayName[]";
     const values = url.searchParams.getAll(key);

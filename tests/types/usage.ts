@@ -22,6 +22,7 @@ import {
   accountIds,
   currentUser,
   TrackmaniaApi,
+  TrackmaniaUserClient,
   type OAuthTokens,
   type Scope,
   type TokenStore,
@@ -150,6 +151,14 @@ async function server(): Promise<string> {
   const me: { accountId: string; displayName: string } = await currentUser({ accessToken: t.accessToken });
   const api = new TrackmaniaApi({ clientId: "id", clientSecret: "s" });
   const more: Record<string, string> = await api.displayNames(["id"]);
+  const player = new TrackmaniaUserClient({
+    clientId: "id",
+    clientSecret: "s",
+    tokens: t,
+    onTokens: async (next: OAuthTokens) => void next,
+  });
+  const playerClubs: Response = await player.fetch("https://api.trackmania.com/api/user/clubs/admin");
+  const playerStats: { refreshes: number; failures: number } = player.stats;
   const clubs: Response = await api.fetch(new URL("https://api.trackmania.com/api/display-names?accountId[]=id"));
   const scope: Scope = "read_favorite";
   // @ts-expect-error a client secret is required on the server side
@@ -158,7 +167,19 @@ async function server(): Promise<string> {
   beginLogin({ clientId: "id", redirectUri: "https://a.example/cb", clientSecret: "s" });
   // @ts-expect-error TrackmaniaApi takes no signal
   new TrackmaniaApi({ clientId: "id", clientSecret: "s", signal: new AbortController().signal });
-  return kind + names.x + ids.y + me.displayName + more.z + clubs.status + scope + checked.code + started;
+  return (
+    kind +
+    names.x +
+    ids.y +
+    me.displayName +
+    more.z +
+    clubs.status +
+    playerClubs.status +
+    playerStats.refreshes +
+    scope +
+    checked.code +
+    started
+  );
 }
 
 // Misuse the typings refuse.

@@ -27,12 +27,14 @@ export async function storeGet(store, key) {
   }
 }
 
-/** A store write that never throws. */
+/** A store write that never throws: true once written, false when the store failed. */
 export async function storePut(store, key, value, ttl) {
   try {
     await store.put(key, value, { expirationTtl: ttl });
+    return true;
   } catch {
     // A failing store degrades to this client's memory.
+    return false;
   }
 }
 

@@ -147,6 +147,27 @@ pub(crate) fn broker_answer(text: &str) -> Option<Result<Held, Failure>> {
     }))
 }
 
+/// A player's pair as TrackmaniaUserClient stores it (player.rs): the tokens and `expiresAt`;
+/// `None` unless it has an access token and a finite `expiresAt`.
+pub(crate) fn player_record(text: &str) -> Option<(oauth::OAuthTokens, f64)> {
+    let o = parse_object(text)?;
+    let expires_at = field(&o, "expiresAt").as_f64().filter(|n| n.is_finite())?;
+    Some((
+        oauth::OAuthTokens {
+            access_token: string(&o, "accessToken").filter(|t| !t.is_empty())?,
+            refresh_token: string(&o, "refreshToken"),
+            expires_in: field(&o, "expiresIn").as_f64().unwrap_or(0.0),
+            scope: string(&o, "scope"),
+        },
+        expires_at,
+    ))
+}
+
+/// The `error` of an OAuth error body (`{"error":"invalid_grant",...}`), if it has one.
+pub(crate) fn oauth_error(body: &str) -> Option<String> {
+    string(&parse_object(body)?, "error")
+}
+
 /// A shape's JSON text (a login body, a store value): serde-wasm-bindgen, then
 /// `JSON.stringify`.
 pub fn to_text<T: serde::Serialize>(value: &T) -> Option<String> {

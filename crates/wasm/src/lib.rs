@@ -61,6 +61,8 @@ pub mod oauth;
 #[cfg(feature = "full")]
 pub mod options;
 #[cfg(feature = "full")]
+pub mod player;
+#[cfg(feature = "full")]
 pub mod policy;
 #[cfg(feature = "full")]
 pub mod results;

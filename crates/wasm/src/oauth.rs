@@ -27,15 +27,15 @@ fn api_path(api: &str, path: &str) -> Result<String, Failure> {
 
 /// An app registered at api.trackmania.com, and how its grants are sent. No `Debug`: it holds
 /// the client secret.
-struct App {
-    transport: Transport,
-    api: String,
+pub(crate) struct App {
+    pub transport: Transport,
+    pub api: String,
     client_id: String,
     client_secret: String,
 }
 
 impl App {
-    fn of(o: &mut options::OAuth) -> Result<App, Failure> {
+    pub fn of(o: &mut options::OAuth) -> Result<App, Failure> {
         Ok(App {
             transport: o.transport()?,
             api: o.api_url()?,
@@ -46,7 +46,7 @@ impl App {
 
     /// A grant: its form-encoded request (the credentials in the body) and how its answer is
     /// read. `previous_refresh` is kept when a refresh answer has none.
-    fn grant(
+    pub fn grant(
         &self,
         grant: &Grant<'_>,
         previous_refresh: Option<String>,

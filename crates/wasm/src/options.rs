@@ -291,3 +291,38 @@ impl OAuth {
         Ok(api.into())
     }
 }
+
+/// A string, empty or not.
+pub(crate) struct Str(pub String);
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Str, D::Error> {
+        raw(d)?
+            .as_string()
+            .map(Str)
+            .ok_or_else(|| D::Error::custom("a string"))
+    }
+}
+
+/// API.md's OAuthTokens, as exchangeCode (or onTokens) gave them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Tokens {
+    pub access_token: Text,
+    pub refresh_token: Option<Text>,
+    pub expires_at: Number,
+    pub expires_in: Option<Number>,
+    pub scope: Option<Str>,
+}
+
+/// `new TrackmaniaUserClient(options)`: the player's part (the app's part is [`OAuth`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Player {
+    pub tokens: Option<Tokens>,
+    pub store: Option<Store>,
+    pub key: Option<Text>,
+    pub broker: Option<Broker>,
+    pub on_tokens: Option<Function>,
+    pub refresh_margin: Option<Number>,
+}

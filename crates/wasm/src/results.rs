@@ -99,6 +99,20 @@ pub(crate) fn oauth_tokens(t: &OAuthTokens, expires_at: f64) -> JsValue {
     })
 }
 
+/// `TrackmaniaUserClient.stats`.
+#[derive(Serialize)]
+pub(crate) struct PlayerStats {
+    pub refreshes: u32,
+    pub failures: u32,
+}
+
+pub(crate) fn player_stats(refreshes: u32, failures: u32) -> JsValue {
+    to_js(&PlayerStats {
+        refreshes,
+        failures,
+    })
+}
+
 pub(crate) fn user(account_id: &str, display_name: &str) -> JsValue {
     to_js(&User {
         account_id,
