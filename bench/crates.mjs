@@ -9,18 +9,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { WASM_FEATURES } from "../scripts/rewrites.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "build/named");
 mkdirSync(out, { recursive: true });
-const features = [
-  "bulk-memory",
-  "reference-types",
-  "multivalue",
-  "nontrapping-float-to-int",
-  "sign-ext",
-  "mutable-globals",
-].map((f) => `--enable-${f}`);
 const run = (cmd, args) =>
   execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
 
@@ -63,7 +56,7 @@ function costs(lib, cargoArgs) {
   run("wasm-bindgen", ["--target", "web", "--keep-debug", "--out-dir", dir, "--out-name", lib, built]);
   const named = join(dir, `${lib}.named.wasm`);
   run(join(root, "tools/node_modules/.bin/wasm-opt"), [
-    ...features,
+    ...WASM_FEATURES,
     ...passes(),
     "-g",
     join(dir, `${lib}_bg.wasm`),

@@ -19,6 +19,16 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 
+/** The wasm features the package's wasm uses, as binaryen's flags (here and in bench/crates.mjs). */
+export const WASM_FEATURES = [
+  "bulk-memory",
+  "reference-types",
+  "multivalue",
+  "nontrapping-float-to-int",
+  "sign-ext",
+  "mutable-globals",
+].map((f) => `--enable-${f}`);
+
 /** `from "./snippets/<crate>-<hash>/js/glue.js"` (and server.js) as `from "./glue.js"`: the
  *  import statements only (the import object's keys are the wasm's module names). */
 export function snippetPaths(name, js) {
@@ -85,17 +95,9 @@ export function withoutDefaultUrl(name, js) {
  * `wasmOut`; returns the JS.
  */
 export function minifyNames(name, wasmIn, wasmOut, js) {
-  const features = [
-    "bulk-memory",
-    "reference-types",
-    "multivalue",
-    "nontrapping-float-to-int",
-    "sign-ext",
-    "mutable-globals",
-  ].map((f) => `--enable-${f}`);
   const printed = execFileSync(
     join(root, "tools/node_modules/.bin/wasm-opt"),
-    [...features, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut],
+    [...WASM_FEATURES, wasmIn, "--minify-imports-and-exports-and-modules", "-o", wasmOut],
     { encoding: "utf8" },
   );
   const map = JSON.parse(printed.slice(printed.indexOf("{")));

@@ -41,6 +41,8 @@ pub mod timers;
 pub mod token;
 
 #[cfg(feature = "full")]
+pub mod bearer;
+#[cfg(feature = "full")]
 pub mod broker;
 #[cfg(feature = "full")]
 pub mod client;

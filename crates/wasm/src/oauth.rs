@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
+use super::bearer::Bearer;
 use super::error::{invalid, Failure};
 use super::exchange::{self, Exchange, Outcome, Reader};
 use super::fetch::{HttpRequest, Transport};
@@ -212,13 +213,8 @@ struct ApiInner {
     grants: Cell<u32>,
     /// The failure policy of the client-credentials grant (as NadeoClient's per audience).
     backoff: RefCell<Backoff>,
-    /// The token an API answered 401 to (`TrackmaniaApi.fetch`): not served any more, renewed.
-    refused: RefCell<Option<String>>,
-    /// The held token came from a renewal made for a 401: a 401 to it is final (one renewal
-    /// per token, never a loop).
-    after_401: Cell<bool>,
-    /// The origin of `apiUrl`: the one place `fetch()` sends the app's token.
-    origin: String,
+    /// `fetch()`'s origin and its rule on a 401 (bearer.rs).
+    bearer: Bearer,
 }
 
 impl ApiInner {
@@ -230,8 +226,7 @@ impl ApiInner {
     fn usable(&self) -> Option<String> {
         let t = self.token.borrow();
         let (tok, at) = t.as_ref()?;
-        let refused = self.refused.borrow().as_deref() == Some(tok.as_str());
-        (self.now_s() < *at && !refused).then(|| tok.clone())
+        (self.now_s() < *at && !self.bearer.is_refused(tok)).then(|| tok.clone())
     }
 }
 
@@ -244,8 +239,7 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
         }
         let t = inner.token.borrow();
         let (tok, at) = t.as_ref()?;
-        let refused = inner.refused.borrow().as_deref() == Some(tok.as_str());
-        (now < at - RENEW_BEFORE_S && !refused).then(|| tok.clone())
+        (now < at - RENEW_BEFORE_S && !inner.bearer.is_refused(tok)).then(|| tok.clone())
     };
     if let Some(token) = fresh() {
         return Ok(token);
@@ -275,10 +269,7 @@ async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
                 }
             };
             inner.backoff.borrow_mut().succeeded();
-            // A renewal made because an API refused the token before it: a 401 to this one is final.
-            inner
-                .after_401
-                .set(inner.refused.borrow_mut().take().is_some());
+            inner.bearer.renewed();
             *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
             Ok(())
         })
@@ -306,14 +297,9 @@ impl ApiTokens {
         // Every argument of the grant checked now, nothing sent.
         app.grant(&Grant::ClientCredentials, None)?;
         let now = o.now.map(|f| f.0);
-        let origin = web_sys::Url::new(&app.api)
-            .map(|u| u.origin())
-            .map_err(|_| invalid("options.apiUrl must be an absolute http(s) URL"))?;
         Ok(ApiTokens {
             inner: Rc::new(ApiInner {
-                refused: RefCell::new(None),
-                after_401: Cell::new(false),
-                origin,
+                bearer: Bearer::new(&app.api)?,
                 app,
                 now,
                 token: RefCell::new(None),
@@ -335,41 +321,20 @@ impl ApiTokens {
     /// For `fetch` (api.js): the fetch function to send `url` with, or `INVALID_ARGUMENT` when
     /// `url` is not on the apiUrl origin (the app's token is sent nowhere else).
     pub fn route(&self, url: &str) -> Result<js_sys::Function, Failure> {
-        match web_sys::Url::new(url) {
-            Ok(u) if u.origin() == self.inner.origin => Ok(self.inner.app.transport.fetch.clone()),
-            _ => Err(invalid(
-                "the URL is not on the apiUrl origin (https://api.trackmania.com): the app's token is sent nowhere else",
-            )),
-        }
+        self.inner.bearer.check(url)?;
+        Ok(self.inner.app.transport.fetch.clone())
     }
 
-    /// For `fetch` (api.js): an API answered 401 to `token`. Whether a retry may follow: the
-    /// token is renewed, unless it came from a renewal made for an earlier 401 (then the 401
-    /// is final for it).
+    /// For `fetch` (api.js): an API answered 401 to `token`; whether a retry may follow.
     pub fn refused(&self, token: String) -> bool {
         let held = self.inner.token.borrow().as_ref().map(|(t, _)| t.clone());
-        if held.as_deref() != Some(token.as_str()) {
-            // Already renewed by another call: retry with the current token.
-            return true;
-        }
-        if self.inner.after_401.get() {
-            return false;
-        }
-        *self.inner.refused.borrow_mut() = Some(token);
-        true
+        self.inner.bearer.refused(held.as_deref(), token)
     }
 
     /// For `fetch` (api.js): the UNAUTHORIZED error of a 401 that is final for its token.
     #[wasm_bindgen(js_name = finalRefusal)]
     pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
-        Failure::Answer {
-            code: crate::core::Code::Unauthorized,
-            message: "the API refused the app's token (401) after it was renewed for an earlier 401: no further renewal for it",
-            status,
-            body,
-            retry_after: None,
-        }
-        .into()
+        Bearer::final_refusal(status, body)
     }
 
     /// Client-credentials grants made so far.

@@ -19,6 +19,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::bearer::Bearer;
 use super::error::{invalid, Failure};
 use super::exchange::Outcome;
 use super::flight::{Gate, Work};
@@ -73,8 +74,8 @@ struct Record<'a> {
 
 struct Inner {
     app: App,
-    /// The origin of `apiUrl`: the one place `fetch()` sends the player's token.
-    origin: String,
+    /// `fetch()`'s origin and its rule on a 401 (bearer.rs).
+    bearer: Bearer,
     store: Option<(JsValue, String)>,
     on_tokens: Option<js_sys::Function>,
     margin: f64,
@@ -83,10 +84,6 @@ struct Inner {
     /// The held pair has not reached the store and onTokens yet (a write failed): written
     /// again on the next call.
     unsaved: Cell<bool>,
-    /// The access token an API answered 401 to: not served any more, renewed.
-    refused: RefCell<Option<String>>,
-    /// The held pair came from a renewal made for a 401: a 401 to it is final.
-    after_401: Cell<bool>,
     /// The held refresh token was answered invalid_grant: no grant is tried with it again
     /// (only a newer pair from the store, or a new sign-in, brings the player back).
     dead: Cell<bool>,
@@ -102,7 +99,7 @@ impl Inner {
     }
 
     fn is_refused(&self, token: &str) -> bool {
-        self.refused.borrow().as_deref() == Some(token)
+        self.bearer.is_refused(token)
     }
 
     /// The held access token while it is not due (and not refused).
@@ -178,7 +175,7 @@ async fn adopt_stored(inner: &Rc<Inner>, held_spent: bool) -> bool {
     let adopt = newer && !inner.is_refused(&tokens.access_token);
     if adopt {
         *inner.pair.borrow_mut() = Some(Pair { tokens, expires_at });
-        inner.after_401.set(false);
+        inner.bearer.adopted();
         inner.unsaved.set(false);
         inner.dead.set(false);
     }
@@ -204,13 +201,12 @@ async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
     if inner.dead.get() {
         return Err(E_REFRESH_EXPIRED.into());
     }
-    let (refresh, for_401) = {
+    let refresh = {
         let p = inner.pair.borrow();
         let Some(p) = p.as_ref() else {
             return Err(E_NO_TOKENS.into());
         };
-        let refresh = p.tokens.refresh_token.clone().ok_or(E_NO_REFRESH)?;
-        (refresh, inner.is_refused(&p.tokens.access_token))
+        p.tokens.refresh_token.clone().ok_or(E_NO_REFRESH)?
     };
     inner.refreshes.set(inner.refreshes.get() + 1);
     let grant = Grant::Refresh {
@@ -226,8 +222,7 @@ async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
             let expires_at = inner.now_s().floor() + tokens.expires_in;
             // Kept at once (never lost), written down and handed over before anyone uses it.
             *inner.pair.borrow_mut() = Some(Pair { tokens, expires_at });
-            *inner.refused.borrow_mut() = None;
-            inner.after_401.set(for_401);
+            inner.bearer.renewed();
             inner.backoff.borrow_mut().succeeded();
             save(&inner).await;
             Ok(())
@@ -280,15 +275,13 @@ impl PlayerTokens {
         // The app's part of the options (as TrackmaniaApi's), then the player's.
         let mut oauth: options::OAuth = options::read(&options)?;
         let app = App::of(&mut oauth)?;
+        let bearer = Bearer::new(&app.api)?;
         let mut o: options::Player = options::read(&options)?;
         if o.broker.is_some() {
             return Err(invalid(
                 "options.broker is not supported by TrackmaniaUserClient yet: use options.store (a KV namespace) and options.key",
             ));
         }
-        let origin = web_sys::Url::new(&app.api)
-            .map(|u| u.origin())
-            .map_err(|_| invalid("options.apiUrl must be an absolute http(s) URL"))?;
         let store = match (o.store.take(), o.key.take()) {
             (Some(store), key) => Some((
                 store.0,
@@ -317,15 +310,13 @@ impl PlayerTokens {
         Ok(PlayerTokens {
             inner: Rc::new(Inner {
                 app,
-                origin,
+                bearer,
                 store,
                 on_tokens: o.on_tokens.take().map(|f| f.0),
                 margin,
                 now: oauth.now.take().map(|f| f.0),
                 pair: RefCell::new(pair),
                 unsaved: Cell::new(false),
-                refused: RefCell::new(None),
-                after_401: Cell::new(false),
                 dead: Cell::new(false),
                 backoff: RefCell::default(),
                 gate: Rc::default(),
@@ -353,16 +344,11 @@ impl PlayerTokens {
     /// For `fetch` (api.js): the fetch function to send `url` with, or `INVALID_ARGUMENT` when
     /// `url` is not on the apiUrl origin (the player's token is sent nowhere else).
     pub fn route(&self, url: &str) -> Result<js_sys::Function, Failure> {
-        match web_sys::Url::new(url) {
-            Ok(u) if u.origin() == self.inner.origin => Ok(self.inner.app.transport.fetch.clone()),
-            _ => Err(invalid(
-                "the URL is not on the apiUrl origin (https://api.trackmania.com): the player's token is sent nowhere else",
-            )),
-        }
+        self.inner.bearer.check(url)?;
+        Ok(self.inner.app.transport.fetch.clone())
     }
 
-    /// For `fetch` (api.js): an API answered 401 to `token`. Whether a retry may follow (one
-    /// renewal per token: a token renewed for a 401 is final on a 401).
+    /// For `fetch` (api.js): an API answered 401 to `token`; whether a retry may follow.
     pub fn refused(&self, token: String) -> bool {
         let held = self
             .inner
@@ -370,27 +356,13 @@ impl PlayerTokens {
             .borrow()
             .as_ref()
             .map(|p| p.tokens.access_token.clone());
-        if held.as_deref() != Some(token.as_str()) {
-            return true;
-        }
-        if self.inner.after_401.get() {
-            return false;
-        }
-        *self.inner.refused.borrow_mut() = Some(token);
-        true
+        self.inner.bearer.refused(held.as_deref(), token)
     }
 
     /// For `fetch` (api.js): the UNAUTHORIZED error of a 401 that is final for its token.
     #[wasm_bindgen(js_name = finalRefusal)]
     pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
-        Failure::Answer {
-            code: Code::Unauthorized,
-            message: "the API refused the player's token (401) after it was renewed for an earlier 401: no further renewal for it",
-            status,
-            body,
-            retry_after: None,
-        }
-        .into()
+        Bearer::final_refusal(status, body)
     }
 
     /// The pair in use (API.md's OAuthTokens), or undefined before one is known.
