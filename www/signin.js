@@ -1,5 +1,6 @@
 // Sign in with Trackmania: beginLogin -> authorize page -> completeLogin -> the Worker.
-import { NadeoAuthError, beginLogin, completeLogin } from "nadeo-auth";
+// A page loads the small entry: the page half of sign-in is in nadeo-auth/token.
+import { NadeoAuthError, beginLogin, completeLogin } from "nadeo-auth/token";
 
 const $ = (id) => document.getElementById(id);
 const who = $("who");
