@@ -165,7 +165,7 @@ test("token, header: the first run logs in, the next ones reuse the cache (0600,
   assert.ok(text.includes(first.stdout.trim()), "the cache holds the token");
 });
 
-test("the auth service answering 500: 30 runs in a loop make no more attempts than the backoff allows", async () => {
+test("the auth service answering 500: 30 runs in a loop make no more attempts than the backoff allows", async (t) => {
   const cache = freshCache();
   mock.reset();
   mock.failNext("basic", 500, 1e6);
@@ -188,6 +188,9 @@ test("the auth service answering 500: 30 runs in a loop make no more attempts th
     `${mock.stats.basic} attempts in ${seconds.toFixed(1)} s (allowed ${allowed})`,
   );
   assert.ok(mock.stats.basic < 30);
+  t.diagnostic(
+    `${mock.stats.basic} login attempts in 30 runs over ${seconds.toFixed(1)} s (the policy allows ${allowed})`,
+  );
   assert.match(failures[0], /^nadeo-auth: HTTP: .*\(HTTP 500\)/);
   assert.ok(
     failures.some((f) => /no new attempt for \d+/.test(f)),
