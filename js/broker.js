@@ -13,14 +13,23 @@
 //                -> {accessToken, refreshToken, after401} | {error: {code, message, status?, body?, retryAfter?}}
 //   GET  /stats  -> {logins, refreshes, failures, requests}: upstream auth calls for the fleet,
 //                   and token requests served (for monitoring)
-import { ManagedTokens } from "./nadeo_auth.js";
+import { ManagedTokens, PlayerTokens } from "./nadeo_auth.js";
 import { NadeoAuthError } from "./glue.js";
 
 const AUDIENCES = ["NadeoServices", "NadeoLiveServices", "NadeoClubServices"];
 
+/** A failure as the broker relays it to the isolate that asked. */
+function errorAnswer(e) {
+  const error = e instanceof NadeoAuthError ? e : new NadeoAuthError("NETWORK", "the broker failed", { cause: e });
+  const { code, message, status, body, retryAfter } = error;
+  return Response.json({ error: { code, message, status, body, retryAfter } });
+}
+
 export class NadeoTokenBroker {
   #storage;
   #tokens;
+  #playerTokens;
+  #playerIdentity;
   #identity;
   #requests = 0;
 
@@ -42,6 +51,7 @@ export class NadeoTokenBroker {
         requests: this.#requests,
       });
     }
+    if (request.method === "POST" && pathname === "/player") return this.#player(request);
     if (request.method !== "POST" || pathname !== "/token") return new Response("not found", { status: 404 });
     this.#requests++;
     try {
@@ -56,10 +66,57 @@ export class NadeoTokenBroker {
       await tokens.accessToken(ask.audience);
       return Response.json(tokens.held(ask.audience));
     } catch (e) {
-      const error = e instanceof NadeoAuthError ? e : new NadeoAuthError("NETWORK", "the broker failed", { cause: e });
-      const { code, message, status, body, retryAfter } = error;
-      return Response.json({ error: { code, message, status, body, retryAfter } });
+      return errorAnswer(e);
     }
+  }
+
+  /** POST /player: one signed-in player's pair (this object is named by the player's key),
+   *  renewed here once for the fleet when due, or when told which token an API refused.
+   *  Storage holds the pair, never the client secret (which stays in this object's memory). */
+  async #player(request) {
+    this.#requests++;
+    try {
+      const ask = await request.json().catch(() => undefined);
+      if (!ask || typeof ask !== "object" || typeof ask.key !== "string") {
+        throw new NadeoAuthError("INVALID_ARGUMENT", "the broker needs a player's key, clientId and clientSecret");
+      }
+      const player = this.#playerFor(ask);
+      if (typeof ask.refused === "string") player.refused(ask.refused);
+      await player.accessToken();
+      return Response.json({ tokens: JSON.stringify(player.tokens) });
+    } catch (e) {
+      return errorAnswer(e);
+    }
+  }
+
+  /** The player's tokens in this object: made once per app identity, from storage (or the
+   *  caller's pair when storage has none yet). */
+  #playerFor({ key, clientId, clientSecret, apiUrl, tokens }) {
+    const identity = JSON.stringify([key, clientId, clientSecret, apiUrl]);
+    if (this.#playerIdentity !== identity) {
+      let seed;
+      try {
+        seed = typeof tokens === "string" ? JSON.parse(tokens) : undefined;
+      } catch {}
+      this.#playerTokens?.free();
+      this.#playerTokens = new PlayerTokens({
+        clientId,
+        clientSecret,
+        apiUrl,
+        tokens: seed,
+        store: this.#store(),
+        key: `nadeo-auth:player:${key}`,
+        now: () => this.now(),
+      });
+      this.#playerIdentity = identity;
+    }
+    return this.#playerTokens;
+  }
+
+  /** The object's durable storage as a TokenStore. */
+  #store() {
+    const storage = this.#storage;
+    return { get: async (key) => (await storage.get(key)) ?? null, put: (key, value) => storage.put(key, value) };
   }
 
   /** The tokens of the asked identity; new ones (same storage, so the same tokens and
@@ -67,12 +124,14 @@ export class NadeoTokenBroker {
   #tokensFor({ login, password, userAgent, coreUrl }) {
     const identity = JSON.stringify([login, password, userAgent, coreUrl]);
     if (this.#identity !== identity) {
-      const storage = this.#storage;
-      const store = {
-        get: async (key) => (await storage.get(key)) ?? null,
-        put: (key, value) => storage.put(key, value),
-      };
-      const tokens = new ManagedTokens({ login, password, userAgent, coreUrl, store, now: () => this.now() });
+      const tokens = new ManagedTokens({
+        login,
+        password,
+        userAgent,
+        coreUrl,
+        store: this.#store(),
+        now: () => this.now(),
+      });
       this.#tokens?.free();
       this.#tokens = tokens;
       this.#identity = identity;

@@ -587,7 +587,8 @@ export class NadeoTokenBroker {
  *  a store, a renewal first reads the store and adopts a pair newer than its own (another
  *  isolate renewed); a refresh answered invalid_grant is read again from the store once, and
  *  only then is REFRESH_EXPIRED (the player signs in again). Failed renewals back off like
- *  NadeoClient's. The store holds tokens, never the client secret.
+ *  NadeoClient's. With broker, one Durable Object per player makes the renewals for the whole
+ *  fleet. The store (and the broker's storage) holds tokens, never the client secret.
  *
  * @example
  * const player = new TrackmaniaUserClient({
@@ -609,7 +610,8 @@ export class TrackmaniaUserClient {
       /** Where the pair lives between requests and isolates (a KV namespace fits), under key. */
       store?: TokenStore;
       key?: string;
-      /** Not supported yet (INVALID_ARGUMENT): use store and key. */
+      /** Workers: the NadeoTokenBroker namespace. One object per player (named by key) makes the
+       *  renewals for the whole fleet; it stores tokens, never the client secret. */
       broker?: DurableObjectNamespaceLike;
       /** Called with every new pair, before it is used. */
       onTokens?: (tokens: OAuthTokens) => void | Promise<void>;

@@ -1,7 +1,7 @@
 // A Worker of the broker tests (tests/js/broker.test.mjs): the same script runs as two Workers
 // ("a" and "b", two isolates) bound to one NadeoTokenBroker class, as a fleet would be.
 // The broker is the package's own class; this subclass only adds a test clock and a reset.
-import { NadeoClient, NadeoTokenBroker } from "nadeo-auth";
+import { NadeoClient, NadeoTokenBroker, TrackmaniaUserClient } from "nadeo-auth";
 
 // Seconds added to Date.now(), for this isolate's client and (set the same way) the broker's.
 let offset = 0;
@@ -24,6 +24,8 @@ export class TestBroker extends NadeoTokenBroker {
 }
 
 let client;
+// One signed-in player's client per isolate (its renewals are the broker's).
+let player;
 // MODE (for make bench): "broker" (default), "kv" (a KV store shared by the isolates) or
 // "alone" (each isolate on its own).
 const fresh = (env) =>
@@ -57,9 +59,29 @@ export default {
           return Response.json({ error: e.code });
         }
       }
+      case "/player": {
+        try {
+          const { tokens } = await request.json();
+          player ??= new TrackmaniaUserClient({
+            clientId: env.TM_CLIENT_ID,
+            clientSecret: env.TM_CLIENT_SECRET,
+            apiUrl: env.TM_ORIGIN,
+            broker: env.NADEO_BROKER,
+            key: "player-1",
+            tokens,
+            now: () => Date.now() + offset * 1000,
+          });
+          return Response.json({ token: await player.accessToken(), stats: player.stats });
+        } catch (e) {
+          return Response.json({ error: e.code, message: e.message });
+        }
+      }
       case "/clock":
         offset = Number(url.searchParams.get("offset"));
         await broker(env).fetch(`https://broker/__test/clock?offset=${offset}`);
+        await env.NADEO_BROKER.get(env.NADEO_BROKER.idFromName("player-1")).fetch(
+          `https://broker/__test/clock?offset=${offset}`,
+        );
         return new Response("ok");
       case "/reset":
         client = fresh(env);

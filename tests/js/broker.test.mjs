@@ -6,15 +6,25 @@ import { after, before, test } from "node:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startNadeoMock } from "./mock/nadeo.mjs";
+import { startOAuthMock } from "./mock/oauth.mjs";
 import { startFleet } from "./fleet.mjs";
 
 const PASSWORD = "pa:ss wörd 🏎";
 const T = 1_900_000_000;
 let mock;
+let tm;
 let fleet;
 let get;
 let clock;
 let persist;
+
+/** Every file below `dir`. */
+function filesOf(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesOf(p) : [p];
+  });
+}
 
 const equal = (a, b, what) => {
   if (a !== b) throw new Error(`${what}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`);
@@ -25,13 +35,15 @@ const ok = (v, what) => {
 
 before(async () => {
   mock = await startNadeoMock();
-  fleet = await startFleet({ mock, password: PASSWORD, T });
+  tm = await startOAuthMock({ redirectUris: ["https://app.example/cb"] });
+  fleet = await startFleet({ mock, tm, password: PASSWORD, T });
   ({ get, clock, persist } = fleet);
 });
 
 after(async () => {
   await fleet?.close();
   await mock?.close();
+  await tm?.close();
 });
 
 test("broker: 40 concurrent requests in each of two Workers before any login make one login, one token", async () => {
@@ -76,15 +88,7 @@ test("broker: an API's 401 in both Workers makes one renewal for everyone", asyn
 });
 
 test("broker: the password is in no file of the object's storage", async () => {
-  const files = [];
-  const walk = (dir) => {
-    for (const f of readdirSync(dir)) {
-      const p = join(dir, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.push(p);
-    }
-  };
-  walk(persist);
+  const files = filesOf(persist);
   ok(files.length > 0, "the broker wrote its storage to disk");
   const secrets = [PASSWORD, Buffer.from(`svc_login:${PASSWORD}`).toString("base64"), "pa:ss"].map((s) =>
     Buffer.from(s),
@@ -143,3 +147,59 @@ test("broker: the added latency of a broker round trip (printed)", async () => {
 function deepEqualStats(actual, expected) {
   equal(JSON.stringify(actual), JSON.stringify(expected), "the isolate's own auth calls");
 }
+
+test("broker for players: 2 Workers x 40 concurrent requests for one player whose token is due make 1 refresh; storage holds no client secret", async () => {
+  // A signed-in player: the code the authorize page hands out, exchanged as a back end does.
+  const decided = await fetch(`${tm.origin}/oauth/authorize/decide`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      client_id: tm.clientId,
+      redirect_uri: "https://app.example/cb",
+      scope: "clubs",
+      state: "s",
+      decision: "allow",
+    }).toString(),
+    redirect: "manual",
+  });
+  const code = new URL(decided.headers.get("location")).searchParams.get("code");
+  const form = new URLSearchParams({
+    grant_type: "authorization_code",
+    client_id: tm.clientId,
+    client_secret: tm.clientSecret,
+    code,
+    redirect_uri: "https://app.example/cb",
+  });
+  const answer = await (
+    await fetch(`${tm.origin}/api/access_token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    })
+  ).json();
+  // Seconds since the epoch as exchangeCode gives them: already past on the fleet's clock (T).
+  const tokens = {
+    tokenType: "bearer",
+    accessToken: answer.access_token,
+    refreshToken: answer.refresh_token,
+    expiresIn: 3600,
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+  };
+  const post = (w) =>
+    fleet.workers[w]
+      .fetch("http://fleet/player", { method: "POST", body: JSON.stringify({ tokens }) })
+      .then((r) => r.json());
+  const all = await Promise.all([...Array(40)].flatMap(() => [post("a"), post("b")]));
+  ok(
+    all.every((r) => typeof r.token === "string"),
+    `every request got a token: ${JSON.stringify(all.find((r) => !r.token))}`,
+  );
+  equal(new Set(all.map((r) => r.token)).size, 1, "one token for the fleet");
+  ok(all[0].token !== tokens.accessToken, "a renewed one");
+  equal(tm.stats.refreshed, 1, "one refresh for 80 requests in two Workers");
+  equal(tm.stats.spent, 0, "no spent refresh token sent");
+  for (const file of filesOf(persist)) {
+    const text = readFileSync(file).toString("latin1");
+    ok(!text.includes(tm.clientSecret), `the client secret in ${file}`);
+  }
+});

@@ -11,8 +11,8 @@ const here = new URL(".", import.meta.url).pathname;
 let bundled = false;
 
 /** mode: "broker", "kv" or "alone" (see broker-worker.mjs); `T` the epoch second the test
- *  clock starts at. Resolves to { workers: {a, b}, get, clock, persist, close }. */
-export async function startFleet({ mock, password, mode = "broker", T }) {
+ *  clock starts at; `tm` an api.trackmania.com mock for the player route. Resolves to { workers: {a, b}, get, clock, persist, close }. */
+export async function startFleet({ mock, tm, password, mode = "broker", T }) {
   if (!bundled) {
     bundleWorker(here, "broker-worker.mjs", "dist-broker");
     bundled = true;
@@ -25,7 +25,12 @@ export async function startFleet({ mock, password, mode = "broker", T }) {
     scriptPath: `${here}dist-broker/broker-worker.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
-    bindings: { MOCK_ORIGIN: mock.origin, PASSWORD: password, MODE: mode },
+    bindings: {
+      MOCK_ORIGIN: mock.origin,
+      PASSWORD: password,
+      MODE: mode,
+      ...(tm ? { TM_ORIGIN: tm.origin, TM_CLIENT_ID: tm.clientId, TM_CLIENT_SECRET: tm.clientSecret } : {}),
+    },
     kvNamespaces: ["TOKENS"],
     durableObjects,
   });

@@ -56,16 +56,16 @@ fn unreachable_broker(cause: JsValue) -> Failure {
     }
 }
 
-/// Asks the broker of `ask.login` for its pair (it makes the one login or renewal for the
-/// fleet when needed). Its failures come back as it made them (`Failure::Relayed`, with its
-/// `retryAfter`), which the caller's failure record turns into its own wait.
-pub(crate) async fn ask(
+/// Sends `body` (JSON) to `path` of the broker object named `name`: the answer's text.
+async fn call(
     namespace: &DurableObjectNamespace,
-    ask: &Ask<'_>,
+    name: &str,
+    path: &str,
+    body: Option<String>,
     timeout_ms: f64,
-) -> Result<Held, Failure> {
+) -> Result<(u16, String), Failure> {
     let stub = namespace
-        .id_from_name(ask.login)
+        .id_from_name(name)
         .and_then(|id| namespace.get(&id))
         .map_err(unreachable_broker)?;
     let fetch = js_sys::Reflect::get(&stub, &JsValue::from_str("fetch"))
@@ -78,20 +78,81 @@ pub(crate) async fn ask(
         signal: None,
         timeout_ms,
     };
+    let mut url = String::from("https://nadeo-token-broker");
+    url.push_str(path);
     let request = HttpRequest {
         method: "POST",
-        url: "https://nadeo-token-broker/token".into(),
+        url,
         headers: vec![("Content-Type", "application/json".into())],
-        body: json::to_text(ask),
+        body,
     };
     let answer = fetch::send(&transport, &request)
         .await
         .map_err(Failure::of_broker)?;
-    json::broker_answer(&answer.text).unwrap_or(Err(Failure::Relayed {
+    Ok((answer.status, answer.text))
+}
+
+/// The broker answered neither what was asked nor an error.
+fn no_answer(status: u16) -> Failure {
+    Failure::Relayed {
         code: Code::Network,
         message: "the token broker answered neither a token nor an error".into(),
-        status: Some(answer.status),
+        status: Some(status),
         body: None,
         retry_after: None,
-    }))
+    }
+}
+
+/// Asks the broker of `ask.login` for its pair (it makes the one login or renewal for the
+/// fleet when needed). Its failures come back as it made them (`Failure::Relayed`, with its
+/// `retryAfter`), which the caller's failure record turns into its own wait.
+pub(crate) async fn ask(
+    namespace: &DurableObjectNamespace,
+    ask: &Ask<'_>,
+    timeout_ms: f64,
+) -> Result<Held, Failure> {
+    let (status, text) = call(
+        namespace,
+        ask.login,
+        "/token",
+        json::to_text(ask),
+        timeout_ms,
+    )
+    .await?;
+    json::broker_answer(&text).unwrap_or(Err(no_answer(status)))
+}
+
+/// What a player's client asks the broker (`POST /player`): the object named by `key` makes
+/// the player's renewals for the fleet. `tokens` seed a broker that holds none yet; the
+/// client secret travels on this call only and is never stored.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PlayerAsk<'a> {
+    pub key: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: &'a str,
+    pub api_url: &'a str,
+    /// The client's pair, as the store record's JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<&'a str>,
+}
+
+/// Asks the player's broker for the pair in use (renewed by it when due): the store record's
+/// JSON text, or the failure it relayed.
+pub(crate) async fn ask_player(
+    namespace: &DurableObjectNamespace,
+    ask: &PlayerAsk<'_>,
+    timeout_ms: f64,
+) -> Result<String, Failure> {
+    let (status, text) = call(
+        namespace,
+        ask.key,
+        "/player",
+        json::to_text(ask),
+        timeout_ms,
+    )
+    .await?;
+    json::broker_player_answer(&text).unwrap_or(Err(no_answer(status)))
 }

@@ -132,7 +132,22 @@ pub(crate) fn broker_answer(text: &str) -> Option<Result<Held, Failure>> {
             after_401: field(&o, "after401").as_bool().unwrap_or(false),
         }));
     }
-    let e = plain_object(field(&o, "error"))?;
+    relayed(&o)
+}
+
+/// The player broker's answer: `{ tokens: "<store record as JSON text>" }`, or the failure it
+/// relayed; `None` when it is neither.
+pub(crate) fn broker_player_answer(text: &str) -> Option<Result<String, Failure>> {
+    let o = parse_object(text)?;
+    if let Some(record) = string(&o, "tokens") {
+        return Some(Ok(record));
+    }
+    relayed(&o)
+}
+
+/// `{ error: { code, message, status?, body?, retryAfter? } }` as the broker relays a failure.
+fn relayed<T>(o: &Object) -> Option<Result<T, Failure>> {
+    let e = plain_object(field(o, "error"))?;
     let body = field(&e, "body");
     Some(Err(Failure::Relayed {
         code: string(&e, "code").and_then(|c| Code::parse(&c))?,

@@ -31,8 +31,8 @@ fn api_path(api: &str, path: &str) -> Result<String, Failure> {
 pub(crate) struct App {
     pub transport: Transport,
     pub api: String,
-    client_id: String,
-    client_secret: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 impl App {

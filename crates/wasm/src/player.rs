@@ -17,9 +17,11 @@ use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::bearer::Bearer;
+use super::broker::{self, DurableObjectNamespace};
 use super::error::{invalid, Failure};
 use super::exchange::Outcome;
 use super::flight::{Gate, Work};
@@ -44,6 +46,10 @@ const E_REFRESH_EXPIRED: Error = Error::new(
 const E_NO_REFRESH: Error = Error::new(
     Code::RefreshExpired,
     "the player's tokens have no refresh token to renew with: the player signs in again",
+);
+const E_BROKER_ANSWER: Error = Error::new(
+    Code::BadResponse,
+    "the token broker answered no player's pair",
 );
 const E_NO_TOKENS: Error = Error::new(
     Code::RefreshExpired,
@@ -77,6 +83,9 @@ struct Inner {
     /// `fetch()`'s origin and its rule on a 401 (bearer.rs).
     bearer: Bearer,
     store: Option<(JsValue, String)>,
+    /// Workers: the NadeoTokenBroker namespace and the player's key. With it the object named
+    /// by the key makes the renewals for the fleet (and keeps the pair); no store here.
+    broker: Option<(DurableObjectNamespace, String)>,
     on_tokens: Option<js_sys::Function>,
     margin: f64,
     now: Option<js_sys::Function>,
@@ -119,21 +128,28 @@ impl Inner {
     }
 }
 
+/// A pair as the store (and the broker's call) holds it: JSON text.
+fn record_text(p: &Pair) -> Option<String> {
+    json::to_text(&Record {
+        v: 1,
+        access_token: &p.tokens.access_token,
+        refresh_token: p.tokens.refresh_token.as_deref(),
+        expires_in: p.tokens.expires_in,
+        expires_at: p.expires_at,
+        scope: p.tokens.scope.as_deref(),
+    })
+}
+
 /// Writes the held pair to the store and hands it to `onTokens`; on any failure it stays
 /// `unsaved` (kept in memory) and is written again on the next call.
 async fn save(inner: &Rc<Inner>) {
     let (record, tokens) = {
         let p = inner.pair.borrow();
         let Some(p) = p.as_ref() else { return };
-        let record = json::to_text(&Record {
-            v: 1,
-            access_token: &p.tokens.access_token,
-            refresh_token: p.tokens.refresh_token.as_deref(),
-            expires_in: p.tokens.expires_in,
-            expires_at: p.expires_at,
-            scope: p.tokens.scope.as_deref(),
-        });
-        (record, results::oauth_tokens(&p.tokens, p.expires_at))
+        (
+            record_text(p),
+            results::oauth_tokens(&p.tokens, p.expires_at),
+        )
     };
     let mut saved = true;
     if let (Some((store, key)), Some(record)) = (&inner.store, record) {
@@ -187,11 +203,67 @@ fn spent(e: &Failure) -> bool {
     matches!(e, Failure::Answer { status: 400, body, .. } if json::oauth_error(body).as_deref() == Some("invalid_grant"))
 }
 
+/// The pair of the fleet's broker (which renews it once for everyone when due, or when told
+/// which token an API refused). A new pair is handed to `onTokens` before use.
+async fn from_broker(
+    inner: &Rc<Inner>,
+    broker: &DurableObjectNamespace,
+    key: &str,
+) -> Result<(), Failure> {
+    let (seed, refused) = {
+        let p = inner.pair.borrow();
+        let seed = p.as_ref().and_then(record_text);
+        let refused = p
+            .as_ref()
+            .map(|p| p.tokens.access_token.clone())
+            .filter(|t| inner.is_refused(t));
+        (seed, refused)
+    };
+    let ask = broker::PlayerAsk {
+        key,
+        client_id: &inner.app.client_id,
+        client_secret: &inner.app.client_secret,
+        api_url: &inner.app.api,
+        tokens: seed.as_deref(),
+        refused: refused.as_deref(),
+    };
+    let text = broker::ask_player(broker, &ask, inner.app.transport.timeout_ms).await?;
+    let (tokens, expires_at) = json::player_record(&text).ok_or(E_BROKER_ANSWER)?;
+    let changed = inner
+        .pair
+        .borrow()
+        .as_ref()
+        .is_none_or(|p| p.tokens.access_token != tokens.access_token);
+    *inner.pair.borrow_mut() = Some(Pair { tokens, expires_at });
+    if changed {
+        if refused.is_some() {
+            inner.bearer.renewed();
+        } else {
+            inner.bearer.adopted();
+        }
+        save(inner).await;
+    }
+    Ok(())
+}
+
 /// One renewal: the work of a flight.
 async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
     let serve_or = |err: Failure| inner.usable().map(|_| ()).ok_or(err);
     if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
         return serve_or(err);
+    }
+    if let Some((broker, key)) = &inner.broker {
+        return match from_broker(&inner, broker, key).await {
+            Ok(()) => {
+                inner.backoff.borrow_mut().succeeded();
+                Ok(())
+            }
+            Err(e) => {
+                inner.failures.set(inner.failures.get() + 1);
+                policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
+                serve_or(e)
+            }
+        };
     }
     // Another isolate (or a previous process) may hold a newer pair.
     let dead = inner.dead.get();
@@ -277,17 +349,15 @@ impl PlayerTokens {
         let app = App::of(&mut oauth)?;
         let bearer = Bearer::new(&app.api)?;
         let mut o: options::Player = options::read(&options)?;
-        if o.broker.is_some() {
-            return Err(invalid(
-                "options.broker is not supported by TrackmaniaUserClient yet: use options.store (a KV namespace) and options.key",
-            ));
-        }
-        let store = match (o.store.take(), o.key.take()) {
-            (Some(store), key) => Some((
-                store.0,
-                required(key, "key", "a non-empty string naming the player")?.0,
-            )),
-            (None, _) => None,
+        const E_KEY: &str = "a non-empty string naming the player";
+        // With a broker the fleet's pair lives in the broker's storage: no store here.
+        let (store, broker) = match (o.broker.take(), o.store.take(), o.key.take()) {
+            (Some(b), _, key) => (
+                None,
+                Some((b.0.unchecked_into(), required(key, "key", E_KEY)?.0)),
+            ),
+            (None, Some(st), key) => (Some((st.0, required(key, "key", E_KEY)?.0)), None),
+            (None, None, _) => (None, None),
         };
         let pair = o.tokens.take().map(|t| Pair {
             expires_at: t.expires_at.0,
@@ -298,7 +368,7 @@ impl PlayerTokens {
                 scope: t.scope.map(|s| s.0),
             },
         });
-        if pair.is_none() && store.is_none() {
+        if pair.is_none() && store.is_none() && broker.is_none() {
             return Err(invalid(
                 "options.tokens (what exchangeCode gave) or options.store and options.key are needed",
             ));
@@ -312,6 +382,7 @@ impl PlayerTokens {
                 app,
                 bearer,
                 store,
+                broker,
                 on_tokens: o.on_tokens.take().map(|f| f.0),
                 margin,
                 now: oauth.now.take().map(|f| f.0),
