@@ -207,10 +207,19 @@ test("demo: sign in with Trackmania, keep an HttpOnly session, sign out", async 
   if (!(await page.textContent("#who")).includes("Not signed in")) throw new Error("signed in already?");
   await page.click("#signin");
   await page.waitForSelector("#allow");
+  const authorize = new URL(page.url()).searchParams;
+  if (authorize.get("code_challenge_method") !== "S256" || !authorize.get("code_challenge"))
+    throw new Error(`the sign-in uses no PKCE: ${page.url()}`);
   await page.click("#allow");
   await page.waitForSelector("body[data-ready]");
   const who = await page.textContent("#who");
   if (!who.includes("Signed in as tooInfinite")) throw new Error(`the page says: ${who}`);
+  // The Worker read the player's clubs with the player's token (TrackmaniaUserClient, KV).
+  await page.waitForFunction(() => document.getElementById("clubs").textContent.startsWith("Clubs"), null, {
+    timeout: 10_000,
+  });
+  const clubs = await page.textContent("#clubs");
+  if (!/Mock club.*Token renewals by the Worker: 0/.test(clubs)) throw new Error(`the page says: ${clubs}`);
   if (page.url() !== `${url}/signin.html`) throw new Error(`code and state stay in the address bar: ${page.url()}`);
   const [sid] = (await page.context().cookies()).filter((c) => c.name === "sid");
   if (!sid || !sid.httpOnly || sid.sameSite !== "Lax") throw new Error(`session cookie: ${JSON.stringify(sid)}`);

@@ -36,6 +36,9 @@ use crate::core::backoff::Backoff;
 use crate::core::oauth::{Grant, OAuthTokens};
 use crate::core::{Code, Error};
 
+/// How long a store keeps a player's record: the refresh token lives about a month.
+const RECORD_TTL_S: f64 = 31.0 * 86_400.0;
+
 /// Renew this many seconds before `expiresAt`, unless told otherwise (`refreshMargin`).
 const DEFAULT_MARGIN_S: f64 = 60.0;
 
@@ -93,6 +96,10 @@ struct Inner {
     /// The held pair has not reached the store and onTokens yet (a write failed): written
     /// again on the next call.
     unsaved: Cell<bool>,
+    /// The pair came with the options (`tokens`) and a store is given: on the first call the
+    /// store is read (another isolate may hold a newer pair) and, holding nothing newer, gets
+    /// this one (not handed to onTokens: it is not new).
+    seeded: Cell<bool>,
     /// The held refresh token was answered invalid_grant: no grant is tried with it again
     /// (only a newer pair from the store, or a new sign-in, brings the player back).
     dead: Cell<bool>,
@@ -153,8 +160,7 @@ async fn save(inner: &Rc<Inner>) {
     };
     let mut saved = true;
     if let (Some((store, key)), Some(record)) = (&inner.store, record) {
-        // The refresh token lives about a month; keep the record as long.
-        saved &= JsFuture::from(store_put(store, key, &record, 31.0 * 86_400.0))
+        saved &= JsFuture::from(store_put(store, key, &record, RECORD_TTL_S))
             .await
             .is_ok_and(|ok| ok.as_bool() != Some(false));
     }
@@ -317,7 +323,21 @@ async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
     }
 }
 
+/// Writes the held pair to the store only.
+async fn store_pair(inner: &Rc<Inner>) {
+    let Some((store, key)) = &inner.store else {
+        return;
+    };
+    let record = inner.pair.borrow().as_ref().and_then(record_text);
+    if let Some(record) = record {
+        let _ = JsFuture::from(store_put(store, key, &record, RECORD_TTL_S)).await;
+    }
+}
+
 async fn access_token(inner: Rc<Inner>, signal: JsValue) -> Result<String, Failure> {
+    if inner.seeded.replace(false) && !adopt_stored(&inner, false).await {
+        store_pair(&inner).await;
+    }
     if inner.unsaved.get() {
         save(&inner).await;
     }
@@ -373,6 +393,7 @@ impl PlayerTokens {
                 "options.tokens (what exchangeCode gave) or options.store and options.key are needed",
             ));
         }
+        let seeded = pair.is_some() && store.is_some();
         let margin = o.refresh_margin.map_or(DEFAULT_MARGIN_S, |n| n.0);
         if margin < 0.0 {
             return Err(invalid("options.refreshMargin must be a number of seconds"));
@@ -388,6 +409,7 @@ impl PlayerTokens {
                 now: oauth.now.take().map(|f| f.0),
                 pair: RefCell::new(pair),
                 unsaved: Cell::new(false),
+                seeded: Cell::new(seeded),
                 dead: Cell::new(false),
                 backoff: RefCell::default(),
                 gate: Rc::default(),

@@ -12,7 +12,7 @@
 // TM_CLIENT_SECRET (secret), the Durable Object binding NADEO_BROKER (class NadeoTokenBroker)
 // and the KV namespace SESSIONS. For local stand-ins: NADEO_CORE_URL, NADEO_LIVE_URL,
 // TM_API_URL.
-import { NadeoAuthError, NadeoClient, currentUser, exchangeCode } from "nadeo-auth";
+import { NadeoAuthError, NadeoClient, TrackmaniaUserClient, currentUser, exchangeCode } from "nadeo-auth";
 
 // The token broker of the fleet: a Durable Object class the Worker re-exports (wrangler.toml
 // binds it as NADEO_BROKER).
@@ -40,6 +40,20 @@ function nadeo(env) {
 }
 
 const json = (body, status = 200, headers = {}) => Response.json(body, { status, headers });
+
+/** The signed-in player's api.trackmania.com tokens: kept in KV under the session, renewed
+ *  with the rotating refresh token once at a time, written down before use. `tokens` only on
+ *  the first request of a session (what exchangeCode gave). */
+function player(env, session, tokens) {
+  return new TrackmaniaUserClient({
+    clientId: env.TM_CLIENT_ID,
+    clientSecret: env.TM_CLIENT_SECRET,
+    apiUrl: env.TM_API_URL,
+    store: env.SESSIONS,
+    key: `player:${session}`,
+    tokens,
+  });
+}
 
 function cookie(request, name) {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
@@ -81,20 +95,32 @@ async function route(request, env) {
       });
 
     case "POST /api/session": {
-      const { code, redirectUri } = await request.json();
+      const { code, redirectUri, codeVerifier } = await request.json();
       const apiUrl = env.TM_API_URL;
       const tokens = await exchangeCode({
         clientId: env.TM_CLIENT_ID,
         clientSecret: env.TM_CLIENT_SECRET,
         code,
         redirectUri,
+        codeVerifier, // PKCE: the page signed in with pkce: true
         apiUrl,
       });
       const user = await currentUser({ accessToken: tokens.accessToken, apiUrl });
       const id = newSessionId();
       const ttl = 7 * 24 * 3600;
-      await env.SESSIONS.put(`session:${id}`, JSON.stringify({ user, tokens }), { expirationTtl: ttl });
+      await env.SESSIONS.put(`session:${id}`, JSON.stringify({ user }), { expirationTtl: ttl });
+      // The player's tokens stay server side, kept alive by TrackmaniaUserClient in KV.
+      await player(env, id, tokens).accessToken();
       return json(user, 200, { "set-cookie": sessionCookie(url, id, ttl) });
+    }
+
+    case "GET /api/clubs": {
+      // The player's own endpoint, with the player's token (renewed when due, rotation safe).
+      const id = cookie(request, "sid");
+      if (!id || !(await env.SESSIONS.get(`session:${id}`))) return json({ error: "SIGNED_OUT" }, 401);
+      const p = player(env, id);
+      const res = await p.fetch(`${env.TM_API_URL ?? "https://api.trackmania.com"}/api/user/clubs/admin`);
+      return json({ status: res.status, clubs: await res.json(), renewals: p.stats.refreshes });
     }
 
     case "GET /api/me": {
@@ -105,7 +131,7 @@ async function route(request, env) {
 
     case "POST /api/logout": {
       const id = cookie(request, "sid");
-      if (id) await env.SESSIONS.delete(`session:${id}`);
+      if (id) await Promise.all([env.SESSIONS.delete(`session:${id}`), env.SESSIONS.delete(`player:${id}`)]);
       return json({ ok: true }, 200, { "set-cookie": sessionCookie(url, "", 0) });
     }
 
