@@ -10,6 +10,7 @@ out=build/bench.txt
   node bench/crates.mjs
   node bench/decode.mjs
   node bench/client.mjs
+  node bench/players.mjs
   node --expose-gc bench/memory.mjs
   scripts/pack-e2e.sh >/dev/null
   node bench/coldstart.mjs

@@ -402,6 +402,52 @@ export const tests = [
   ],
 
   [
+    "TrackmaniaUserClient: a failing store write or onTokens loses no pair: it is kept and written again on the next call",
+    async (lib, tm) => {
+      await tm.reset();
+      const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      const map = new Map();
+      let failPuts = 0;
+      let failHandOvers = 1;
+      const handed = [];
+      const player = new lib.TrackmaniaUserClient(
+        base(tm, {
+          tokens,
+          key: "w",
+          now: () => (tokens.expiresAt + 5) * 1000,
+          store: {
+            get: (k) => map.get(k) ?? null,
+            put: (k, v) => {
+              if (failPuts > 0) {
+                failPuts--;
+                throw new Error("KV is down");
+              }
+              map.set(k, v);
+            },
+          },
+          onTokens: (t) => {
+            handed.push(t.accessToken);
+            if (failHandOvers > 0) {
+              failHandOvers--;
+              throw new Error("the app's database is down");
+            }
+          },
+        }),
+      );
+      // The first call seeds the store with the given pair, finds it due and renews it: both
+      // writes fail, and so does onTokens.
+      failPuts = 2;
+      const renewed = await player.accessToken();
+      ok(renewed !== tokens.accessToken, "renewed and served");
+      ok(!map.has("w"), "the store missed it");
+      equal(await player.accessToken(), renewed, "the same pair, no second refresh");
+      ok(map.get("w").includes(renewed), "written on the next call");
+      deepEqual(handed, [renewed, renewed], "handed to onTokens again after it failed");
+      equal((await tm.stats()).refreshed, 1);
+    },
+  ],
+
+  [
     "TrackmaniaUserClient: a dead refresh token with nothing newer is REFRESH_EXPIRED, once",
     async (lib, tm) => {
       await tm.reset();
