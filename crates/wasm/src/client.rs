@@ -585,14 +585,7 @@ impl ManagedTokens {
     /// status and body.
     #[wasm_bindgen(js_name = finalRefusal)]
     pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
-        Failure::Answer {
-            code: Code::Unauthorized,
-            message: "the API refused the token (401) after it was renewed for an earlier 401: no further renewal for it",
-            status,
-            body,
-            retry_after: None,
-        }
-        .into()
+        super::bearer::Bearer::final_refusal(status, body)
     }
 
     /// For NadeoTokenBroker: the pair held for an audience, `{ accessToken, refreshToken,

@@ -150,21 +150,13 @@ fn record_text(p: &Pair) -> Option<String> {
 /// Writes the held pair to the store and hands it to `onTokens`; on any failure it stays
 /// `unsaved` (kept in memory) and is written again on the next call.
 async fn save(inner: &Rc<Inner>) {
-    let (record, tokens) = {
-        let p = inner.pair.borrow();
-        let Some(p) = p.as_ref() else { return };
-        (
-            record_text(p),
-            results::oauth_tokens(&p.tokens, p.expires_at),
-        )
-    };
-    let mut saved = true;
-    if let (Some((store, key)), Some(record)) = (&inner.store, record) {
-        saved &= JsFuture::from(store_put(store, key, &record, RECORD_TTL_S))
-            .await
-            .is_ok_and(|ok| ok.as_bool() != Some(false));
-    }
+    let mut saved = store_pair(inner).await;
     if let Some(f) = &inner.on_tokens {
+        let tokens = {
+            let p = inner.pair.borrow();
+            let Some(p) = p.as_ref() else { return };
+            results::oauth_tokens(&p.tokens, p.expires_at)
+        };
         saved &= match f.call1(&JsValue::UNDEFINED, &tokens) {
             Ok(v) => JsFuture::from(js_sys::Promise::resolve(&v)).await.is_ok(),
             Err(_) => false,
@@ -255,6 +247,12 @@ async fn from_broker(
 /// One renewal: the work of a flight.
 async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
     let serve_or = |err: Failure| inner.usable().map(|_| ()).ok_or(err);
+    // A failed attempt: counted, put in backoff, and a still-valid token served meanwhile.
+    let failed = |err: Failure| {
+        inner.failures.set(inner.failures.get() + 1);
+        policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &err);
+        serve_or(err)
+    };
     if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
         return serve_or(err);
     }
@@ -264,11 +262,7 @@ async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
                 inner.backoff.borrow_mut().succeeded();
                 Ok(())
             }
-            Err(e) => {
-                inner.failures.set(inner.failures.get() + 1);
-                policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
-                serve_or(e)
-            }
+            Err(e) => failed(e),
         };
     }
     // Another isolate (or a previous process) may hold a newer pair.
@@ -315,27 +309,27 @@ async fn renew(inner: Rc<Inner>) -> Result<(), Failure> {
             inner.dead.set(true);
             Err(E_REFRESH_EXPIRED.into())
         }
-        Err(e) => {
-            inner.failures.set(inner.failures.get() + 1);
-            policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
-            serve_or(e)
-        }
+        Err(e) => failed(e),
     }
 }
 
-/// Writes the held pair to the store only.
-async fn store_pair(inner: &Rc<Inner>) {
+/// Writes the held pair to the store, if there is one. Whether it was written (true without
+/// a store: nothing to write).
+async fn store_pair(inner: &Rc<Inner>) -> bool {
     let Some((store, key)) = &inner.store else {
-        return;
+        return true;
     };
-    let record = inner.pair.borrow().as_ref().and_then(record_text);
-    if let Some(record) = record {
-        let _ = JsFuture::from(store_put(store, key, &record, RECORD_TTL_S)).await;
-    }
+    let Some(record) = inner.pair.borrow().as_ref().and_then(record_text) else {
+        return true;
+    };
+    JsFuture::from(store_put(store, key, &record, RECORD_TTL_S))
+        .await
+        .is_ok_and(|ok| ok.as_bool() != Some(false))
 }
 
 async fn access_token(inner: Rc<Inner>, signal: JsValue) -> Result<String, Failure> {
     if inner.seeded.replace(false) && !adopt_stored(&inner, false).await {
+        // Not retried when it fails: the next renewal writes its own pair.
         store_pair(&inner).await;
     }
     if inner.unsaved.get() {
