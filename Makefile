@@ -105,7 +105,7 @@ test-extension: extension
 	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 300 node --test --test-timeout=120000 tests/extension.test.mjs
 
 bench: setup pkg
-	scripts/bench.sh
+	PKG_RUSTFLAGS='$(PKG_RUSTFLAGS)' scripts/bench.sh
 
 demo: setup pkg
 	node scripts/demo.mjs

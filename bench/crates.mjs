@@ -14,8 +14,18 @@ import { WASM_FEATURES } from "../scripts/rewrites.mjs";
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "build/named");
 mkdirSync(out, { recursive: true });
+// The package's own rustflags (the Makefile's PKG_RUSTFLAGS: SHA-256 built compact, paths
+// remapped), so that the named build is the shipped one with names.
+const env = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: process.env.PKG_RUSTFLAGS ?? "" };
+if (!process.env.PKG_RUSTFLAGS) console.warn("bench/crates.mjs: PKG_RUSTFLAGS unset (run it from make bench)");
 const run = (cmd, args) =>
-  execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 28 });
+  execFileSync(cmd, args, {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 28,
+  });
 
 /** The wasm-opt passes of the bindings crate's Cargo.toml (package.metadata.wasm-pack). */
 function passes() {

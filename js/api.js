@@ -9,8 +9,6 @@
 import {
   ApiTokens,
   PlayerTokens,
-  redirectState,
-  stripCodeAndState,
   ManagedTokens,
   nadeoAuthorization,
   bearerAuthorization,
@@ -182,12 +180,7 @@ export class NadeoClient {
 }
 
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
-export const { beginLogin, completeLogin } = signIn({
-  authorizationUrl,
-  parseRedirect,
-  redirectState,
-  stripCodeAndState,
-});
+export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect });
 
 /** fetch() to an endpoint of the apiUrl origin with the Bearer token of `tokens` (the wasm's
  *  ApiTokens or PlayerTokens, which own the origin rule and the one-renewal-per-token rule):

@@ -45,9 +45,36 @@ function pending(s, now) {
   return out;
 }
 
+/** The state a redirect carries, when it carries exactly one non-empty one: which pending
+ *  sign-in it answers (parseRedirect then checks it). Undefined for a URL that is not one. */
+function redirectState(url) {
+  let states = [];
+  try {
+    states = new URL(url).searchParams.getAll("state");
+  } catch {
+    // not a URL: parseRedirect says so
+  }
+  return states.length === 1 && states[0] !== "" ? states[0] : undefined;
+}
+
+/** The URL without its `code` and `state` parameters, for the address bar: every other
+ *  parameter stays as written, and the fragment. */
+function withoutCodeAndState(url) {
+  const u = new URL(url);
+  const kept = u.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => {
+      const name = new URLSearchParams(pair).keys().next().value;
+      return pair !== "" && name !== "code" && name !== "state";
+    });
+  u.search = kept.join("&");
+  return u.href;
+}
+
 /** beginLogin and completeLogin over one wasm module's checks (each entry has its own wasm:
  *  nadeo_auth.js for `nadeo-auth`, nadeo_auth_token.js for `nadeo-auth/token`). */
-export function signIn({ authorizationUrl, parseRedirect, redirectState, stripCodeAndState }) {
+export function signIn({ authorizationUrl, parseRedirect }) {
   return { beginLogin, completeLogin };
 
   /** Browser only: makes an authorize URL, keeps its state, redirectUri (and PKCE verifier)
@@ -84,7 +111,7 @@ export function signIn({ authorizationUrl, parseRedirect, redirectState, stripCo
       if (entry) s.removeItem(PREFIX + state);
     }
     if (globalThis.location?.href === url && globalThis.history?.replaceState) {
-      globalThis.history.replaceState(globalThis.history.state, "", stripCodeAndState(url));
+      globalThis.history.replaceState(globalThis.history.state, "", withoutCodeAndState(url));
     }
     const done = { code, redirectUri: entry.redirectUri };
     if (typeof entry.codeVerifier === "string") done.codeVerifier = entry.codeVerifier;

@@ -1,7 +1,7 @@
 // The public API of `nadeo-auth/token`: what pages and devtools pages need, on a small wasm of
 // its own (nadeo_auth_token_bg.wasm). NadeoAuthError is the same class as the full entry's
 // (one glue module serves both wasm builds), so `instanceof` holds across entries.
-import { authorizationUrl, parseRedirect, redirectState, stripCodeAndState } from "./nadeo_auth_token.js";
+import { authorizationUrl, parseRedirect } from "./nadeo_auth_token.js";
 import { signIn } from "./signin.js";
 
 export {
@@ -18,9 +18,4 @@ export {
 } from "./nadeo_auth_token.js";
 export { NadeoAuthError } from "./glue.js";
 
-export const { beginLogin, completeLogin } = signIn({
-  authorizationUrl,
-  parseRedirect,
-  redirectState,
-  stripCodeAndState,
-});
+export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect });

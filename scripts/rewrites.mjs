@@ -29,10 +29,10 @@ export const WASM_FEATURES = [
   "mutable-globals",
 ].map((f) => `--enable-${f}`);
 
-/** `from "./snippets/<crate>-<hash>/js/glue.js"` (and server.js) as `from "./glue.js"`: the
+/** `from "./snippets/<crate>-<hash>/js/glue.js"` (and server.js, alarm.js) as `from "./glue.js"`: the
  *  import statements only (the import object's keys are the wasm's module names). */
 export function snippetPaths(name, js) {
-  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|server)\.js(["'])/g;
+  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|server|alarm)\.js(["'])/g;
   if (!/from\s*["']\.\/snippets\/[^"'/]+\/js\/glue\.js["']/.test(js)) {
     throw new Error(`snippetPaths: ${name}.js imports no glue snippet (wasm-bindgen changed?)`);
   }

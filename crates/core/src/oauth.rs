@@ -234,17 +234,6 @@ pub enum RedirectError {
     Denied(Denied),
 }
 
-/// The state a redirect carries, if exactly one non-empty one.
-pub fn redirect_state(url: &str) -> Option<String> {
-    let mut found = query_pairs(query_of(url))
-        .into_iter()
-        .filter(|(k, _)| k == "state");
-    match (found.next(), found.next()) {
-        (Some((_, v)), None) if !v.is_empty() => Some(v),
-        _ => None,
-    }
-}
-
 /// The issuer of an API base URL (RFC 9207): its origin, `scheme://host[:port]`.
 pub fn issuer_of(api_url: &str) -> &str {
     // Prefixes, not `find("://")`: a substring search would pull the two-way searcher into
@@ -266,46 +255,54 @@ pub fn issuer_of(api_url: &str) -> &str {
     }
 }
 
+/// A redirect's query as the checks read it: every value of a parameter, decoded, in order.
+/// The wasm build reads the platform's `URLSearchParams` (the WHATWG parser browsers use);
+/// natively, [`Query`] parses the URL's text.
+pub trait RedirectParams {
+    fn all(&self, name: &str) -> Vec<String>;
+}
+
+/// The query of a URL's text, parsed natively (for native callers, the tests and the fuzzer).
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    pub fn of(url: &str) -> Query {
+        Query(query_pairs(query_of(url)))
+    }
+}
+
+impl RedirectParams for Query {
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
 /// Checks a redirect back from the authorize page, in the order oauth4webapi checks one: a
 /// repeated code, state, error or iss; state absent or nothing expected; state different
 /// (constant time); an `iss` that is not `issuer` (RFC 9207: a mix-up); `error=`; parameters
 /// of the implicit or hybrid flows, or a JARM `response` (api.trackmania.com has neither, so
 /// their presence means tampering); no code. Empty values count as absent, except `iss`.
-pub fn parse_redirect(
-    url: &str,
+pub fn check_redirect(
+    params: &impl RedirectParams,
     expected_state: &str,
     issuer: &str,
 ) -> Result<Redirect, RedirectError> {
-    let pairs = query_pairs(query_of(url));
-    let mut code: Option<&str> = None;
-    let mut state: Option<&str> = None;
-    let mut error: Option<&str> = None;
-    let mut iss: Option<&str> = None;
-    let mut description: Option<&str> = None;
-    let mut unexpected = false;
-    for (k, v) in &pairs {
-        let slot = match k.as_str() {
-            "code" => &mut code,
-            "state" => &mut state,
-            "error" => &mut error,
-            "iss" => &mut iss,
-            "error_description" => {
-                description = Some(v);
-                continue;
-            }
-            "token" | "id_token" | "access_token" | "response" => {
-                unexpected = true;
-                continue;
-            }
-            _ => continue,
-        };
-        if slot.is_some() {
+    let one = |name: &str| {
+        let mut values = params.all(name);
+        if values.len() > 1 {
             return Err(RedirectError::Plain(E_DUPLICATE));
         }
-        *slot = Some(v);
-    }
-    let state = state.filter(|s| !s.is_empty());
-    let Some(state) = state.filter(|_| !expected_state.is_empty()) else {
+        Ok(values.pop())
+    };
+    let code = one("code")?;
+    let state = one("state")?;
+    let error = one("error")?;
+    let iss = one("iss")?;
+    let Some(state) = state.filter(|s| !s.is_empty() && !expected_state.is_empty()) else {
         return Err(RedirectError::Plain(E_STATE_MISSING));
     };
     if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
@@ -314,52 +311,32 @@ pub fn parse_redirect(
     if iss.is_some_and(|i| i != issuer) {
         return Err(RedirectError::Plain(E_ISSUER));
     }
-    if let Some(e) = error {
+    if let Some(error) = error {
         return Err(RedirectError::Denied(Denied {
-            error: e.into(),
-            description: description.map(Into::into),
+            error,
+            // The last one, as a query reader that keeps one value per name would.
+            description: params.all("error_description").pop(),
         }));
     }
-    if unexpected {
+    if ["token", "id_token", "access_token", "response"]
+        .iter()
+        .any(|name| !params.all(name).is_empty())
+    {
         return Err(RedirectError::Plain(E_UNEXPECTED));
     }
     match code.filter(|c| !c.is_empty()) {
-        Some(c) => Ok(Redirect {
-            code: c.into(),
-            state: state.into(),
-        }),
+        Some(code) => Ok(Redirect { code, state }),
         None => Err(RedirectError::Plain(E_CODE_MISSING)),
     }
 }
 
-/// The URL without its `code` and `state` parameters; every other parameter (as written) and
-/// the fragment stay.
-pub fn strip_code_and_state(url: &str) -> String {
-    let (before_fragment, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let (base, query) = match before_fragment.split_once('?') {
-        Some((b, q)) => (b, q),
-        None => (before_fragment, ""),
-    };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|p| {
-            let name = decode_component(p.split('=').next().unwrap_or(""));
-            !p.is_empty() && name != "code" && name != "state"
-        })
-        .collect();
-    let mut out = String::from(base);
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
-    }
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
+/// [`check_redirect`] of a URL's text, parsed natively.
+pub fn parse_redirect(
+    url: &str,
+    expected_state: &str,
+    issuer: &str,
+) -> Result<Redirect, RedirectError> {
+    check_redirect(&Query::of(url), expected_state, issuer)
 }
 
 /// A token request: the form body for `{api}/api/access_token`.

@@ -71,6 +71,19 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
     Ok(make_url_state(&url, &state, verifier))
 }
 
+/// A redirect's query as the platform's WHATWG parser reads it (what the browser itself sees).
+struct Params(web_sys::UrlSearchParams);
+
+impl oauth::RedirectParams for Params {
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect()
+    }
+}
+
 /// `parseRedirect(url, expectedState, { apiUrl }?)`: `{ code, state }`. An `iss` on the
 /// redirect must be the issuer of `apiUrl` (default api.trackmania.com).
 #[wasm_bindgen(js_name = parseRedirect, skip_typescript)]
@@ -79,33 +92,20 @@ pub fn parse_redirect(
     expected_state: JsValue,
     options: JsValue,
 ) -> Result<JsValue, Failure> {
-    let href =
-        super::glue::href_of(&url).ok_or_else(|| invalid("the URL must be a string or a URL"))?;
+    const E_URL: &str = "the URL must be an absolute URL, as a string or a URL";
+    let href = super::glue::href_of(&url).ok_or_else(|| invalid(E_URL))?;
+    let url = web_sys::Url::new(&href).map_err(|_| invalid(E_URL))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {
         String::new()
     } else {
         string_arg(&expected_state, "expectedState must be a string")?
     };
     let api = api_url(&options)?;
-    let r =
-        oauth::parse_redirect(&href, &expected, oauth::issuer_of(&api)).map_err(redirect_error)?;
+    let r = oauth::check_redirect(
+        &Params(url.search_params()),
+        &expected,
+        oauth::issuer_of(&api),
+    )
+    .map_err(redirect_error)?;
     Ok(make_code_state(&r.code, &r.state))
 }
-
-/// For completeLogin (signin.js; not re-exported): the one non-empty `state` a redirect
-/// carries, if any.
-#[wasm_bindgen(js_name = redirectState, skip_typescript)]
-pub fn redirect_state(url: &str) -> Option<String> {
-    oauth::redirect_state(url)
-}
-
-/// For completeLogin (signin.js; not re-exported): the URL without its `code` and `state`
-/// parameters.
-#[wasm_bindgen(js_name = stripCodeAndState, skip_typescript)]
-pub fn strip_code_and_state(url: &str) -> String {
-    oauth::strip_code_and_state(url)
-}
-
-// ---------------------------------------------------------------- server side
-// Build-request / process-answer: Rust checks the arguments and builds each request, the JS
-// driver in api.js sends it, and Rust checks the answer. No async state machine in the wasm.

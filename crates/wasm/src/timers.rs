@@ -1,9 +1,9 @@
 //! Waits on gloo-timers, optionally ended early by the caller's AbortSignal: the sleeps of the
-//! single flight and the timeout of the HTTP call (the scheduling functions chain gloo
-//! timers through `schedule::Alarm`). Each is a
-//! JS promise settled by a gloo `Timeout` (cleared when the wait is dropped) or by the
-//! signal's `abort` event (its listener, an [`AbortListener`] that both kinds of wait use,
-//! removed when the wait is dropped).
+//! single flight and the timeout of the HTTP call (the full entry's; the scheduling functions
+//! wait on `js/alarm.js`, see schedule.rs). Each is a JS promise settled by a gloo `Timeout`
+//! (cleared when the wait is dropped) or by the signal's `abort` event (its listener, an
+//! [`AbortListener`], removed when the wait is dropped). Both entries read `options.signal`
+//! here.
 
 #[cfg(feature = "full")]
 use gloo_timers::callback::Timeout;
@@ -20,11 +20,13 @@ use super::glue::option;
 
 /// An `abort` listener on the caller's signal, removed when dropped: a wait that ends on time
 /// leaves nothing on a signal that may live much longer than it.
+#[cfg(feature = "full")]
 pub(crate) struct AbortListener {
     signal: AbortSignal,
     listener: js_sys::Function,
 }
 
+#[cfg(feature = "full")]
 impl AbortListener {
     pub fn add(signal: &AbortSignal, listener: js_sys::Function) -> AbortListener {
         let _ = signal.add_event_listener_with_callback("abort", &listener);
@@ -35,6 +37,7 @@ impl AbortListener {
     }
 }
 
+#[cfg(feature = "full")]
 impl Drop for AbortListener {
     fn drop(&mut self) {
         let _ = self
