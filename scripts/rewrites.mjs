@@ -123,6 +123,10 @@ export function minifyNames(name, wasmIn, wasmOut, js) {
     }
   }
   js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${fromSnippets.join(", ")} } };`);
+  // wasm-bindgen imports a snippet once per extern block that uses it; the object kept the
+  // last of each, so the others are unused (and bundlers would keep them as bare imports).
+  const used = new Set(moduleVar.values());
+  js = js.replace(/^import \* as (import\d+) from "[^"]+";?\n/gm, (line, v) => (used.has(v) ? line : ""));
   return js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_, field) => {
     const short = exports.get(field);
     if (short === undefined) throw new Error(`minifyNames: no export ${field} in the wasm`);

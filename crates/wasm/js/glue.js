@@ -48,6 +48,24 @@ export function makeDecoded(header, payload) {
   return { header, payload };
 }
 
+export function makeDecodedCopy(header, payload) {
+  return { header: { ...header }, payload };
+}
+
+export function numberClaim(claims, key) {
+  const v = claims[key];
+  return typeof v === "number" ? v : Number.NaN;
+}
+
+export function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function isFlat(value) {
+  for (const v of Object.values(value)) if (typeof v === "object" && v !== null) return false;
+  return true;
+}
+
 /** `href` of a URL-like object, or undefined. */
 export function hrefOf(value) {
   if (typeof value === "string") return value;

@@ -28,6 +28,19 @@ extern "C" {
     /// `{ header, payload }` (decodeToken's result).
     #[wasm_bindgen(js_name = makeDecoded)]
     pub(crate) fn make_decoded(header: &JsValue, payload: &JsValue) -> JsValue;
+    /// `{ header: { ...header }, payload }`: decodeToken's result with a copy of a kept header.
+    #[wasm_bindgen(js_name = makeDecodedCopy)]
+    pub(crate) fn make_decoded_copy(header: &JsValue, payload: &JsValue) -> JsValue;
+    /// `claims[key]` when it is a number, else NaN (a time claim read in one crossing).
+    #[wasm_bindgen(catch, js_name = numberClaim)]
+    pub(crate) fn number_claim(claims: &JsValue, key: &JsValue) -> Result<f64, JsValue>;
+    /// An object that is not an array (what `JSON.parse` must give for a token's header and
+    /// payload, an answer, or a stored value).
+    #[wasm_bindgen(js_name = isPlainObject)]
+    pub(crate) fn is_plain_object(value: &JsValue) -> bool;
+    /// Whether every value of a parsed object is a primitive (a shallow copy is a full one).
+    #[wasm_bindgen(js_name = isFlat)]
+    pub(crate) fn is_flat(value: &JsValue) -> bool;
 
     #[wasm_bindgen(js_name = hrefOf)]
     pub(crate) fn href_of(value: &JsValue) -> Option<String>;
@@ -137,12 +150,6 @@ pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, Fa
     string_option(options, key)?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| bad_option(key, "a non-empty string"))
-}
-
-/// Whether `v` is a plain JSON-style object: an object, not an array (what `JSON.parse` must
-/// give for a token's header and payload, an answer, or a stored value).
-pub(crate) fn is_plain_object(v: &JsValue) -> bool {
-    v.is_object() && !js_sys::Array::is_array(v)
 }
 
 /// An array of strings from JS: `None` unless `v` is an array whose every item is a string.

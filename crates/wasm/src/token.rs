@@ -1,26 +1,104 @@
 //! Tokens: decoding, times, header values, audiences.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 use super::error::{invalid, Failure};
-use super::glue::{href_of, is_plain_object, make_decoded, make_times, number_option, string_arg};
+use super::glue::{
+    href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times, number_claim,
+    number_option, string_arg,
+};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
 
 /// A token's header and payload as `JSON.parse` gives them, checked by the core's rules: both
 /// objects (not arrays or scalars), `iat`/`rat`/`exp` finite numbers where present
-/// ([`TimeClaims`]), every other claim kept as it came.
+/// ([`TimeClaims`]), every other claim kept as it came. `header` may be the cached parse of an
+/// identical header segment ([`Header`]): [`decode_token`] hands out a copy of it.
 pub(crate) struct Parsed {
-    pub header: JsValue,
+    pub header: Header,
     pub payload: JsValue,
     pub times: Times,
 }
 
+/// A parsed header: new, or the one of the last token whose header segment was the same text.
+pub(crate) enum Header {
+    New(JsValue),
+    Cached(JsValue),
+}
+
+/// The last header seen, when its values are all primitives: every Nadeo token of an
+/// environment carries the same header segment, so decoding it again (base64, UTF-8, a string
+/// crossing and a `JSON.parse`, about a tenth of decodeToken) buys nothing. A header with an
+/// object or array inside is not kept (a shallow copy would share it).
+struct LastHeader {
+    segment: String,
+    parsed: JsValue,
+}
+
+thread_local! {
+    static LAST_HEADER: RefCell<Option<LastHeader>> = const { RefCell::new(None) };
+    /// The decoded bytes of a token's signature and payload, and of its header: reused from token
+    /// to token (a buffer that grew past [`KEEP_BYTES`] for a huge token is let go).
+    static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+const KEEP_BYTES: usize = 16 * 1024;
+
 pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
-    let (header, payload) = token::segment_texts(token)?;
-    let header = json_object(&header, token::E_HEADER_OBJECT)?;
-    let payload = json_object(&payload, token::E_PAYLOAD_OBJECT)?;
+    BUFFERS.with(|buffers| {
+        let (payload_buf, header_buf) = &mut *buffers.borrow_mut();
+        let parsed = parse_with(token, payload_buf, header_buf);
+        for buf in [payload_buf, header_buf] {
+            if buf.capacity() > KEEP_BYTES {
+                *buf = Vec::new();
+            }
+        }
+        parsed
+    })
+}
+
+/// The core's checks in the core's order (segments and signature, header text, payload text,
+/// header JSON, payload JSON, times); a header segment equal to the last one is not decoded
+/// again.
+fn parse_with(
+    token: &str,
+    payload_buf: &mut Vec<u8>,
+    header_buf: &mut Vec<u8>,
+) -> Result<Parsed, Error> {
+    let segments = token::segments(token, payload_buf)?;
+    let cached = LAST_HEADER.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|l| l.segment == segments.header)
+            .map(|l| l.parsed.clone())
+    });
+    let header_text = match cached {
+        Some(_) => None,
+        None => Some(token::segment_text(segments.header, header_buf)?),
+    };
+    let payload_text = token::segment_text(segments.payload, payload_buf)?;
+    let header = match (cached, header_text) {
+        (Some(parsed), _) => Header::Cached(parsed),
+        (None, text) => {
+            let parsed = json_object(text.unwrap_or_default(), token::E_HEADER_OBJECT)?;
+            if is_flat(&parsed) {
+                // Kept, so never handed out itself: every caller gets a copy.
+                LAST_HEADER.with(|last| {
+                    *last.borrow_mut() = Some(LastHeader {
+                        segment: segments.header.into(),
+                        parsed: parsed.clone(),
+                    })
+                });
+                Header::Cached(parsed)
+            } else {
+                Header::New(parsed)
+            }
+        }
+    };
+    let payload = json_object(payload_text, token::E_PAYLOAD_OBJECT)?;
     let times = times_of_object(&payload)?;
     Ok(Parsed {
         header,
@@ -56,7 +134,10 @@ const E_TOKEN_TYPE: &str = "the token must be a string";
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]
 pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
     let p = parse_token(&string_arg(&token, E_TOKEN_TYPE)?)?;
-    Ok(make_decoded(&p.header, &p.payload))
+    Ok(match p.header {
+        Header::New(header) => make_decoded(&header, &p.payload),
+        Header::Cached(header) => make_decoded_copy(&header, &p.payload),
+    })
 }
 
 thread_local! {
@@ -79,11 +160,18 @@ fn times_with_keys(
     exp: &JsValue,
 ) -> Result<Times, Error> {
     let get = |key: &JsValue| -> Result<Option<f64>, Error> {
+        // One crossing for a claim that is a number (every time claim of a real token).
+        let n = number_claim(value, key).map_err(|_| token::E_TIME_CLAIM)?;
+        if !n.is_nan() {
+            return Ok(Some(n));
+        }
+        // NaN: the claim is absent, not a number, or NaN itself.
         let v = js_sys::Reflect::get(value, key).map_err(|_| token::E_TIME_CLAIM)?;
         if v.is_undefined() {
-            return Ok(None);
+            Ok(None)
+        } else {
+            Err(token::E_TIME_CLAIM)
         }
-        v.as_f64().map(Some).ok_or(token::E_TIME_CLAIM)
     };
     TimeClaims {
         iat: get(iat)?,

@@ -69,35 +69,51 @@ impl TimeClaims {
     }
 }
 
-/// Splits a token into exactly three segments.
-fn segments(token: &str) -> Result<[&str; 3], Error> {
+/// A token's header and payload segments (still base64url), once [`segments`] has checked it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segments<'t> {
+    pub header: &'t str,
+    pub payload: &'t str,
+}
+
+/// The checks of a token before its header and payload are decoded: exactly three segments,
+/// neither header nor payload empty, the signature base64url (decoded into `scratch`, whose
+/// bytes nobody needs: a caller reuses one buffer for every token).
+pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
     let mut it = token.split('.');
-    match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(h), Some(p), Some(s), None) => Ok([h, p, s]),
-        _ => Err(E_SEGMENTS),
-    }
-}
-
-fn segment_text(segment: &str) -> Result<String, Error> {
-    let bytes: Vec<u8> = base64url::decode(segment.as_bytes()).map_err(|_| E_BASE64)?;
-    String::from_utf8(bytes).map_err(|_| E_JSON)
-}
-
-/// The checks of a token before its JSON: exactly three segments, neither header nor payload
-/// empty, the signature base64url, header and payload base64url of UTF-8. Returns the header's
-/// and the payload's text, for the platform's JSON parser (`JSON.parse` in the wasm build,
-/// serde_json in [`decode`]), whose values are then checked the same way: both objects
-/// (`E_HEADER_OBJECT`, `E_PAYLOAD_OBJECT`), not JSON `E_JSON`, times by [`TimeClaims`].
-pub fn segment_texts(token: &str) -> Result<(String, String), Error> {
-    let [h, p, s] = segments(token)?;
-    if h.is_empty() {
+    let (Some(header), Some(payload), Some(signature), None) =
+        (it.next(), it.next(), it.next(), it.next())
+    else {
+        return Err(E_SEGMENTS);
+    };
+    if header.is_empty() {
         return Err(E_EMPTY_HEADER);
     }
-    if p.is_empty() {
+    if payload.is_empty() {
         return Err(E_EMPTY_PAYLOAD);
     }
-    base64url::validate(s.as_bytes()).map_err(|_| E_BASE64)?;
-    Ok((segment_text(h)?, segment_text(p)?))
+    base64url::decode_into(signature.as_bytes(), scratch).map_err(|_| E_BASE64)?;
+    Ok(Segments { header, payload })
+}
+
+/// A header or payload segment's text: base64url of UTF-8, decoded into `buf` (reused).
+pub fn segment_text<'b>(segment: &str, buf: &'b mut Vec<u8>) -> Result<&'b str, Error> {
+    base64url::decode_into(segment.as_bytes(), buf).map_err(|_| E_BASE64)?;
+    core::str::from_utf8(buf).map_err(|_| E_JSON)
+}
+
+/// The checks of a token before its JSON, in this order: exactly three segments, neither
+/// header nor payload empty, the signature base64url, header then payload base64url of UTF-8.
+/// Returns the header's and the payload's text, for the platform's JSON parser (`JSON.parse`
+/// in the wasm build, which runs the same steps on reused buffers; serde_json in [`decode`]),
+/// whose values are then checked the same way: both objects (`E_HEADER_OBJECT`,
+/// `E_PAYLOAD_OBJECT`), not JSON `E_JSON`, times by [`TimeClaims`].
+pub fn segment_texts(token: &str) -> Result<(String, String), Error> {
+    let mut buf = Vec::new();
+    let s = segments(token, &mut buf)?;
+    let header = String::from(segment_text(s.header, &mut buf)?);
+    let payload = String::from(segment_text(s.payload, &mut buf)?);
+    Ok((header, payload))
 }
 
 #[cfg(any(test, feature = "json"))]
