@@ -1,20 +1,27 @@
-// make bench: decoding throughput of nadeo-auth's decodeToken against jwt-decode and jose's
-// decodeJwt on the same Nadeo-shaped tokens, in one run; and the size of each package.
-// A benchmark reports; it never fails.
+// make bench: decoding throughput of nadeo-auth's decodeToken (both entries) against
+// jwt-decode and jose's decodeJwt on the same Nadeo-shaped tokens, in one process, and
+// tokenTimes against jose's decodeJwt plus the same arithmetic in JS; then the same ratios on
+// every Node the project tests (22, 24 and 26 ship as npm packages in tests/consumers); and the
+// size of each package. A benchmark reports; it never fails.
+//
+//   node bench/decode.mjs            the tables (this Node), the ratios on each Node, the sizes
+//   node bench/decode.mjs --ratios   one JSON line of this Node's ratios (for the table)
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = new URL("..", import.meta.url).pathname;
 const tools = join(root, "tools");
 const require = createRequire(join(tools, "package.json"));
 const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
+const ratiosOnly = process.argv.includes("--ratios");
 
 const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
+const page = await import(pathToFileURL(join(root, "pkg/token-node.js")).href);
 const { jwtDecode } = await load("jwt-decode");
 const { decodeJwt } = await load("jose");
 
@@ -44,9 +51,27 @@ for (let i = 0; i < 256; i++) {
   );
 }
 
+const NOW = 1735396000;
+/** tokenTimes' answer computed in JS from jose's decodeJwt: what a user would write instead. */
+function joseTimes(token, now) {
+  const { iat = null, rat = null, exp = null } = decodeJwt(token);
+  return {
+    issuedAt: iat,
+    refreshableAt: rat,
+    expiresAt: exp,
+    expired: exp !== null && now >= exp,
+    refreshable: rat === null || now >= rat,
+    expiresIn: exp === null ? Number.POSITIVE_INFINITY : Math.max(exp - now, 0),
+    refreshableIn: rat === null ? 0 : Math.max(rat - now, 0),
+  };
+}
+
 const candidates = [
   ["nadeo-auth decodeToken (header + payload)", (t) => lib.decodeToken(t)],
-  ["nadeo-auth tokenTimes", (t) => lib.tokenTimes(t, { now: 1735396000 })],
+  ["nadeo-auth/token decodeToken (header + payload)", (t) => page.decodeToken(t)],
+  ["nadeo-auth tokenTimes", (t) => lib.tokenTimes(t, { now: NOW })],
+  ["nadeo-auth/token tokenTimes", (t) => page.tokenTimes(t, { now: NOW })],
+  ["jose decodeJwt + the same arithmetic in JS", (t) => joseTimes(t, NOW)],
   ["jwt-decode jwtDecode (payload)", (t) => jwtDecode(t)],
   ["jwt-decode jwtDecode (header + payload)", (t) => [jwtDecode(t, { header: true }), jwtDecode(t)]],
   ["jose decodeJwt (payload)", (t) => decodeJwt(t)],
@@ -57,6 +82,8 @@ for (const t of tokens.slice(0, 4)) {
   const ours = JSON.stringify(lib.decodeToken(t).payload);
   if (ours !== JSON.stringify(jwtDecode(t)) || ours !== JSON.stringify(decodeJwt(t)))
     throw new Error("decoders disagree");
+  if (JSON.stringify(page.tokenTimes(t, { now: NOW })) !== JSON.stringify(joseTimes(t, NOW)))
+    throw new Error("tokenTimes and its JS equivalent disagree");
 }
 
 function opsPerSecond(fn, ms) {
@@ -72,6 +99,7 @@ function opsPerSecond(fn, ms) {
   return (n / took) * 1000;
 }
 
+// Rounds interleave the candidates, so that what the machine does meanwhile falls on all.
 const ROUNDS = 7;
 const results = new Map(candidates.map(([name]) => [name, []]));
 for (const [, fn] of candidates) opsPerSecond(fn, 300); // warm-up
@@ -79,15 +107,47 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of candidates) results.get(name).push(opsPerSecond(fn, 250));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const base = median(results.get(candidates[0][0]));
+const ops = (i) => median(results.get(candidates[i][0]));
+const jose = ops(7);
+const ratios = {
+  node: process.version,
+  full: ops(0) / jose,
+  token: ops(1) / jose,
+  timesFull: ops(2) / ops(4),
+  timesToken: ops(3) / ops(4),
+};
+if (ratiosOnly) {
+  console.log(JSON.stringify(ratios));
+  process.exit(0);
+}
 console.log(
   `\ndecoding throughput (Node ${process.version}, median of ${ROUNDS} rounds, ${tokens[0].length}-char tokens)`,
 );
-console.log("| decoder | ops/s | nadeo-auth decodeToken vs it |");
+console.log("| decoder | ops/s | vs jose decodeJwt |");
 console.log("| --- | ---: | ---: |");
-for (const [name] of candidates) {
-  const ops = median(results.get(name));
-  console.log(`| ${name} | ${Math.round(ops).toLocaleString("en")} | ${(base / ops).toFixed(2)}x |`);
+for (const [i, [name]] of candidates.entries()) {
+  console.log(`| ${name} | ${Math.round(ops(i)).toLocaleString("en")} | ${(ops(i) / jose).toFixed(2)}x |`);
+}
+
+// The same ratios on each Node the project tests (the budget: at least 1.0x on 20 and 24).
+const nodes = [
+  ["20", process.execPath],
+  ...["22", "24", "26"].map((v) => [v, join(root, `tests/consumers/node_modules/node${v}/bin/node`)]),
+];
+const self = fileURLToPath(import.meta.url);
+console.log("\ndecodeToken and tokenTimes against jose on each Node (ops/s ratios, median of 7 rounds each)");
+console.log(
+  "| Node | decodeToken, nadeo-auth | decodeToken, nadeo-auth/token | tokenTimes, nadeo-auth | tokenTimes, nadeo-auth/token |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: |");
+for (const [version, bin] of nodes) {
+  if (!existsSync(bin)) {
+    console.log(`| ${version} | (not installed: make setup) | | | |`);
+    continue;
+  }
+  const r = version === "20" ? ratios : JSON.parse(execFileSync(bin, [self, "--ratios"], { encoding: "utf8" }));
+  const x = (v) => `${v.toFixed(2)}x`;
+  console.log(`| ${r.node} | ${x(r.full)} | ${x(r.token)} | ${x(r.timesFull)} | ${x(r.timesToken)} |`);
 }
 
 // Sizes: our package as shipped, and each baseline bundled and minified by esbuild.

@@ -114,12 +114,32 @@ pub(crate) fn bad_option(key: &str, what: &'static str) -> Failure {
 
 /// A finite number option.
 pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, Failure> {
-    match option(options, key)? {
-        None => Ok(None),
-        Some(v) => match v.as_f64() {
-            Some(n) if n.is_finite() => Ok(Some(n)),
-            _ => Err(bad_option(key, "a finite number")),
-        },
+    number_option_at(options, &JsValue::from_str(key), key)
+}
+
+/// A finite number option under `key`, a JS string the caller made once (`name` is its text,
+/// for the error): a number present costs one crossing (tokenTimes' `now` on every call).
+pub(crate) fn number_option_at(
+    options: &JsValue,
+    key: &JsValue,
+    name: &str,
+) -> Result<Option<f64>, Failure> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !options.is_object() {
+        return Err(invalid("options must be an object"));
+    }
+    let n = number_claim(options, key).map_err(|_| invalid("options could not be read"))?;
+    if n.is_finite() {
+        return Ok(Some(n));
+    }
+    // Absent, or not a finite number.
+    let v = js_sys::Reflect::get(options, key).map_err(|_| invalid("options could not be read"))?;
+    if v.is_undefined() {
+        Ok(None)
+    } else {
+        Err(bad_option(name, "a finite number"))
     }
 }
 

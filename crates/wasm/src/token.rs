@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::error::{invalid, Failure};
 use super::glue::{
     href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times, number_claim,
-    number_option, string_arg,
+    number_option_at, string_arg,
 };
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
@@ -144,6 +144,8 @@ thread_local! {
     /// The names of the time claims as JS strings, made once: a property read then costs no
     /// string crossing (decodeToken reads all three on every call).
     static TIME_KEYS: [JsValue; 3] = [JsValue::from_str("iat"), JsValue::from_str("rat"), JsValue::from_str("exp")];
+    /// tokenTimes' option names, likewise.
+    static OPTION_KEYS: [JsValue; 2] = [JsValue::from_str("now"), JsValue::from_str("leeway")];
 }
 
 /// Reads `{ iat?, rat?, exp? }` from a claims-like object into the core's [`TimeClaims`]
@@ -193,11 +195,14 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure>
             "tokenTimes takes a token string or an object with iat, rat and exp",
         ));
     };
-    let now = match number_option(&options, "now")? {
-        Some(n) => n,
-        None => js_sys::Date::now() / 1000.0,
-    };
-    let leeway = number_option(&options, "leeway")?.unwrap_or(0.0);
+    let (now, leeway) = OPTION_KEYS.with(|[now, leeway]| {
+        Ok::<_, Failure>((
+            number_option_at(&options, now, "now")?,
+            number_option_at(&options, leeway, "leeway")?,
+        ))
+    })?;
+    let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+    let leeway = leeway.unwrap_or(0.0);
     let v = times.view(now, leeway);
     Ok(make_times(
         v.issued_at,
