@@ -67,9 +67,10 @@ test-wasm:
 	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 
-# The build's rewrites of generated code, against the pinned wasm-bindgen's output.
+# The build's rewrites of generated code, against the pinned wasm-bindgen's output; and the
+# waits of the scheduling functions (js/alarm.js) on an injected clock.
 test-build:
-	node --test tests/build.test.mjs
+	node --test tests/build.test.mjs tests/alarm.test.mjs
 
 size:
 	node scripts/size.mjs --check

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Prints what each entry of the package loads (raw and gzip, each file gzipped on its own as a
-// server sends it) and, with --check, fails when the full entry is over its guard: 96 KiB
-// (wasm + JS, gzip). The full entry is for servers and Workers, so this is a guard against
-// accidents (a dependency that drags in megabytes), not a budget to design for; its size and
-// cold start are reported by make bench.
+// server sends it) and, with --check, fails when an entry is over its limit:
+// - the full entry's guard, 96 KiB (wasm + JS, gzip): it is for servers and Workers, so this
+//   guards against accidents (a dependency that drags in megabytes), not a budget to design
+//   for; its size and cold start are reported by make bench;
+// - the token entry (what a page loads): its budget is 16 KiB; until it is met, make test
+//   holds it under a ceiling at its size today, so that it can only shrink (lower the ceiling
+//   with each change that saves bytes; at the budget, the two are one).
 // Usage: node scripts/size.mjs [--check]
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,8 +18,9 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 const glue = "glue.js";
-// nadeo-auth/token: its own wasm; its budget (16 KB) is reported, not enforced here yet.
+// nadeo-auth/token: its own wasm. The budget, and the ceiling make test enforces meanwhile.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
+const CEILING_TOKEN_GZIP = 20.5 * 1024;
 const measure = (files) =>
   files.reduce(
     (acc, f) => {
@@ -34,7 +38,7 @@ for (const name of ["nadeo_auth", "nadeo_auth_token"]) {
       `(gzip + base64, for the browser and Node entries): ${inlined.gzip} bytes gzip (+${(((inlined.gzip - wasm.gzip) / wasm.gzip) * 100).toFixed(1)}%)`,
   );
 }
-let worst = 0;
+const worst = new Map();
 // Each entry is one bundled file (scripts/build-pkg.mjs) that imports the shared glue and its
 // wasm. Per entry, what its conditions load besides the glue: the browser and Node entries
 // the inlined wasm, the workerd entry the .wasm as a module (the full entry's workerd bundle
@@ -44,7 +48,7 @@ const entries = [
   {
     name: "nadeo-auth",
     budget: BUDGET_FULL_GZIP,
-    enforced: true,
+    limit: BUDGET_FULL_GZIP,
     loads: {
       "node.js": ["nadeo_auth_wasm.js"],
       "browser.js": ["nadeo_auth_wasm.js"],
@@ -54,7 +58,7 @@ const entries = [
   {
     name: "nadeo-auth/token",
     budget: BUDGET_TOKEN_GZIP,
-    enforced: false,
+    limit: CEILING_TOKEN_GZIP,
     loads: {
       "token-node.js": ["nadeo_auth_token_wasm.js"],
       "token.js": ["nadeo_auth_token_wasm.js"],
@@ -62,17 +66,21 @@ const entries = [
     },
   },
 ];
-for (const { name, budget, enforced, loads } of entries) {
+for (const { name, budget, limit, loads } of entries) {
   for (const [entry, own] of Object.entries(loads)) {
     const m = measure([entry, ...own, glue]);
-    if (enforced) worst = Math.max(worst, m.gzip);
+    worst.set(name, Math.max(worst.get(name) ?? 0, m.gzip));
     const verdict = m.gzip <= budget ? "within" : `OVER by ${kib(m.gzip - budget)}`;
+    const ceiling = limit === budget ? "" : `; make test's ceiling ${kib(limit)}`;
     console.log(
-      `size: ${name} via ${entry.padEnd(16)} ${kib(m.raw)} raw, ${kib(m.gzip)} gzip (${m.gzip} bytes; budget ${kib(budget)}: ${verdict})`,
+      `size: ${name} via ${entry.padEnd(16)} ${kib(m.raw)} raw, ${kib(m.gzip)} gzip (${m.gzip} bytes; budget ${kib(budget)}: ${verdict}${ceiling})`,
     );
   }
 }
-if (process.argv.includes("--check") && worst > BUDGET_FULL_GZIP) {
-  console.error(`size: FAIL: the full entry loads ${kib(worst)} gzip, over the ${kib(BUDGET_FULL_GZIP)} budget`);
-  process.exit(1);
+if (process.argv.includes("--check")) {
+  const over = entries.filter(({ name, limit }) => worst.get(name) > limit);
+  for (const { name, limit } of over) {
+    console.error(`size: FAIL: ${name} loads ${kib(worst.get(name))} gzip, over its limit of ${kib(limit)}`);
+  }
+  if (over.length > 0) process.exit(1);
 }

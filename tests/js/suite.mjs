@@ -155,6 +155,38 @@ const shared = [
   ],
 
   [
+    "decodeToken hands out a new header each time: a repeated header segment is kept, never shared",
+    (lib) => {
+      const t = tok(HEADER, ACCESS);
+      const first = lib.decodeToken(t);
+      first.header.alg = "changed";
+      first.header.added = { x: 1 };
+      const second = lib.decodeToken(t);
+      deepEqual(second.header, HEADER, "the caller's changes do not reach the next result");
+      ok(first.header !== second.header);
+      const other = lib.decodeToken(tok(HEADER, REFRESH));
+      deepEqual(other.header, HEADER);
+      ok(other.header !== second.header);
+      other.header.ver = "2";
+      deepEqual(lib.decodeToken(t).header, HEADER);
+      // A header with an object inside is parsed each time (a shallow copy would share it).
+      const nested = { alg: "RS256", jwk: { kty: "RSA", n: "AQAB" } };
+      const a = lib.decodeToken(tok(nested, ACCESS));
+      a.header.jwk.kty = "changed";
+      deepEqual(lib.decodeToken(tok(nested, ACCESS)).header, nested);
+      // "__proto__" in a header is a claim like any other: an own property, never a prototype.
+      const proto = '{"alg":"HS256","__proto__":"x"}';
+      for (let i = 0; i < 2; i++) {
+        const h = lib.decodeToken(tok(proto, ACCESS)).header;
+        equal(Object.getPrototypeOf(h), Object.prototype);
+        equal(Object.getOwnPropertyDescriptor(h, "__proto__")?.value, "x");
+      }
+      // Errors after a kept header are the payload's, as before.
+      throwsCode(lib, () => lib.decodeToken(`${t.split(".")[0]}.${b64url("[]")}.${SIG}`), "TOKEN_CLAIMS");
+    },
+  ],
+
+  [
     "decodeToken decodes a refresh token and an OAuth token",
     (lib) => {
       deepEqual(lib.decodeToken(tok(HEADER, REFRESH)).payload, REFRESH);
@@ -749,10 +781,16 @@ const shared = [
       const e = new URL(
         lib.beginLogin({ clientId: "c", redirectUri: location.origin + location.pathname, navigate: false }),
       ).searchParams.get("state");
-      history.replaceState(null, "", `${location.pathname}?keep=1&code=cc&state=${e}&also=2#frag`);
+      history.replaceState(null, "", `${location.pathname}?keep=1&code=cc&y=%20&state=${e}&also=2#frag`);
       const back = lib.completeLogin();
       equal(back.code, "cc");
-      equal(location.href, `${location.origin}${location.pathname}?keep=1&also=2#frag`);
+      equal(location.href, `${location.origin}${location.pathname}?keep=1&y=%20&also=2#frag`, "the rest as written");
+      const f = new URL(
+        lib.beginLogin({ clientId: "c", redirectUri: location.origin + location.pathname, navigate: false }),
+      ).searchParams.get("state");
+      history.replaceState(null, "", `${location.pathname}?code=dd&state=${f}`);
+      equal(lib.completeLogin().code, "dd");
+      equal(location.href, `${location.origin}${location.pathname}`, "no query left at all");
       history.replaceState(null, "", home);
       // Nothing secret is kept: only the state's key and the redirect URI.
       lib.beginLogin({ clientId: "c", redirectUri: "https://a.example/cb", navigate: false });

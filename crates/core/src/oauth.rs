@@ -148,14 +148,28 @@ pub fn pkce_challenge(verifier: &str) -> String {
     s
 }
 
+/// Adds a scope to the authorize request's `scope` (scopes joined by one space), when it is
+/// one: non-empty, without whitespace.
+pub fn push_scope(scope_param: &mut String, scope: &str) -> Result<(), Error> {
+    if scope.is_empty() || scope.contains(char::is_whitespace) {
+        return Err(E_SCOPE);
+    }
+    if !scope_param.is_empty() {
+        scope_param.push(' ');
+    }
+    scope_param.push_str(scope);
+    Ok(())
+}
+
 /// The authorize URL: `{api}/oauth/authorize?response_type=code&client_id=…&redirect_uri=…
 /// [&scope=…]&state=…[&code_challenge=…&code_challenge_method=S256]`, each value
-/// percent-encoded once; scopes joined by one space. `challenge`: PKCE's, when asked for.
+/// percent-encoded once. `scope`: the scopes as [`push_scope`] joins them (empty: none);
+/// `challenge`: PKCE's, when asked for.
 pub fn authorization_url(
     api_url: &str,
     client_id: &str,
     redirect_uri: &str,
-    scopes: &[String],
+    scope: &str,
     state: &str,
     challenge: Option<&str>,
 ) -> Result<String, Error> {
@@ -167,12 +181,6 @@ pub fn authorization_url(
     if state.is_empty() {
         return Err(E_STATE_ARG);
     }
-    if scopes
-        .iter()
-        .any(|s| s.is_empty() || s.contains(|c: char| c.is_whitespace()))
-    {
-        return Err(E_SCOPE);
-    }
     let mut url =
         String::with_capacity(api.len() + client_id.len() + redirect_uri.len() + state.len() + 96);
     url.push_str(api);
@@ -180,9 +188,9 @@ pub fn authorization_url(
     encode_component(client_id, &mut url);
     url.push_str("&redirect_uri=");
     encode_component(redirect_uri, &mut url);
-    if !scopes.is_empty() {
+    if !scope.is_empty() {
         url.push_str("&scope=");
-        encode_component(&scopes.join(" "), &mut url);
+        encode_component(scope, &mut url);
     }
     url.push_str("&state=");
     encode_component(state, &mut url);
@@ -259,7 +267,10 @@ pub fn issuer_of(api_url: &str) -> &str {
 /// The wasm build reads the platform's `URLSearchParams` (the WHATWG parser browsers use);
 /// natively, [`Query`] parses the URL's text.
 pub trait RedirectParams {
-    fn all(&self, name: &str) -> Vec<String>;
+    /// How many times `name` occurs.
+    fn count(&self, name: &str) -> usize;
+    /// The first value of `name`, if any.
+    fn get(&self, name: &str) -> Option<String>;
 }
 
 /// The query of a URL's text, parsed natively (for native callers, the tests and the fuzzer).
@@ -272,12 +283,15 @@ impl Query {
 }
 
 impl RedirectParams for Query {
-    fn all(&self, name: &str) -> Vec<String> {
+    fn count(&self, name: &str) -> usize {
+        self.0.iter().filter(|(k, _)| k == name).count()
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
         self.0
             .iter()
-            .filter(|(k, _)| k == name)
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
-            .collect()
     }
 }
 
@@ -292,11 +306,10 @@ pub fn check_redirect(
     issuer: &str,
 ) -> Result<Redirect, RedirectError> {
     let one = |name: &str| {
-        let mut values = params.all(name);
-        if values.len() > 1 {
+        if params.count(name) > 1 {
             return Err(RedirectError::Plain(E_DUPLICATE));
         }
-        Ok(values.pop())
+        Ok(params.get(name))
     };
     let code = one("code")?;
     let state = one("state")?;
@@ -314,13 +327,12 @@ pub fn check_redirect(
     if let Some(error) = error {
         return Err(RedirectError::Denied(Denied {
             error,
-            // The last one, as a query reader that keeps one value per name would.
-            description: params.all("error_description").pop(),
+            description: params.get("error_description"),
         }));
     }
     if ["token", "id_token", "access_token", "response"]
         .iter()
-        .any(|name| !params.all(name).is_empty())
+        .any(|name| params.count(name) > 0)
     {
         return Err(RedirectError::Plain(E_UNEXPECTED));
     }

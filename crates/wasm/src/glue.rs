@@ -2,6 +2,7 @@
 //! to read JS arguments.
 
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "full")]
 use wasm_bindgen::JsCast;
 
 pub(crate) use super::error::invalid;
@@ -173,6 +174,7 @@ pub(crate) fn required_string(options: &JsValue, key: &str) -> Result<String, Fa
 }
 
 /// An array of strings from JS: `None` unless `v` is an array whose every item is a string.
+#[cfg(feature = "full")]
 pub(crate) fn string_array(v: &JsValue) -> Option<Vec<String>> {
     if !js_sys::Array::is_array(v) {
         return None;

@@ -2,11 +2,12 @@
 //! token entry has these; the grants and lookups, the server half, are in `oauth.rs`).
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::error::{invalid, Failure};
 use super::glue::{
     bool_option, make_code_state, make_url_state, option, options_object, random_bytes_32,
-    required_string, string_arg, string_array, string_option,
+    required_string, string_arg, string_option,
 };
 use crate::core::oauth::{self, RedirectError};
 
@@ -16,13 +17,23 @@ pub(crate) fn api_url(options: &JsValue) -> Result<String, Failure> {
     Ok(api)
 }
 
-fn scopes(options: &JsValue) -> Result<Vec<String>, Failure> {
-    match option(options, "scopes")? {
-        None => Ok(Vec::new()),
-        Some(v) => {
-            string_array(&v).ok_or_else(|| invalid("options.scopes must be an array of strings"))
-        }
+/// `options.scopes` as the authorize request's `scope` (the core joins and checks each).
+fn scope(options: &JsValue) -> Result<String, Failure> {
+    const E_SCOPES: &str = "options.scopes must be an array of strings";
+    let mut scope = String::new();
+    let Some(v) = option(options, "scopes")? else {
+        return Ok(scope);
+    };
+    if !js_sys::Array::is_array(&v) {
+        return Err(invalid(E_SCOPES));
     }
+    for item in v.unchecked_ref::<js_sys::Array>().iter() {
+        oauth::push_scope(
+            &mut scope,
+            &item.as_string().ok_or_else(|| invalid(E_SCOPES))?,
+        )?;
+    }
+    Ok(scope)
 }
 
 fn redirect_error(e: RedirectError) -> Failure {
@@ -64,7 +75,7 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
         &api_url(&options)?,
         &required_string(&options, "clientId")?,
         &required_string(&options, "redirectUri")?,
-        &scopes(&options)?,
+        &scope(&options)?,
         &state,
         verifier.as_deref().map(oauth::pkce_challenge).as_deref(),
     )?;
@@ -75,12 +86,12 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
 struct Params(web_sys::UrlSearchParams);
 
 impl oauth::RedirectParams for Params {
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.as_string())
-            .collect()
+    fn count(&self, name: &str) -> usize {
+        self.0.get_all(name).length() as usize
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.get(name)
     }
 }
 

@@ -18,13 +18,22 @@ fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
 }
 
+/// The `scope` of these scopes, or the refusal of the first that is not one.
+fn scope_of(v: &[&str]) -> Result<String, Error> {
+    let mut scope = String::new();
+    for x in v {
+        push_scope(&mut scope, x)?;
+    }
+    Ok(scope)
+}
+
 #[test]
 fn authorize_url() {
     let url = authorization_url(
         DEFAULT_API_URL,
         "my id",
         "https://app.example/cb?x=1",
-        &s(&["clubs", "read_favorite"]),
+        &scope_of(&["clubs", "read_favorite"]).unwrap(),
         "st-_8",
         None,
     )
@@ -37,21 +46,14 @@ fn authorize_url() {
         "http://127.0.0.1:8/",
         "c",
         "http://localhost/cb",
-        &[],
+        "",
         "s",
         None,
     )
     .unwrap();
     assert_eq!(none, "http://127.0.0.1:8/oauth/authorize?response_type=code&client_id=c&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&state=s");
-    let unicode = authorization_url(
-        DEFAULT_API_URL,
-        "c",
-        "https://app.example/é",
-        &[],
-        "s",
-        None,
-    )
-    .unwrap();
+    let unicode =
+        authorization_url(DEFAULT_API_URL, "c", "https://app.example/é", "", "s", None).unwrap();
     assert!(unicode.contains("redirect_uri=https%3A%2F%2Fapp.example%2F%C3%A9&"));
     for (id, uri, scopes, state) in [
         ("", "https://a.example/cb", vec![], "s"),
@@ -61,7 +63,9 @@ fn authorize_url() {
         ("c", "https://a.example/cb", vec![""], "s"),
         ("c", "https://a.example/cb", vec![], ""),
     ] {
-        let e = authorization_url(DEFAULT_API_URL, id, uri, &s(&scopes), state, None).unwrap_err();
+        let e = scope_of(&scopes)
+            .and_then(|scope| authorization_url(DEFAULT_API_URL, id, uri, &scope, state, None))
+            .unwrap_err();
         assert_eq!(
             e.code,
             Code::InvalidArgument,
@@ -81,7 +85,7 @@ fn pkce_s256_as_rfc_7636_appendix_b() {
         DEFAULT_API_URL,
         "c",
         "https://a.example/cb",
-        &[],
+        "",
         "s",
         Some(&pkce_challenge(verifier)),
     )
