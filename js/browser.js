@@ -2,9 +2,9 @@
 // --format=esm): the wasm comes inlined (see load-browser.js) and is ready before this module
 // resolves.
 import { instantiate } from "./load-browser.js";
-import init from "./nadeo_auth.js";
+import { initSync } from "./nadeo_auth.js";
 import wasm from "./nadeo_auth_wasm.js";
 
-await instantiate(init, wasm);
+await instantiate(initSync, wasm);
 
 export * from "./api.js";

@@ -4,11 +4,12 @@
 // pre-bundling moves the module away from its .wasm, esbuild and Rollup do not copy it), and
 // gzip-then-base64 costs ~0.5% over the .wasm served gzip (a bare base64 costs ~29%; measured
 // in make bench). DecompressionStream unpacks it; it compiles asynchronously, so no engine's
-// limit on synchronous compilation applies.
+// limit on synchronous compilation applies, and is instantiated by wasm-bindgen's `initSync`
+// (its async `init` also fetches URLs and streams responses, code a page would carry unused).
 import { NadeoAuthError } from "./glue.js";
 
-/** Decodes, unpacks and instantiates `base64` through wasm-bindgen's `init`. */
-export async function instantiate(init, base64) {
+/** Decodes, unpacks, compiles and instantiates `base64` through wasm-bindgen's `initSync`. */
+export async function instantiate(initSync, base64) {
   let bytes;
   try {
     const packed = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -21,7 +22,7 @@ export async function instantiate(init, base64) {
     );
   }
   try {
-    await init({ module_or_path: bytes });
+    initSync({ module: await WebAssembly.compile(bytes) });
   } catch (cause) {
     throw loadError(cause);
   }

@@ -7,6 +7,8 @@
 //! words from the JSON fields that carry them, the usual fix, the seconds to wait), so no
 //! password, secret or token can reach one.
 
+use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "full")]

@@ -1,6 +1,9 @@
 //! Imports from `js/glue.js` (both entries) and `js/server.js` (the full entry), and helpers
 //! to read JS arguments.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "full")]
 use wasm_bindgen::JsCast;

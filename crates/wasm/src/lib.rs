@@ -12,6 +12,8 @@
 //!
 //! Its JS halves are `js/glue.js` (both builds: the `NadeoAuthError` class) and `js/server.js`
 //! (the full build), bundled by wasm-bindgen as snippets.
+// The page entry is `no_std` (the full one needs std for its tasks and timers): see `panic`.
+#![cfg_attr(not(feature = "std"), no_std)]
 // No unsafe code but the allocator's one line below.
 #![deny(unsafe_code)]
 #![cfg_attr(
@@ -30,11 +32,24 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     // thread.
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
+extern crate alloc;
+
+/// A panic in the page entry (a bug: the library's paths do not panic) traps at once, as the
+/// full entry's `panic = "abort"` does, without formatting a message no one reads: the
+/// messages, source paths and formatting of the standard library's panics are not in its wasm
+/// (measured: docs/architecture.md).
+#[cfg(all(not(feature = "std"), target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
+
 /// The pure core (its own `no_std` crate, built and tested natively on its own).
 pub use nadeo_auth_core as core;
 
 pub mod error;
 pub mod glue;
+mod local;
 pub mod redirect;
 pub mod schedule;
 pub mod timers;

@@ -1,6 +1,8 @@
 //! Sign in with Trackmania, the page half: the authorize URL and the redirect checks (the
 //! token entry has these; the grants and lookups, the server half, are in `oauth.rs`).
 
+use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -1,7 +1,9 @@
 //! Tokens: decoding, times, header values, audiences.
 
-use std::cell::RefCell;
+use alloc::string::String;
+use alloc::vec::Vec;
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use super::error::{invalid, Failure};
@@ -9,6 +11,7 @@ use super::glue::{
     href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times, number_claim,
     number_option_at, string_arg,
 };
+use super::local::Local;
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
@@ -38,18 +41,15 @@ struct LastHeader {
     parsed: JsValue,
 }
 
-thread_local! {
-    static LAST_HEADER: RefCell<Option<LastHeader>> = const { RefCell::new(None) };
-    /// The decoded bytes of a token's signature and payload, and of its header: reused from token
-    /// to token (a buffer that grew past [`KEEP_BYTES`] for a huge token is let go).
-    static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
+static LAST_HEADER: Local<Option<LastHeader>> = Local::new(None);
+/// The decoded bytes of a token's signature and payload, and of its header: reused from token
+/// to token (a buffer that grew past [`KEEP_BYTES`] for a huge token is let go).
+static BUFFERS: Local<(Vec<u8>, Vec<u8>)> = Local::new((Vec::new(), Vec::new()));
 
 const KEEP_BYTES: usize = 16 * 1024;
 
 pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
-    BUFFERS.with(|buffers| {
-        let (payload_buf, header_buf) = &mut *buffers.borrow_mut();
+    BUFFERS.with(|(payload_buf, header_buf)| {
         let parsed = parse_with(token, payload_buf, header_buf);
         for buf in [payload_buf, header_buf] {
             if buf.capacity() > KEEP_BYTES {
@@ -70,8 +70,7 @@ fn parse_with(
 ) -> Result<Parsed, Error> {
     let segments = token::segments(token, payload_buf)?;
     let cached = LAST_HEADER.with(|last| {
-        last.borrow()
-            .as_ref()
+        last.as_ref()
             .filter(|l| l.segment == segments.header)
             .map(|l| l.parsed.clone())
     });
@@ -87,7 +86,7 @@ fn parse_with(
             if is_flat(&parsed) {
                 // Kept, so never handed out itself: every caller gets a copy.
                 LAST_HEADER.with(|last| {
-                    *last.borrow_mut() = Some(LastHeader {
+                    *last = Some(LastHeader {
                         segment: segments.header.into(),
                         parsed: parsed.clone(),
                     })
@@ -140,19 +139,30 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
     })
 }
 
-thread_local! {
-    /// The names of the time claims as JS strings, made once: a property read then costs no
-    /// string crossing (decodeToken reads all three on every call).
-    static TIME_KEYS: [JsValue; 3] = [JsValue::from_str("iat"), JsValue::from_str("rat"), JsValue::from_str("exp")];
-    /// tokenTimes' option names, likewise.
-    static OPTION_KEYS: [JsValue; 2] = [JsValue::from_str("now"), JsValue::from_str("leeway")];
+// rustfmt drops a static's string from an extern block.
+#[rustfmt::skip]
+#[wasm_bindgen]
+extern "C" {
+    // The names of the time claims as JS strings, made once: a property read then costs no
+    // string crossing (decodeToken reads all three on every call).
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static IAT: JsString = "iat";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static RAT: JsString = "rat";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static EXP: JsString = "exp";
+    // tokenTimes' option names, likewise.
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static NOW: JsString = "now";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    static LEEWAY: JsString = "leeway";
 }
 
 /// Reads `{ iat?, rat?, exp? }` from a claims-like object into the core's [`TimeClaims`]
 /// (absent when undefined; any other non-number refused, as serde refuses it natively) and
 /// checks them there.
 fn times_of_object(value: &JsValue) -> Result<Times, Error> {
-    TIME_KEYS.with(|[iat, rat, exp]| times_with_keys(value, iat, rat, exp))
+    IAT.with(|iat| RAT.with(|rat| EXP.with(|exp| times_with_keys(value, iat, rat, exp))))
 }
 
 fn times_with_keys(
@@ -195,12 +205,8 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure>
             "tokenTimes takes a token string or an object with iat, rat and exp",
         ));
     };
-    let (now, leeway) = OPTION_KEYS.with(|[now, leeway]| {
-        Ok::<_, Failure>((
-            number_option_at(&options, now, "now")?,
-            number_option_at(&options, leeway, "leeway")?,
-        ))
-    })?;
+    let now = NOW.with(|key| number_option_at(&options, key, "now"))?;
+    let leeway = LEEWAY.with(|key| number_option_at(&options, key, "leeway"))?;
     let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
     let leeway = leeway.unwrap_or(0.0);
     let v = times.view(now, leeway);
