@@ -14,6 +14,7 @@ import { gzipSync } from "node:zlib";
 
 const BUDGET_FULL_GZIP = 96 * 1024;
 const pkg = new URL("../pkg/", import.meta.url).pathname;
+const pct = (a, b) => `${a >= b ? "+" : ""}${(((a - b) / b) * 100).toFixed(1)}%`;
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -35,7 +36,7 @@ for (const name of ["nadeo_auth", "nadeo_auth_token"]) {
   const inlined = measure([`${name}_wasm.js`]);
   console.log(
     `size: ${name}_bg.wasm ${kib(wasm.raw)} raw, ${kib(wasm.gzip)} gzip (${wasm.gzip} bytes); inlined as ${name}_wasm.js ` +
-      `(gzip + base64, for the browser and Node entries): ${inlined.gzip} bytes gzip (+${(((inlined.gzip - wasm.gzip) / wasm.gzip) * 100).toFixed(1)}%)`,
+      `(zopfli gzip + base64, for the browser and Node entries): ${inlined.gzip} bytes gzip (${pct(inlined.gzip, wasm.gzip)})`,
   );
 }
 const worst = new Map();
