@@ -40,16 +40,13 @@ impl Audience {
     }
 }
 
-/// The audience a URL needs, from its parts as the WHATWG URL parser gives them
-/// (`protocol` with its colon, `hostname` lowercased, `port` empty for the default).
-/// Only `https:` on the default port and the exact hosts count: a look-alike host, a
-/// subdomain, a trailing dot, another port or plain `http:` get `None`, so no token is ever
+/// The audience a URL needs, from its origin as the WHATWG URL parser serializes it
+/// (`https://` and the host, lowercased, with `:port` only for a port that is not the
+/// default). Only `https:` on the default port and the exact hosts count: a look-alike host,
+/// a subdomain, a trailing dot, another port or plain `http:` get `None`, so no token is ever
 /// sent there.
-pub fn for_url_parts(protocol: &str, hostname: &str, port: &str) -> Option<Audience> {
-    if protocol != "https:" || !port.is_empty() {
-        return None;
-    }
-    match hostname {
+pub fn for_origin(origin: &str) -> Option<Audience> {
+    match origin.strip_prefix("https://")? {
         CORE_HOST => Some(Audience::Core),
         LIVE_HOST | MEET_HOST => Some(Audience::Live),
         _ => None,
@@ -62,29 +59,32 @@ mod tests {
 
     #[test]
     fn hosts_match_exactly() {
-        assert_eq!(for_url_parts("https:", CORE_HOST, ""), Some(Audience::Core));
-        assert_eq!(for_url_parts("https:", LIVE_HOST, ""), Some(Audience::Live));
-        assert_eq!(for_url_parts("https:", MEET_HOST, ""), Some(Audience::Live));
-        for (proto, host, port) in [
-            ("http:", CORE_HOST, ""),
-            ("https:", CORE_HOST, "8443"),
-            (
-                "https:",
-                "prod.trackmania.core.nadeo.online.evil.example",
-                "",
-            ),
-            ("https:", "evil.prod.trackmania.core.nadeo.online", ""),
-            ("https:", "prod.trackmania.core.nadeo.online.", ""),
-            ("https:", "trackmania.nadeo.live", ""),
-            ("https:", "api.trackmania.com", ""),
-            ("wss:", LIVE_HOST, ""),
-            ("https:", "", ""),
+        assert_eq!(
+            for_origin("https://prod.trackmania.core.nadeo.online"),
+            Some(Audience::Core)
+        );
+        assert_eq!(
+            for_origin("https://live-services.trackmania.nadeo.live"),
+            Some(Audience::Live)
+        );
+        assert_eq!(
+            for_origin("https://meet.trackmania.nadeo.club"),
+            Some(Audience::Live)
+        );
+        for origin in [
+            "http://prod.trackmania.core.nadeo.online",
+            "https://prod.trackmania.core.nadeo.online:8443",
+            "https://prod.trackmania.core.nadeo.online.evil.example",
+            "https://evil.prod.trackmania.core.nadeo.online",
+            "https://prod.trackmania.core.nadeo.online.",
+            "https://trackmania.nadeo.live",
+            "https://api.trackmania.com",
+            "wss://live-services.trackmania.nadeo.live",
+            "https://",
+            "null",
+            "",
         ] {
-            assert_eq!(
-                for_url_parts(proto, host, port),
-                None,
-                "{proto}//{host}:{port}"
-            );
+            assert_eq!(for_origin(origin), None, "{origin}");
         }
     }
 

@@ -221,23 +221,28 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure>
     ))
 }
 
-/// `nadeoAuthorization(accessToken)`: `"nadeo_v1 t=<accessToken>"`.
+/// `nadeoAuthorization(accessToken)`: `"nadeo_v1 t=<accessToken>"` (a JS string: no buffer
+/// handed back to free).
 #[wasm_bindgen(js_name = nadeoAuthorization, skip_typescript)]
-pub fn nadeo_authorization(access_token: JsValue) -> Result<String, Failure> {
-    Ok(header::nadeo(&string_arg(&access_token, E_TOKEN_TYPE)?)?)
+pub fn nadeo_authorization(access_token: JsValue) -> Result<JsString, Failure> {
+    Ok(header::nadeo(&string_arg(&access_token, E_TOKEN_TYPE)?)?
+        .as_str()
+        .into())
 }
 
 /// `bearerAuthorization(accessToken)`: `"Bearer <accessToken>"`.
 #[wasm_bindgen(js_name = bearerAuthorization, skip_typescript)]
-pub fn bearer_authorization(access_token: JsValue) -> Result<String, Failure> {
-    Ok(header::bearer(&string_arg(&access_token, E_TOKEN_TYPE)?)?)
+pub fn bearer_authorization(access_token: JsValue) -> Result<JsString, Failure> {
+    Ok(header::bearer(&string_arg(&access_token, E_TOKEN_TYPE)?)?
+        .as_str()
+        .into())
 }
 
 /// The audience of an absolute URL, or `None` (not a Nadeo game API, or not a URL).
 pub(crate) fn audience_of_href(href: &str) -> Option<Audience> {
     // The WHATWG parser of the runtime (web-sys's Url), so that hosts compare as browsers see them.
     let u = web_sys::Url::new(href).ok()?;
-    audience::for_url_parts(&u.protocol(), &u.hostname(), &u.port())
+    audience::for_origin(&u.origin())
 }
 
 /// `audienceForUrl(url)`: `"NadeoServices"`, `"NadeoLiveServices"` or `null`.

@@ -80,12 +80,20 @@ pub struct Segments<'t> {
 /// neither header nor payload empty, the signature base64url (decoded into `scratch`, whose
 /// bytes nobody needs: a caller reuses one buffer for every token).
 pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
-    let mut it = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (it.next(), it.next(), it.next(), it.next())
-    else {
+    // A byte scan for the dots (ASCII: each split stays on a character boundary).
+    let cut = |s: &'t str| {
+        let i = s.bytes().position(|b| b == b'.')?;
+        Some((s.get(..i)?, s.get(i + 1..)?))
+    };
+    let Some((header, rest)) = cut(token) else {
         return Err(E_SEGMENTS);
     };
+    let Some((payload, signature)) = cut(rest) else {
+        return Err(E_SEGMENTS);
+    };
+    if signature.contains('.') {
+        return Err(E_SEGMENTS);
+    }
     if header.is_empty() {
         return Err(E_EMPTY_HEADER);
     }
