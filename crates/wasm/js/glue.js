@@ -28,6 +28,19 @@ Object.defineProperty(NadeoAuthError.prototype, "name", {
   configurable: true,
 });
 
+/** The errors the wasm makes (src/error.rs): the facts it knows, undefined for the others. */
+export function makeError(code, message, status, body, retryAfter, cause) {
+  return new NadeoAuthError(
+    code,
+    message,
+    cause === undefined ? { status, body, retryAfter } : { status, body, retryAfter, cause },
+  );
+}
+
+export function makeDeniedBody(error, description) {
+  return { error, error_description: description };
+}
+
 export function isNadeoAuthError(value) {
   return value instanceof NadeoAuthError;
 }

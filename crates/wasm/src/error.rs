@@ -164,23 +164,34 @@ impl Failure {
 
 #[wasm_bindgen(module = "/js/glue.js")]
 extern "C" {
-    /// The class itself: every NadeoAuthError the wasm makes is made here, by `From`.
-    #[wasm_bindgen(js_name = NadeoAuthError)]
-    type NadeoAuthError;
-
-    #[wasm_bindgen(constructor, js_class = NadeoAuthError)]
-    fn new(code: &str, message: &str, options: &JsValue) -> NadeoAuthError;
+    /// A `NadeoAuthError` with the facts that are known (`undefined` for the others): every
+    /// error the wasm makes is made here, by `From`.
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(
+        code: &str,
+        message: &str,
+        status: Option<f64>,
+        body: &JsValue,
+        retry_after: Option<f64>,
+        cause: &JsValue,
+    ) -> JsValue;
+    /// `{ error, error_description }`, the body of OAUTH_DENIED.
+    #[wasm_bindgen(js_name = makeDeniedBody)]
+    fn make_denied_body(error: &str, description: Option<String>) -> JsValue;
 }
 
 /// The edge: a [`Failure`] as a JS `NadeoAuthError` (`code`, `message`, and `status`, `body`,
 /// `retryAfter`, `cause` where they are known).
 impl From<Failure> for JsValue {
     fn from(f: Failure) -> JsValue {
-        let options = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| {
-            let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), value);
-        };
         let code = f.code();
+        // The page entry's failures carry no status and no wait.
+        #[cfg_attr(not(feature = "full"), allow(unused_mut))]
+        let mut status: Option<u16> = None;
+        let mut body = JsValue::UNDEFINED;
+        #[cfg_attr(not(feature = "full"), allow(unused_mut))]
+        let mut retry_after: Option<f64> = None;
+        let mut cause = JsValue::UNDEFINED;
         let message: String = match f {
             Failure::Core(e) => e.message.into(),
             Failure::BadOption { key, what } => {
@@ -191,83 +202,71 @@ impl From<Failure> for JsValue {
                 m
             }
             Failure::Aborted { reason } => {
-                set("cause", &reason);
+                cause = reason;
                 "the call was aborted".into()
             }
             Failure::Denied { error, description } => {
-                let body = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&body, &"error".into(), &JsValue::from_str(&error));
-                let description = description.map_or(JsValue::UNDEFINED, |d| d.as_str().into());
-                let _ = js_sys::Reflect::set(&body, &"error_description".into(), &description);
-                set("body", &body);
+                body = make_denied_body(&error, description);
                 crate::core::oauth::E_DENIED.message.into()
             }
             #[cfg(feature = "full")]
             Failure::Timeout { message } => message.into(),
             #[cfg(feature = "full")]
-            Failure::Network { message, cause } => {
-                set("cause", &cause);
+            Failure::Network { message, cause: c } => {
+                cause = c;
                 message.into()
             }
             #[cfg(feature = "full")]
             Failure::Answer {
                 message,
-                status,
-                body,
-                retry_after,
+                status: s,
+                body: b,
+                retry_after: r,
                 ..
             } => {
-                let body = parse_body(&body);
-                set("status", &status.into());
-                set("body", &body);
-                if let Some(wait) = retry_after {
-                    set("retryAfter", &wait.into());
-                }
-                facts(message, Some(status), &body, retry_after)
+                (status, body, retry_after) = (Some(s), parse_body(&b), r);
+                facts(message, status, &body, retry_after)
             }
             #[cfg(feature = "full")]
-            Failure::Oversize { status } => {
-                set("status", &status.into());
+            Failure::Oversize { status: s } => {
+                status = Some(s);
                 "the answer is larger than 1 MiB".into()
             }
             #[cfg(feature = "full")]
-            Failure::Backoff { last, retry_after } => {
-                let body = last.body.as_deref().map_or(JsValue::UNDEFINED, parse_body);
-                if let Some(status) = last.status {
-                    set("status", &status.into());
-                }
-                if !body.is_undefined() {
-                    set("body", &body);
-                }
-                set("retryAfter", &retry_after.into());
+            Failure::Backoff {
+                last,
+                retry_after: r,
+            } => {
+                body = last.body.as_deref().map_or(JsValue::UNDEFINED, parse_body);
+                (status, retry_after) = (last.status, Some(r));
                 facts(
                     "the last auth attempt failed, so auth calls are in backoff",
-                    last.status,
+                    status,
                     &body,
-                    Some(retry_after),
+                    retry_after,
                 )
             }
             #[cfg(feature = "full")]
             Failure::Relayed {
                 message,
-                status,
-                body,
-                retry_after,
+                status: s,
+                body: b,
+                retry_after: r,
                 ..
             } => {
-                if let Some(status) = status {
-                    set("status", &status.into());
-                }
-                if let Some(body) = body {
-                    set("body", &parse_body(&body));
-                }
-                if let Some(wait) = retry_after {
-                    set("retryAfter", &wait.into());
-                }
+                body = b.as_deref().map_or(JsValue::UNDEFINED, parse_body);
+                (status, retry_after) = (s, r);
                 message
             }
         };
-        NadeoAuthError::new(code.as_str(), &message, &options).into()
+        make_error(
+            code.as_str(),
+            &message,
+            status.map(f64::from),
+            &body,
+            retry_after,
+            &cause,
+        )
     }
 }
 
