@@ -20,8 +20,8 @@ const require = createRequire(join(tools, "package.json"));
 const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
 const ratiosOnly = process.argv.includes("--ratios");
 
-const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
-const page = await import(pathToFileURL(join(root, "pkg/token-node.js")).href);
+const lib = await import(pathToFileURL(join(process.env.PKG_ROOT ?? root, "pkg/node.js")).href);
+const page = await import(pathToFileURL(join(process.env.PKG_ROOT ?? root, "pkg/token-node.js")).href);
 const { jwtDecode } = await load("jwt-decode");
 const { decodeJwt } = await load("jose");
 

@@ -21,7 +21,7 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const glue = "glue.js";
 // nadeo-auth/token: its own wasm. The budget, and the ceiling make test enforces meanwhile.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
-const CEILING_TOKEN_GZIP = 20.5 * 1024;
+const CEILING_TOKEN_GZIP = 17.5 * 1024;
 const measure = (files) =>
   files.reduce(
     (acc, f) => {

@@ -65,9 +65,11 @@ export function makeDecodedCopy(header, payload) {
   return { header: { ...header }, payload };
 }
 
-export function numberClaim(claims, key) {
-  const v = claims[key];
-  return typeof v === "number" ? v : Number.NaN;
+/** `object[key]` as src/glue.rs reads it in one crossing: a finite number as it is, Infinity
+ *  for undefined (absent), NaN for anything else. */
+export function finiteAt(object, key) {
+  const v = object[key];
+  return Number.isFinite(v) ? v : v === undefined ? Number.POSITIVE_INFINITY : Number.NaN;
 }
 
 export function isPlainObject(value) {

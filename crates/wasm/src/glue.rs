@@ -35,9 +35,10 @@ extern "C" {
     /// `{ header: { ...header }, payload }`: decodeToken's result with a copy of a kept header.
     #[wasm_bindgen(js_name = makeDecodedCopy)]
     pub(crate) fn make_decoded_copy(header: &JsValue, payload: &JsValue) -> JsValue;
-    /// `claims[key]` when it is a number, else NaN (a time claim read in one crossing).
-    #[wasm_bindgen(catch, js_name = numberClaim)]
-    pub(crate) fn number_claim(claims: &JsValue, key: &JsValue) -> Result<f64, JsValue>;
+    /// `object[key]` read in one crossing: the value when it is a finite number, infinity when
+    /// it is undefined (absent), NaN when it is anything else (see [`Finite`]).
+    #[wasm_bindgen(catch, js_name = finiteAt)]
+    fn finite_at(object: &JsValue, key: &JsValue) -> Result<f64, JsValue>;
     /// An object that is not an array (what `JSON.parse` must give for a token's header and
     /// payload, an answer, or a stored value).
     #[wasm_bindgen(js_name = isPlainObject)]
@@ -94,14 +95,23 @@ pub(crate) fn options_object(options: &JsValue) -> Result<(), Failure> {
     }
 }
 
+/// Whether optional `options` were given: true for an object, false for undefined or null,
+/// `INVALID_ARGUMENT` for anything else.
+pub(crate) fn options_given(options: &JsValue) -> Result<bool, Failure> {
+    if options.is_object() {
+        Ok(true)
+    } else if options.is_undefined() || options.is_null() {
+        Ok(false)
+    } else {
+        Err(invalid("options must be an object"))
+    }
+}
+
 /// `options[key]` when `options` is an object, `None` when it or the member is undefined;
 /// `INVALID_ARGUMENT` when `options` is neither undefined/null nor an object.
 pub(crate) fn option(options: &JsValue, key: &str) -> Result<Option<JsValue>, Failure> {
-    if options.is_undefined() || options.is_null() {
+    if !options_given(options)? {
         return Ok(None);
-    }
-    if !options.is_object() {
-        return Err(invalid("options must be an object"));
     }
     let v = js_sys::Reflect::get(options, &JsValue::from_str(key))
         .map_err(|_| invalid("options could not be read"))?;
@@ -116,34 +126,47 @@ pub(crate) fn bad_option(key: &str, what: &'static str) -> Failure {
     }
 }
 
-/// A finite number option.
-pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, Failure> {
-    number_option_at(options, &JsValue::from_str(key), key)
+/// A member that must be a finite number when present, as [`finite_at`] reads it.
+pub(crate) enum Finite {
+    Number(f64),
+    Absent,
+    /// Present, but not a finite number.
+    Other,
+    /// Its getter threw.
+    Unreadable,
 }
 
-/// A finite number option under `key`, a JS string the caller made once (`name` is its text,
-/// for the error): a number present costs one crossing (tokenTimes' `now` on every call).
-pub(crate) fn number_option_at(
+/// `object[key]` (a JS string the caller made once) in one crossing.
+pub(crate) fn finite(object: &JsValue, key: &JsValue) -> Finite {
+    match finite_at(object, key) {
+        Ok(n) if n.is_finite() => Finite::Number(n),
+        Ok(n) if n == f64::INFINITY => Finite::Absent,
+        Ok(_) => Finite::Other,
+        Err(_) => Finite::Unreadable,
+    }
+}
+
+/// A finite number option.
+pub(crate) fn number_option(options: &JsValue, key: &str) -> Result<Option<f64>, Failure> {
+    if !options_given(options)? {
+        return Ok(None);
+    }
+    number_member(options, &JsValue::from_str(key), key)
+}
+
+/// A finite number member of an options object (checked by [`options_given`]) under `key`,
+/// a JS string the caller made once (`name` is its text, for the error): one crossing
+/// (tokenTimes' `now` on every call).
+pub(crate) fn number_member(
     options: &JsValue,
     key: &JsValue,
     name: &str,
 ) -> Result<Option<f64>, Failure> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(None);
-    }
-    if !options.is_object() {
-        return Err(invalid("options must be an object"));
-    }
-    let n = number_claim(options, key).map_err(|_| invalid("options could not be read"))?;
-    if n.is_finite() {
-        return Ok(Some(n));
-    }
-    // Absent, or not a finite number.
-    let v = js_sys::Reflect::get(options, key).map_err(|_| invalid("options could not be read"))?;
-    if v.is_undefined() {
-        Ok(None)
-    } else {
-        Err(bad_option(name, "a finite number"))
+    match finite(options, key) {
+        Finite::Number(n) => Ok(Some(n)),
+        Finite::Absent => Ok(None),
+        Finite::Other => Err(bad_option(name, "a finite number")),
+        Finite::Unreadable => Err(invalid("options could not be read")),
     }
 }
 

@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{invalid, Failure};
 use super::glue::{
-    href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times, number_claim,
-    number_option_at, string_arg,
+    finite, href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times,
+    number_member, options_given, string_arg, Finite,
 };
 use super::local::Local;
 use crate::core::audience::{self, Audience};
@@ -171,19 +171,12 @@ fn times_with_keys(
     rat: &JsValue,
     exp: &JsValue,
 ) -> Result<Times, Error> {
-    let get = |key: &JsValue| -> Result<Option<f64>, Error> {
-        // One crossing for a claim that is a number (every time claim of a real token).
-        let n = number_claim(value, key).map_err(|_| token::E_TIME_CLAIM)?;
-        if !n.is_nan() {
-            return Ok(Some(n));
-        }
-        // NaN: the claim is absent, not a number, or NaN itself.
-        let v = js_sys::Reflect::get(value, key).map_err(|_| token::E_TIME_CLAIM)?;
-        if v.is_undefined() {
-            Ok(None)
-        } else {
-            Err(token::E_TIME_CLAIM)
-        }
+    // Absent when undefined; anything else than a finite number refused (a finite one is
+    // checked again by the core, whose rule it is).
+    let get = |key: &JsValue| match finite(value, key) {
+        Finite::Number(n) => Ok(Some(n)),
+        Finite::Absent => Ok(None),
+        Finite::Other | Finite::Unreadable => Err(token::E_TIME_CLAIM),
     };
     TimeClaims {
         iat: get(iat)?,
@@ -196,17 +189,23 @@ fn times_with_keys(
 /// `tokenTimes(tokenOrClaims, { now?, leeway? })`.
 #[wasm_bindgen(js_name = tokenTimes, skip_typescript)]
 pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure> {
-    let times = if token.is_string() {
-        times_of_token(&token)?
-    } else if token.is_object() {
-        times_of_object(&token)?
-    } else {
-        return Err(invalid(
-            "tokenTimes takes a token string or an object with iat, rat and exp",
-        ));
+    let times = match token.as_string() {
+        Some(text) => times_of_text(&text)?,
+        None if token.is_object() => times_of_object(&token)?,
+        None => {
+            return Err(invalid(
+                "tokenTimes takes a token string or an object with iat, rat and exp",
+            ))
+        }
     };
-    let now = NOW.with(|key| number_option_at(&options, key, "now"))?;
-    let leeway = LEEWAY.with(|key| number_option_at(&options, key, "leeway"))?;
+    let (now, leeway) = if options_given(&options)? {
+        (
+            NOW.with(|key| number_member(&options, key, "now"))?,
+            LEEWAY.with(|key| number_member(&options, key, "leeway"))?,
+        )
+    } else {
+        (None, None)
+    };
     let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
     let leeway = leeway.unwrap_or(0.0);
     let v = times.view(now, leeway);
