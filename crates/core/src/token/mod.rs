@@ -80,11 +80,7 @@ pub struct Segments<'t> {
 /// neither header nor payload empty, the signature base64url (decoded into `scratch`, whose
 /// bytes nobody needs: a caller reuses one buffer for every token).
 pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
-    // A byte scan for the dots (ASCII: each split stays on a character boundary).
-    let cut = |s: &'t str| {
-        let i = s.bytes().position(|b| b == b'.')?;
-        Some((s.get(..i)?, s.get(i + 1..)?))
-    };
+    let cut = |s: &'t str| s.split_once('.');
     let Some((header, rest)) = cut(token) else {
         return Err(E_SEGMENTS);
     };
