@@ -14,7 +14,7 @@
 //! (the full build), bundled by wasm-bindgen as snippets.
 // The page entry is `no_std` (the full one needs std for its tasks and timers): see `panic`.
 #![cfg_attr(not(feature = "std"), no_std)]
-// No unsafe code but the allocator's one line below.
+// No unsafe code but the allocator's one line below and `Local`'s `Sync` (local.rs).
 #![deny(unsafe_code)]
 #![cfg_attr(
     not(test),
