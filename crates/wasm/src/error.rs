@@ -177,7 +177,7 @@ extern "C" {
     ) -> JsValue;
     /// `{ error, error_description }`, the body of OAUTH_DENIED.
     #[wasm_bindgen(js_name = makeDeniedBody)]
-    fn make_denied_body(error: &str, description: Option<String>) -> JsValue;
+    fn make_denied_body(error: &str, description: Option<&str>) -> JsValue;
 }
 
 /// The edge: a [`Failure`] as a JS `NadeoAuthError` (`code`, `message`, and `status`, `body`,
@@ -206,7 +206,7 @@ impl From<Failure> for JsValue {
                 "the call was aborted".into()
             }
             Failure::Denied { error, description } => {
-                body = make_denied_body(&error, description);
+                body = make_denied_body(&error, description.as_deref());
                 crate::core::oauth::E_DENIED.message.into()
             }
             #[cfg(feature = "full")]

@@ -54,7 +54,7 @@ extern "C" {
     pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
     /// `{ url, state, codeVerifier? }` (authorizationUrl's result).
     #[wasm_bindgen(js_name = makeUrlState)]
-    pub(crate) fn make_url_state(url: &str, state: &str, code_verifier: Option<String>) -> JsValue;
+    pub(crate) fn make_url_state(url: &str, state: &str, code_verifier: Option<&str>) -> JsValue;
     #[wasm_bindgen(js_name = makeCodeState)]
     pub(crate) fn make_code_state(code: &str, state: &str) -> JsValue;
 }

@@ -81,7 +81,7 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
         &state,
         verifier.as_deref().map(oauth::pkce_challenge).as_deref(),
     )?;
-    Ok(make_url_state(&url, &state, verifier))
+    Ok(make_url_state(&url, &state, verifier.as_deref()))
 }
 
 /// A redirect's query as the platform's WHATWG parser reads it (what the browser itself sees).
