@@ -72,6 +72,17 @@ export function finiteAt(object, key) {
   return Number.isFinite(v) ? v : v === undefined ? Number.POSITIVE_INFINITY : Number.NaN;
 }
 
+// Fatal: bytes that are not UTF-8 throw. ignoreBOM: a leading BOM stays in the text.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export function utf8Text(bytes) {
+  return UTF8.decode(bytes);
+}
+
+export function parseJson(text) {
+  return JSON.parse(text);
+}
+
 export function isPlainObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -39,6 +39,13 @@ extern "C" {
     /// it is undefined (absent), NaN when it is anything else (see [`Finite`]).
     #[wasm_bindgen(catch, js_name = finiteAt)]
     fn finite_at(object: &JsValue, key: &JsValue) -> Result<f64, JsValue>;
+    /// UTF-8 bytes as a string; throws when they are not UTF-8 (a leading BOM is kept, as
+    /// Rust's `from_utf8` keeps it, so that `JSON.parse` refuses it as serde_json does).
+    #[wasm_bindgen(catch, js_name = utf8Text)]
+    pub(crate) fn utf8_text(bytes: &[u8]) -> Result<js_sys::JsString, JsValue>;
+    /// `JSON.parse` of a string already in JS.
+    #[wasm_bindgen(catch, js_name = parseJson)]
+    pub(crate) fn parse_json(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
     /// An object that is not an array (what `JSON.parse` must give for a token's header and
     /// payload, an answer, or a stored value).
     #[wasm_bindgen(js_name = isPlainObject)]

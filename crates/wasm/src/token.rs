@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::error::{invalid, Failure};
 use super::glue::{
     finite, href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times,
-    number_member, options_given, string_arg, Finite,
+    number_member, options_given, parse_json, string_arg, utf8_text, Finite,
 };
 use super::local::Local;
 use crate::core::audience::{self, Audience};
@@ -76,13 +76,13 @@ fn parse_with(
     });
     let header_text = match cached {
         Some(_) => None,
-        None => Some(token::segment_text(segments.header, header_buf)?),
+        None => Some(text(token::segment_bytes(segments.header, header_buf)?)?),
     };
-    let payload_text = token::segment_text(segments.payload, payload_buf)?;
+    let payload_text = text(token::segment_bytes(segments.payload, payload_buf)?)?;
     let header = match (cached, header_text) {
         (Some(parsed), _) => Header::Cached(parsed),
         (None, text) => {
-            let parsed = json_object(text.unwrap_or_default(), token::E_HEADER_OBJECT)?;
+            let parsed = json_object(&text.unwrap_or_default(), token::E_HEADER_OBJECT)?;
             if is_flat(&parsed) {
                 // Kept, so never handed out itself: every caller gets a copy.
                 LAST_HEADER.with(|last| {
@@ -97,7 +97,7 @@ fn parse_with(
             }
         }
     };
-    let payload = json_object(payload_text, token::E_PAYLOAD_OBJECT)?;
+    let payload = json_object(&payload_text, token::E_PAYLOAD_OBJECT)?;
     let times = times_of_object(&payload)?;
     Ok(Parsed {
         header,
@@ -106,10 +106,16 @@ fn parse_with(
     })
 }
 
+/// A segment's bytes as a JS string when they are UTF-8, TOKEN_JSON when they are not: the
+/// platform's decoder checks them as it decodes (the core's rule, `segment_text` natively).
+fn text(bytes: &[u8]) -> Result<JsString, Error> {
+    utf8_text(bytes).map_err(|_| token::E_JSON)
+}
+
 /// `JSON.parse(text)` when it is an object; TOKEN_JSON when it is not JSON, `not_object`
 /// when it is another value.
-fn json_object(text: &str, not_object: Error) -> Result<JsValue, Error> {
-    let v = js_sys::JSON::parse(text).map_err(|_| token::E_JSON)?;
+fn json_object(text: &JsString, not_object: Error) -> Result<JsValue, Error> {
+    let v = parse_json(text).map_err(|_| token::E_JSON)?;
     if is_plain_object(&v) {
         Ok(v)
     } else {

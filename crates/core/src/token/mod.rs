@@ -100,10 +100,16 @@ pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t
     Ok(Segments { header, payload })
 }
 
+/// A header or payload segment's bytes: base64url, decoded into `buf` (reused). They must be
+/// UTF-8 ([`segment_text`]; the wasm has the platform's decoder check it, `E_JSON` too).
+pub fn segment_bytes<'b>(segment: &str, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Error> {
+    base64url::decode_into(segment.as_bytes(), buf).map_err(|_| E_BASE64)?;
+    Ok(buf)
+}
+
 /// A header or payload segment's text: base64url of UTF-8, decoded into `buf` (reused).
 pub fn segment_text<'b>(segment: &str, buf: &'b mut Vec<u8>) -> Result<&'b str, Error> {
-    base64url::decode_into(segment.as_bytes(), buf).map_err(|_| E_BASE64)?;
-    core::str::from_utf8(buf).map_err(|_| E_JSON)
+    core::str::from_utf8(segment_bytes(segment, buf)?).map_err(|_| E_JSON)
 }
 
 /// The checks of a token before its JSON, in this order: exactly three segments, neither
