@@ -54,7 +54,8 @@ for (const { dir, name } of builds) {
 
 // The JS halves of the bindings (both builds share them: one NadeoAuthError class), the
 // package's hand-written JS, its manifest and typings.
-for (const f of ["glue.js", "server.js", "alarm.js"]) cpSync(join(root, "crates/wasm/js", f), join(out, f));
+for (const f of ["glue.js", "values.js", "server.js", "alarm.js"])
+  cpSync(join(root, "crates/wasm/js", f), join(out, f));
 for (const f of readdirSync(join(root, "js"))) cpSync(join(root, "js", f), join(out, f));
 for (const f of ["index.d.ts", "token.d.ts"]) cpSync(join(root, "package", f), join(out, f));
 const manifest = JSON.parse(readFileSync(join(root, "package/package.json"), "utf8"));

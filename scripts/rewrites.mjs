@@ -7,7 +7,8 @@
 // What is kept, and why (docs/architecture.md has the numbers):
 //   snippetPaths        the JS halves of the bindings at the package root (one glue module
 //                       for both entries, so one NadeoAuthError class; entries import
-//                       "./glue.js" as written, no placeholder)
+//                       "./glue.js" as written, no placeholder; values.js, alarm.js and
+//                       server.js bundled into the entries)
 //   fasterStringPassing strings into the wasm with one TextEncoder.encodeInto (speed: a
 //                       third of decodeToken's time, both entries)
 //   withoutDefaultUrl   no `new URL("x_bg.wasm", import.meta.url)` (bundlers copied the unused
@@ -29,12 +30,13 @@ export const WASM_FEATURES = [
   "mutable-globals",
 ].map((f) => `--enable-${f}`);
 
-/** `from "./snippets/<crate>-<hash>/js/glue.js"` (and server.js, alarm.js) as `from "./glue.js"`: the
- *  import statements only (the import object's keys are the wasm's module names). */
+/** `from "./snippets/<crate>-<hash>/js/values.js"` (and glue.js, server.js, alarm.js) as
+ *  `from "./values.js"`: the import statements only (the import object's keys are the wasm's
+ *  module names). */
 export function snippetPaths(name, js) {
-  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|server|alarm)\.js(["'])/g;
-  if (!/from\s*["']\.\/snippets\/[^"'/]+\/js\/glue\.js["']/.test(js)) {
-    throw new Error(`snippetPaths: ${name}.js imports no glue snippet (wasm-bindgen changed?)`);
+  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|values|server|alarm)\.js(["'])/g;
+  if (!/from\s*["']\.\/snippets\/[^"'/]+\/js\/values\.js["']/.test(js)) {
+    throw new Error(`snippetPaths: ${name}.js imports no values snippet (wasm-bindgen changed?)`);
   }
   return js.replace(pattern, "$1./$2.js$3");
 }

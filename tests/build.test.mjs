@@ -22,9 +22,9 @@ for (const [name, dir] of builds) {
   test(`${name}: snippetPaths points the snippet imports at the package root, or fails`, () => {
     const js = generated(name, dir);
     const out = snippetPaths(name, js);
-    assert.match(out, /from\s*["']\.\/glue\.js["']/);
+    assert.match(out, /from\s*["']\.\/values\.js["']/);
     assert.doesNotMatch(out, /from\s*["']\.\/snippets\//);
-    assert.throws(() => snippetPaths(name, js.replaceAll("/js/glue.js", "/js/other.js")), /snippetPaths/);
+    assert.throws(() => snippetPaths(name, js.replaceAll("/js/values.js", "/js/other.js")), /snippetPaths/);
   });
 
   test(`${name}: fasterStringPassing swaps the per-character loop for encodeInto, or fails`, () => {

@@ -162,7 +162,7 @@ impl Failure {
     }
 }
 
-#[wasm_bindgen(module = "/js/glue.js")]
+#[wasm_bindgen(module = "/js/values.js")]
 extern "C" {
     /// A `NadeoAuthError` with the facts that are known (`undefined` for the others): every
     /// error the wasm makes is made here, by `From`.

@@ -1,5 +1,6 @@
-//! Imports from `js/glue.js` (both entries) and `js/server.js` (the full entry), and helpers
-//! to read JS arguments.
+//! Imports from `js/glue.js` (the error class, one module for both entries), `js/values.js`
+//! (the values the wasm builds and reads, bundled into each entry) and `js/server.js` (the
+//! full entry), and helpers to read JS arguments.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,7 +17,10 @@ extern "C" {
     /// `value instanceof NadeoAuthError` (for tests of the bindings).
     #[wasm_bindgen(js_name = isNadeoAuthError)]
     pub fn is_nadeo_auth_error(value: &JsValue) -> bool;
+}
 
+#[wasm_bindgen(module = "/js/values.js")]
+extern "C" {
     #[wasm_bindgen(js_name = makeTimes)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn make_times(
