@@ -70,11 +70,13 @@ export function hrefOf(value) {
   return undefined;
 }
 
-/** 32 bytes from the global crypto.getRandomValues, or undefined when there is none. */
-export function randomBytes32() {
+/** Fills `bytes` (a view of the wasm's memory) from the global crypto.getRandomValues;
+ *  false when there is none. */
+export function fillRandom(bytes) {
   const c = globalThis.crypto;
-  if (!c || typeof c.getRandomValues !== "function") return undefined;
-  return c.getRandomValues(new Uint8Array(32));
+  if (!c || typeof c.getRandomValues !== "function") return false;
+  c.getRandomValues(bytes);
+  return true;
 }
 
 export function makeUrlState(url, state, codeVerifier) {

@@ -3,7 +3,6 @@
 //! full entry), and helpers to read JS arguments.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "full")]
@@ -58,11 +57,14 @@ extern "C" {
     #[wasm_bindgen(js_name = isFlat)]
     pub(crate) fn is_flat(value: &JsValue) -> bool;
 
+    /// The text of a URL given as a string or a `URL`, else undefined.
     #[wasm_bindgen(js_name = hrefOf)]
-    pub(crate) fn href_of(value: &JsValue) -> Option<String>;
+    pub(crate) fn href_of(value: &JsValue) -> JsValue;
 
-    #[wasm_bindgen(js_name = randomBytes32)]
-    pub(crate) fn random_bytes_32() -> Option<Vec<u8>>;
+    /// Fills `bytes` from the global `crypto.getRandomValues` (in place, in the wasm's memory);
+    /// false when the runtime has none.
+    #[wasm_bindgen(js_name = fillRandom)]
+    pub(crate) fn fill_random(bytes: &mut [u8]) -> bool;
     /// `{ url, state, codeVerifier? }` (authorizationUrl's result).
     #[wasm_bindgen(js_name = makeUrlState)]
     pub(crate) fn make_url_state(url: &str, state: &str, code_verifier: Option<&str>) -> JsValue;

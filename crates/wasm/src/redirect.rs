@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::error::{invalid, Failure};
 use super::glue::{
-    bool_option, make_code_state, make_url_state, option, options_object, random_bytes_32,
+    bool_option, fill_random, make_code_state, make_url_state, option, options_object,
     required_string, string_arg, string_option,
 };
 use crate::core::oauth::{self, RedirectError};
@@ -51,12 +51,11 @@ fn redirect_error(e: RedirectError) -> Failure {
 /// 43 characters of base64url from 32 bytes of the global `crypto.getRandomValues` (a state,
 /// a PKCE verifier).
 fn random_43() -> Result<String, Failure> {
-    let bytes =
-        random_bytes_32().ok_or_else(|| invalid("no crypto.getRandomValues to draw from"))?;
-    let arr: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| invalid("crypto.getRandomValues gave no 32 bytes"))?;
-    Ok(oauth::state_from_bytes(&arr))
+    let mut bytes = [0u8; 32];
+    if !fill_random(&mut bytes) {
+        return Err(invalid("no crypto.getRandomValues to draw from"));
+    }
+    Ok(oauth::state_from_bytes(&bytes))
 }
 
 /// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl?, pkce? })`:
@@ -106,7 +105,7 @@ pub fn parse_redirect(
     options: JsValue,
 ) -> Result<JsValue, Failure> {
     const E_URL: &str = "the URL must be an absolute URL, as a string or a URL";
-    let href = super::glue::href_of(&url).ok_or_else(|| invalid(E_URL))?;
+    let href = super::glue::href_of(&url).as_string().ok_or_else(|| invalid(E_URL))?;
     let url = web_sys::Url::new(&href).map_err(|_| invalid(E_URL))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {
         String::new()
