@@ -16,9 +16,13 @@ function session() {
   } catch {
     // storage disabled (privacy settings, sandboxed frames)
   }
-  if (!s)
-    throw new NadeoAuthError("INVALID_ARGUMENT", "beginLogin and completeLogin run in a browser page (sessionStorage)");
+  if (!s) throw noPage();
   return s;
+}
+
+/** What beginLogin and completeLogin throw where there is no page to sign in from. */
+export function noPage() {
+  return new NadeoAuthError("INVALID_ARGUMENT", "beginLogin and completeLogin run in a browser page (sessionStorage)");
 }
 
 /** Pending sign-ins { state: { redirectUri, at } }; stale or unreadable ones are forgotten. */

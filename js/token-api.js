@@ -1,8 +1,8 @@
 // The public API of `nadeo-auth/token`: what pages and devtools pages need, on a small wasm of
 // its own (nadeo_auth_token_bg.wasm). NadeoAuthError is the same class as the full entry's
-// (one glue module serves both wasm builds), so `instanceof` holds across entries.
-import { authorizationUrl, parseRedirect } from "./nadeo_auth_token.js";
-import { signIn } from "./signin.js";
+// (one glue module serves both wasm builds), so `instanceof` holds across entries. The
+// sign-in pair is each entry's: token-signin.js where a page can run, signin-workerd.js in
+// Workers.
 
 export {
   decodeToken,
@@ -17,5 +17,3 @@ export {
   parseRedirect,
 } from "./nadeo_auth_token.js";
 export { NadeoAuthError } from "./glue.js";
-
-export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect });

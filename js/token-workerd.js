@@ -6,3 +6,4 @@ import module from "./nadeo_auth_token_bg.wasm";
 initSync({ module });
 
 export * from "./token-api.js";
+export * from "./signin-workerd.js";

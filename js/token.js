@@ -7,3 +7,4 @@ import wasm from "./nadeo_auth_token_wasm.js";
 await instantiate(initSync, wasm);
 
 export * from "./token-api.js";
+export * from "./token-signin.js";

@@ -10,7 +10,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { fasterStringPassing, minifyNames, snippetPaths, withoutDefaultUrl } from "./rewrites.mjs";
+import { fasterStringPassing, minifyNames, objectInitSync, snippetPaths, withoutDefaultUrl } from "./rewrites.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "pkg");
@@ -47,7 +47,7 @@ async function inlined(name, wasm) {
 for (const { dir, name } of builds) {
   const wasmOut = join(out, `${name}_bg.wasm`);
   let js = minifyNames(name, join(dir, `${name}_bg.wasm`), wasmOut, readFileSync(join(dir, `${name}.js`), "utf8"));
-  js = fasterStringPassing(name, withoutDefaultUrl(name, snippetPaths(name, js)));
+  js = objectInitSync(name, fasterStringPassing(name, withoutDefaultUrl(name, snippetPaths(name, js))));
   writeFileSync(join(out, `${name}.js`), js);
   writeFileSync(join(out, `${name}_wasm.js`), await inlined(name, readFileSync(wasmOut)));
 }

@@ -13,6 +13,8 @@
 //                       third of decodeToken's time, both entries)
 //   withoutDefaultUrl   no `new URL("x_bg.wasm", import.meta.url)` (bundlers copied the unused
 //                       .wasm into users' builds)
+//   objectInitSync      initSync without its legacy-argument branch (the entries pass
+//                       `{ module }`)
 //   minifyNames         short import/export names (2.9 KiB gzip in the page entry, where every
 //                       byte counts; 3.2 in the full one, whose room goes to features)
 import { execFileSync } from "node:child_process";
@@ -85,6 +87,24 @@ export function withoutDefaultUrl(name, js) {
     throw new Error(`withoutDefaultUrl: no default URL in ${name}.js (wasm-bindgen changed?)`);
   }
   return js.replace(fallback, `throw new Error("${name}: no wasm module given");`);
+}
+
+/**
+ * wasm-bindgen's `initSync` still takes its argument the pre-0.2.93 way, with a warning. Every
+ * entry passes `{ module }`: the legacy branch is code each page carries for nothing.
+ */
+export function objectInitSync(name, js) {
+  const legacy = `    if (module !== undefined) {
+        if (Object.getPrototypeOf(module) === Object.prototype) {
+            ({module} = module)
+        } else {
+            console.warn('using deprecated parameters for \`initSync()\`; pass a single object instead')
+        }
+    }`;
+  if (!js.includes(legacy)) {
+    throw new Error(`objectInitSync: initSync's argument handling changed in ${name}.js (wasm-bindgen upgraded?)`);
+  }
+  return js.replace(legacy, "    ({ module } = module);");
 }
 
 /**

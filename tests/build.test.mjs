@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fasterStringPassing, minifyNames, snippetPaths, withoutDefaultUrl } from "../scripts/rewrites.mjs";
+import {
+  fasterStringPassing,
+  minifyNames,
+  objectInitSync,
+  snippetPaths,
+  withoutDefaultUrl,
+} from "../scripts/rewrites.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const builds = [
@@ -44,6 +50,17 @@ for (const [name, dir] of builds) {
     assert.throws(
       () => withoutDefaultUrl(name, js.replace("import.meta.url", "document.baseURI")),
       /withoutDefaultUrl/,
+    );
+  });
+
+  test(`${name}: objectInitSync drops initSync's legacy-argument branch, or fails`, () => {
+    const js = generated(name, dir);
+    const out = objectInitSync(name, js);
+    assert.doesNotMatch(out, /deprecated parameters for `initSync\(\)`/);
+    assert.match(out, /\(\{ module \} = module\);/);
+    assert.throws(
+      () => objectInitSync(name, js.replace("({module} = module)", "({ module } = module)")),
+      /objectInitSync/,
     );
   });
 

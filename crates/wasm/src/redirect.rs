@@ -105,7 +105,9 @@ pub fn parse_redirect(
     options: JsValue,
 ) -> Result<JsValue, Failure> {
     const E_URL: &str = "the URL must be an absolute URL, as a string or a URL";
-    let href = super::glue::href_of(&url).as_string().ok_or_else(|| invalid(E_URL))?;
+    let href = super::glue::href_of(&url)
+        .as_string()
+        .ok_or_else(|| invalid(E_URL))?;
     let url = web_sys::Url::new(&href).map_err(|_| invalid(E_URL))?;
     let expected = if expected_state.is_undefined() || expected_state.is_null() {
         String::new()

@@ -253,6 +253,8 @@ pub(crate) fn audience_of_href(href: &str) -> Option<Audience> {
 /// `audienceForUrl(url)`: `"NadeoServices"`, `"NadeoLiveServices"` or `null`.
 #[wasm_bindgen(js_name = audienceForUrl, skip_typescript)]
 pub fn audience_for_url(url: JsValue) -> Result<JsValue, Failure> {
-    let href = href_of(&url).as_string().ok_or_else(|| invalid("the URL must be a string or a URL"))?;
+    let href = href_of(&url)
+        .as_string()
+        .ok_or_else(|| invalid("the URL must be a string or a URL"))?;
     Ok(audience_of_href(&href).map_or(JsValue::NULL, |a| JsValue::from_str(a.as_str())))
 }
