@@ -6,6 +6,9 @@
 //
 //   node bench/decode.mjs            the tables (this Node), the ratios on each Node, the sizes
 //   node bench/decode.mjs --ratios   one JSON line of this Node's ratios (for the table)
+//   PKG_ROOT=<checkout> node bench/decode.mjs --ratios
+//                                    the same for another checkout's pkg/ (an A/B of a change
+//                                    on one machine: ratios move 10-20% between machines)
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
