@@ -25,7 +25,7 @@ const E_REDIRECT: Error = Error::new(
 const E_STATE_ARG: Error = Error::new(Code::InvalidArgument, "state must be a non-empty string");
 const E_SCOPE: Error = Error::new(
     Code::InvalidArgument,
-    "a scope must be a non-empty string without spaces",
+    "a scope must be a non-empty string without spaces or control characters",
 );
 pub const E_DUPLICATE: Error = Error::new(
     Code::OAuthDuplicateParam,
@@ -120,10 +120,16 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether `s` has whitespace or a control character (Unicode's): neither may stand in a
+/// redirect URI or a scope.
+fn has_space_or_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 fn check_redirect_uri(uri: &str) -> Result<(), Error> {
     let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
         && uri.len() > 8
-        && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !has_space_or_control(uri)
         && !uri.contains('#');
     if ok {
         Ok(())
@@ -151,7 +157,7 @@ pub fn pkce_challenge(verifier: &str) -> String {
 /// Adds a scope to the authorize request's `scope` (scopes joined by one space), when it is
 /// one: non-empty, without whitespace.
 pub fn push_scope(scope_param: &mut String, scope: &str) -> Result<(), Error> {
-    if scope.is_empty() || scope.contains(char::is_whitespace) {
+    if scope.is_empty() || has_space_or_control(scope) {
         return Err(E_SCOPE);
     }
     if !scope_param.is_empty() {

@@ -60,6 +60,8 @@ fn authorize_url() {
         ("c", "/relative", vec![], "s"),
         ("c", "https://a.example/cb#frag", vec![], "s"),
         ("c", "https://a.example/cb", vec!["two words"], "s"),
+        ("c", "https://a.example/cb", vec!["no\u{a0}break"], "s"),
+        ("c", "https://a.example/cb", vec!["bell\u{7}"], "s"),
         ("c", "https://a.example/cb", vec![""], "s"),
         ("c", "https://a.example/cb", vec![], ""),
     ] {
