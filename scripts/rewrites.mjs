@@ -144,6 +144,10 @@ export function minifyNames(name, wasmIn, wasmOut, js) {
       fromSnippets.push(`${JSON.stringify(short)}: ${v}.${field}`);
     }
   }
+  // What wasm-bindgen generated and the optimized wasm no longer imports (a key the mapping did
+  // not rename): each entry `        __wbg_…: function(…) {` up to its closing line at the same
+  // indentation.
+  js = js.replace(/^ {8}__w[\w$]*: function\([^)]*\) \{\n[\s\S]*?^ {8}\}(?:, arguments\); \})?,\n/gm, "");
   js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${fromSnippets.join(", ")} } };`);
   // wasm-bindgen imports a snippet once per extern block that uses it; the object kept the
   // last of each, so the others are unused (and bundlers would keep them as bare imports).
