@@ -26,10 +26,6 @@ Object.defineProperty(NadeoAuthError.prototype, "name", {
   configurable: true,
 });
 
-export function isNadeoAuthError(value) {
-  return value instanceof NadeoAuthError;
-}
-
 /** The ABORTED error of a signal that fired (its reason as the cause), for the JS around the
  *  wasm (NadeoClient.fetch, its throttle); the wasm makes its own (src/wasm/error.rs). */
 export function abortedError(signal) {

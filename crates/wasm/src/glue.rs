@@ -1,6 +1,6 @@
-//! Imports from `js/glue.js` (the error class, one module for both entries), `js/values.js`
-//! (the values the wasm builds and reads, bundled into each entry) and `js/server.js` (the
-//! full entry), and helpers to read JS arguments.
+//! Imports from `js/values.js` (the values the wasm builds and reads, bundled into each entry;
+//! the error class itself is `js/glue.js`'s, one module for both entries) and `js/server.js`
+//! (the full entry), and helpers to read JS arguments.
 
 use alloc::string::String;
 
@@ -11,11 +11,13 @@ use wasm_bindgen::JsCast;
 pub(crate) use super::error::invalid;
 use super::error::Failure;
 
+// The error class, for the bindings' tests (`is_instance_of`). The entries bundle glue.js's
+// importers against the package's copy; this import also makes wasm-bindgen copy it beside
+// values.js and alarm.js, which import it, for the tests' runs.
+#[cfg(test)]
 #[wasm_bindgen(module = "/js/glue.js")]
 extern "C" {
-    /// `value instanceof NadeoAuthError` (for tests of the bindings).
-    #[wasm_bindgen(js_name = isNadeoAuthError)]
-    pub fn is_nadeo_auth_error(value: &JsValue) -> bool;
+    pub type NadeoAuthError;
 }
 
 #[wasm_bindgen(module = "/js/values.js")]
