@@ -17,7 +17,7 @@ export async function instantiate(initSync, base64) {
   } catch (cause) {
     throw new NadeoAuthError(
       "UNSUPPORTED_RUNTIME",
-      "nadeo-auth could not unpack its WebAssembly module: this runtime lacks DecompressionStream (browsers since 2023, Node 18+, Deno, Bun and Workers have it).",
+      "nadeo-auth could not unpack its WebAssembly module: this runtime lacks DecompressionStream (browsers have it since 2023).",
       { cause },
     );
   }
@@ -30,7 +30,7 @@ export async function instantiate(initSync, base64) {
 
 /** The one error a failed instantiation becomes, saying what to change where it can. */
 function loadError(cause) {
-  const said = String(cause && cause.message);
+  const said = String(cause?.message);
   if (/unsafe-eval|Content Security Policy|CSP/i.test(said)) {
     return new NadeoAuthError(
       "UNSUPPORTED_RUNTIME",
