@@ -1,8 +1,8 @@
 // How the browser entries (browser.js, token.js) load their wasm. The wasm is inlined in a JS
-// module (nadeo_auth*_wasm.js: the .wasm gzipped, then base64), not fetched from a URL next
+// module (nadeo_auth*_wasm.js: the .wasm deflated, then base64), not fetched from a URL next
 // to the entry: a URL asset is what bundlers and dev servers lose (Vite's dependency
 // pre-bundling moves the module away from its .wasm, esbuild and Rollup do not copy it), and
-// gzip-then-base64 costs ~0.5% over the .wasm served gzip (a bare base64 costs ~29%; measured
+// deflate-then-base64 costs less than the .wasm served gzip (a bare base64 costs ~29%; measured
 // in make bench). DecompressionStream unpacks it; it compiles asynchronously, so no engine's
 // limit on synchronous compilation applies, and is instantiated by wasm-bindgen's `initSync`
 // (its async `init` also fetches URLs and streams responses, code a page would carry unused).
@@ -13,7 +13,7 @@ export async function instantiate(initSync, base64) {
   let bytes;
   try {
     const packed = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    bytes = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    bytes = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
   } catch (cause) {
     throw new NadeoAuthError(
       "UNSUPPORTED_RUNTIME",

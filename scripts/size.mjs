@@ -39,7 +39,7 @@ for (const name of ["nadeo_auth", "nadeo_auth_token"]) {
   const inlined = measure([`${name}_wasm.js`]);
   console.log(
     `size: ${name}_bg.wasm ${kib(wasm.raw)} raw, ${kib(wasm.gzip)} gzip (${wasm.gzip} bytes); inlined as ${name}_wasm.js ` +
-      `(zopfli gzip + base64, for the browser and Node entries): ${inlined.gzip} bytes gzip (${pct(inlined.gzip, wasm.gzip)})`,
+      `(zopfli deflate + base64, for the browser and Node entries): ${inlined.gzip} bytes gzip (${pct(inlined.gzip, wasm.gzip)})`,
   );
 }
 const worst = new Map();
