@@ -13,7 +13,9 @@ export async function instantiate(initSync, base64) {
   let bytes;
   try {
     const packed = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    bytes = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+    bytes = await new Response(
+      new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw")),
+    ).arrayBuffer();
   } catch (cause) {
     throw new NadeoAuthError(
       "UNSUPPORTED_RUNTIME",
