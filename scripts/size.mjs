@@ -4,11 +4,12 @@
 // - the full entry's guard, 96 KiB (wasm + JS, gzip): it is for servers and Workers, so this
 //   guards against accidents (a dependency that drags in megabytes), not a budget to design
 //   for; its size and cold start are reported by make bench;
-// - the token entry (what a page loads): its budget is 16 KiB; until it is met, make test
-//   holds it under a ceiling at its size today, so that it can only shrink (lower the ceiling
-//   with each change that saves bytes; at the budget, the two are one).
+// - the token entry (what a page loads), in each condition (browser, node, workerd): its
+//   budget, 16 KiB;
 // - a Vite page that imports only the token entry (every file of its dist/assets), built with
-//   the consumers' pinned Vite: the same budget and ceiling.
+//   the consumers' pinned Vite: the same budget, and until it is met a ceiling at its size
+//   today, so that it can only shrink (lower the ceiling with each change that saves bytes; at
+//   the budget, the two are one).
 // Usage: node scripts/size.mjs [--check]
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,9 +23,9 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 const glue = "glue.js";
-// nadeo-auth/token: its own wasm. The budget, and the ceiling make test enforces meanwhile.
+// nadeo-auth/token: its own wasm. The budget, and the Vite page's ceiling meanwhile.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
-const CEILING_TOKEN_GZIP = 17 * 1024;
+const CEILING_VITE_PAGE_GZIP = 16.5 * 1024;
 const measure = (files, dir = pkg) =>
   files.reduce(
     (acc, f) => {
@@ -62,7 +63,7 @@ const entries = [
   {
     name: "nadeo-auth/token",
     budget: BUDGET_TOKEN_GZIP,
-    limit: CEILING_TOKEN_GZIP,
+    limit: BUDGET_TOKEN_GZIP,
     loads: {
       "token-node.js": ["nadeo_auth_token_wasm.js"],
       "token.js": ["nadeo_auth_token_wasm.js"],
@@ -105,11 +106,12 @@ function vitePage() {
 }
 const page = vitePage();
 if (page) {
-  worst.set("nadeo-auth/token", Math.max(worst.get("nadeo-auth/token"), page.gzip));
+  worst.set("a Vite page of nadeo-auth/token", page.gzip);
   const verdict = page.gzip <= BUDGET_TOKEN_GZIP ? "within" : `OVER by ${kib(page.gzip - BUDGET_TOKEN_GZIP)}`;
   console.log(
-    `size: nadeo-auth/token via a Vite page   ${kib(page.raw)} raw, ${kib(page.gzip)} gzip (${page.gzip} bytes; budget ${kib(BUDGET_TOKEN_GZIP)}: ${verdict}; make test's ceiling ${kib(CEILING_TOKEN_GZIP)})`,
+    `size: nadeo-auth/token via a Vite page   ${kib(page.raw)} raw, ${kib(page.gzip)} gzip (${page.gzip} bytes; budget ${kib(BUDGET_TOKEN_GZIP)}: ${verdict}; make test's ceiling ${kib(CEILING_VITE_PAGE_GZIP)})`,
   );
+  entries.push({ name: "a Vite page of nadeo-auth/token", limit: CEILING_VITE_PAGE_GZIP });
 } else if (process.argv.includes("--check")) {
   console.error("size: FAIL: no Vite in tests/consumers (scripts/setup.sh installs it) to measure a page with");
   process.exit(1);
