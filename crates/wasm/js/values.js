@@ -37,9 +37,14 @@ export function makeDecodedCopy(header, payload) {
 }
 
 /** `object[key]` as src/glue.rs reads it in one crossing: a finite number as it is, Infinity
- *  for undefined (absent), NaN for anything else. */
+ *  for undefined (absent), NaN for anything else, -Infinity when its getter throws. */
 export function finiteAt(object, key) {
-  const v = object[key];
+  let v;
+  try {
+    v = object[key];
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
   return Number.isFinite(v) ? v : v === undefined ? Number.POSITIVE_INFINITY : Number.NaN;
 }
 
@@ -51,7 +56,11 @@ export function utf8Text(bytes) {
 }
 
 export function parseJson(text) {
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function isPlainObject(value) {

@@ -41,16 +41,18 @@ extern "C" {
     #[wasm_bindgen(js_name = makeDecodedCopy)]
     pub(crate) fn make_decoded_copy(header: &JsValue, payload: &JsValue) -> JsValue;
     /// `object[key]` read in one crossing: the value when it is a finite number, infinity when
-    /// it is undefined (absent), NaN when it is anything else (see [`Finite`]).
-    #[wasm_bindgen(catch, js_name = finiteAt)]
-    fn finite_at(object: &JsValue, key: &JsValue) -> Result<f64, JsValue>;
+    /// it is undefined (absent), NaN when it is anything else, minus infinity when reading it
+    /// threw (see [`Finite`]). It catches itself: a `catch` import costs a closure per call.
+    #[wasm_bindgen(js_name = finiteAt)]
+    fn finite_at(object: &JsValue, key: &JsValue) -> f64;
     /// UTF-8 bytes as a string; throws when they are not UTF-8 (a leading BOM is kept, as
     /// Rust's `from_utf8` keeps it, so that `JSON.parse` refuses it as serde_json does).
     #[wasm_bindgen(catch, js_name = utf8Text)]
     pub(crate) fn utf8_text(bytes: &[u8]) -> Result<js_sys::JsString, JsValue>;
-    /// `JSON.parse` of a string already in JS.
-    #[wasm_bindgen(catch, js_name = parseJson)]
-    pub(crate) fn parse_json(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+    /// `JSON.parse` of a string already in JS; undefined when it is not JSON (which JSON.parse
+    /// never answers: it catches itself, as `finite_at` does).
+    #[wasm_bindgen(js_name = parseJson)]
+    pub(crate) fn parse_json(text: &js_sys::JsString) -> JsValue;
     /// An object that is not an array (what `JSON.parse` must give for a token's header and
     /// payload, an answer, or a stored value).
     #[wasm_bindgen(js_name = isPlainObject)]
@@ -154,10 +156,10 @@ pub(crate) enum Finite {
 /// `object[key]` (a JS string the caller made once) in one crossing.
 pub(crate) fn finite(object: &JsValue, key: &JsValue) -> Finite {
     match finite_at(object, key) {
-        Ok(n) if n.is_finite() => Finite::Number(n),
-        Ok(n) if n == f64::INFINITY => Finite::Absent,
-        Ok(_) => Finite::Other,
-        Err(_) => Finite::Unreadable,
+        n if n.is_finite() => Finite::Number(n),
+        f64::INFINITY => Finite::Absent,
+        f64::NEG_INFINITY => Finite::Unreadable,
+        _ => Finite::Other,
     }
 }
 

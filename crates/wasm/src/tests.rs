@@ -209,6 +209,21 @@ fn token_times_from_tokens_and_objects() {
         code_of(token_times(Object::new().into(), 5.into())),
         "INVALID_ARGUMENT"
     );
+    // A getter that throws: a claim that cannot be read is not a finite number, an option that
+    // cannot be read is said so; nothing escapes as a JS exception.
+    let throwing = js_sys::eval("({ get exp() { throw new Error('no') } })").unwrap();
+    assert_eq!(
+        code_of(token_times(throwing.clone(), JsValue::UNDEFINED)),
+        "TOKEN_CLAIMS"
+    );
+    let options = js_sys::eval("({ get now() { throw new Error('no') } })").unwrap();
+    let e: JsValue = token_times(Object::new().into(), options)
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        get(&e, "message").as_string().unwrap(),
+        "options could not be read"
+    );
     still_works();
 }
 

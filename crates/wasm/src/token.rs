@@ -115,9 +115,11 @@ fn text(bytes: &[u8]) -> Result<JsString, Error> {
 /// `JSON.parse(text)` when it is an object; TOKEN_JSON when it is not JSON, `not_object`
 /// when it is another value.
 fn json_object(text: &JsString, not_object: Error) -> Result<JsValue, Error> {
-    let v = parse_json(text).map_err(|_| token::E_JSON)?;
+    let v = parse_json(text);
     if is_plain_object(&v) {
         Ok(v)
+    } else if v.is_undefined() {
+        Err(token::E_JSON)
     } else {
         Err(not_object)
     }
