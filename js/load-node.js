@@ -1,8 +1,8 @@
 // How the Node entries (node.js, token-node.js; Bun and Deno take them too) load their wasm:
 // from the same inlined module as the browser entries (nadeo_auth*_wasm.js, deflate then
-// base64), unpacked with node:zlib and instantiated synchronously, so that require() of the package and
-// CommonJS bundles (esbuild --platform=node) work and no file is read at run time (a bundle
-// carries its wasm with it). Imported first by those entries: the version check runs before
+// base64), unpacked with node:zlib and instantiated synchronously, so that require() of the
+// package and CommonJS bundles (esbuild --platform=node) work and no file is read at run time
+// (a bundle carries its wasm with it). Imported first by those entries: the version check runs before
 // anything else of the package.
 import { inflateRawSync } from "node:zlib";
 import { NadeoAuthError } from "./glue.js";

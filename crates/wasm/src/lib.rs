@@ -10,8 +10,9 @@
 //! - with feature `full`: the `nadeo-auth` entry, for servers and Workers (Nadeo logins and the
 //!   managed client, the broker's client side, OAuth grants and lookups).
 //!
-//! Its JS halves are `js/glue.js` (both builds: the `NadeoAuthError` class) and `js/server.js`
-//! (the full build), bundled by wasm-bindgen as snippets.
+//! Its JS halves are wasm-bindgen snippets: `js/glue.js` (the `NadeoAuthError` class, the one
+//! module both entries share), `js/values.js` (the values the wasm builds and reads),
+//! `js/alarm.js` (the waits) and `js/server.js` (the full build).
 // The page entry is `no_std` (the full one needs std for its tasks and timers): see `panic`.
 #![cfg_attr(not(feature = "std"), no_std)]
 // No unsafe code but the allocator's one line below and `Local`'s `Sync` (local.rs).

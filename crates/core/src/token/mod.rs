@@ -80,11 +80,10 @@ pub struct Segments<'t> {
 /// neither header nor payload empty, the signature base64url (decoded into `scratch`, whose
 /// bytes nobody needs: a caller reuses one buffer for every token).
 pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
-    let cut = |s: &'t str| s.split_once('.');
-    let Some((header, rest)) = cut(token) else {
+    let Some((header, rest)) = token.split_once('.') else {
         return Err(E_SEGMENTS);
     };
-    let Some((payload, signature)) = cut(rest) else {
+    let Some((payload, signature)) = rest.split_once('.') else {
         return Err(E_SEGMENTS);
     };
     if signature.contains('.') {
