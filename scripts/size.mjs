@@ -25,7 +25,7 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const glue = "glue.js";
 // nadeo-auth/token: its own wasm. The budget, and the Vite page's ceiling meanwhile.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
-const CEILING_VITE_PAGE_GZIP = 16.5 * 1024;
+const CEILING_VITE_PAGE_GZIP = 16.4 * 1024;
 const measure = (files, dir = pkg) =>
   files.reduce(
     (acc, f) => {

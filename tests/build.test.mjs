@@ -42,6 +42,24 @@ for (const [name, dir] of builds) {
     assert.throws(() => fasterStringPassing(name, js.replace("arg = arg.slice(offset);", "")), /fasterStringPassing/);
   });
 
+  test(`${name}: fasterStringPassing drops the no-realloc branch and the encodeInto polyfill, or fails`, () => {
+    const js = generated(name, dir);
+    const out = fasterStringPassing(name, js);
+    assert.doesNotMatch(out, /realloc === undefined/);
+    assert.doesNotMatch(out, /'encodeInto' in cachedTextEncoder/);
+    assert.match(out, /const cachedTextEncoder = new TextEncoder\(\);\n/);
+    assert.throws(
+      () => fasterStringPassing(name, js.replace("if (!('encodeInto' in cachedTextEncoder))", "if (!globalThis.x)")),
+      /fasterStringPassing/,
+    );
+    // A string passed without realloc would take the branch removed: the build stops.
+    const withoutRealloc = js.replace(
+      /passStringToWasm0\((\w+), wasm\.__wbindgen_malloc, wasm\.__wbindgen_realloc\)/,
+      "passStringToWasm0($1, wasm.__wbindgen_malloc)",
+    );
+    assert.throws(() => fasterStringPassing(name, withoutRealloc), /a call without realloc/);
+  });
+
   test(`${name}: withoutDefaultUrl drops the .wasm URL bundlers would copy, or fails`, () => {
     const js = generated(name, dir);
     const out = withoutDefaultUrl(name, js);
