@@ -147,30 +147,36 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
     })
 }
 
-// rustfmt drops a static's string from an extern block.
-#[rustfmt::skip]
-#[wasm_bindgen]
-extern "C" {
-    // The names of the time claims as JS strings, made once: a property read then costs no
-    // string crossing (decodeToken reads all three on every call).
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    static IAT: JsString = "iat";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    static RAT: JsString = "rat";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    static EXP: JsString = "exp";
-    // tokenTimes' option names, likewise.
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    static NOW: JsString = "now";
-    #[wasm_bindgen(thread_local_v2, static_string)]
-    static LEEWAY: JsString = "leeway";
+/// The names read on every call, as JS strings made once: a property read then costs no
+/// string crossing (decodeToken reads the three time claims on every call).
+struct Keys {
+    iat: JsValue,
+    rat: JsValue,
+    exp: JsValue,
+    now: JsValue,
+    leeway: JsValue,
+}
+
+static KEYS: Local<Option<Keys>> = Local::new(None);
+
+/// Runs `f` with the names (made on the first call). Not re-entered: `f` reads properties only.
+fn with_keys<R>(f: impl FnOnce(&Keys) -> R) -> R {
+    KEYS.with(|keys| {
+        f(keys.get_or_insert_with(|| Keys {
+            iat: JsValue::from_str("iat"),
+            rat: JsValue::from_str("rat"),
+            exp: JsValue::from_str("exp"),
+            now: JsValue::from_str("now"),
+            leeway: JsValue::from_str("leeway"),
+        }))
+    })
 }
 
 /// Reads `{ iat?, rat?, exp? }` from a claims-like object into the core's [`TimeClaims`]
 /// (absent when undefined; any other non-number refused, as serde refuses it natively) and
 /// checks them there.
 fn times_of_object(value: &JsValue) -> Result<Times, Error> {
-    IAT.with(|iat| RAT.with(|rat| EXP.with(|exp| times_with_keys(value, iat, rat, exp))))
+    with_keys(|k| times_with_keys(value, &k.iat, &k.rat, &k.exp))
 }
 
 fn times_with_keys(
@@ -207,10 +213,12 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure>
         }
     };
     let (now, leeway) = if options_given(&options)? {
-        (
-            NOW.with(|key| number_member(&options, key, "now"))?,
-            LEEWAY.with(|key| number_member(&options, key, "leeway"))?,
-        )
+        with_keys(|k| {
+            Ok::<_, Failure>((
+                number_member(&options, &k.now, "now")?,
+                number_member(&options, &k.leeway, "leeway")?,
+            ))
+        })?
     } else {
         (None, None)
     };
