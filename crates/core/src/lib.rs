@@ -22,6 +22,7 @@ pub mod oauth;
 pub mod secret;
 pub mod shape;
 pub mod store;
+mod text;
 pub mod token;
 
 pub use error::{Code, Error};

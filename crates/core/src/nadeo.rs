@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::secret::{self, REDACTED};
 use super::shape::lenient;
+use super::text::has_space_or_control;
 use super::token::Times;
 
 pub const DEFAULT_CORE_URL: &str = "https://prod.trackmania.core.nadeo.online";
@@ -112,10 +113,7 @@ pub fn base_url(url: &str) -> Result<&str, Error> {
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
         .ok_or(E_BASE)?;
-    if rest.is_empty()
-        || rest.contains(['?', '#'])
-        || rest.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if rest.is_empty() || rest.contains(['?', '#']) || has_space_or_control(rest) {
         return Err(E_BASE);
     }
     Ok(trimmed)

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::secret::{self, REDACTED};
 use super::shape::lenient;
+use super::text::has_space_or_control;
 
 pub const DEFAULT_API_URL: &str = "https://api.trackmania.com";
 pub const TOKEN_PATH: &str = "/api/access_token";
@@ -118,12 +119,6 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
             None => (decode_component(p), String::new()),
         })
         .collect()
-}
-
-/// Whether `s` has whitespace or a control character (Unicode's): neither may stand in a
-/// redirect URI or a scope.
-fn has_space_or_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn check_redirect_uri(uri: &str) -> Result<(), Error> {
