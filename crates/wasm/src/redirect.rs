@@ -58,6 +58,18 @@ fn random_43() -> Result<String, Failure> {
     Ok(oauth::state_from_bytes(&bytes))
 }
 
+/// The S256 challenge of a verifier made by [`random_43`], whose 43 characters are the array
+/// the core hashes.
+fn challenge(verifier: &str) -> String {
+    debug_assert_eq!(verifier.len(), 43);
+    let mut fixed = [0u8; 43];
+    fixed
+        .iter_mut()
+        .zip(verifier.bytes())
+        .for_each(|(f, b)| *f = b);
+    oauth::pkce_challenge(&fixed)
+}
+
 /// `authorizationUrl({ clientId, redirectUri, scopes?, state?, apiUrl?, pkce? })`:
 /// `{ url, state, codeVerifier? }`. With `pkce: true`, a fresh verifier and its S256 challenge
 /// in the URL (RFC 7636).
@@ -78,7 +90,7 @@ pub fn authorization_url(options: JsValue) -> Result<JsValue, Failure> {
         &required_string(&options, "redirectUri")?,
         &scope(&options)?,
         &state,
-        verifier.as_deref().map(oauth::pkce_challenge).as_deref(),
+        verifier.as_deref().map(challenge).as_deref(),
     )?;
     Ok(make_url_state(&url, &state, verifier.as_deref()))
 }

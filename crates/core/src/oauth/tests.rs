@@ -79,8 +79,15 @@ fn authorize_url() {
 #[test]
 fn pkce_s256_as_rfc_7636_appendix_b() {
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    // Appendix B's verifier is what state_from_bytes makes of its 32 octets.
+    let octets = [
+        116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37,
+        77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121,
+    ];
+    assert_eq!(state_from_bytes(&octets), verifier);
+    let verifier_bytes: &[u8; 43] = verifier.as_bytes().try_into().unwrap();
     assert_eq!(
-        pkce_challenge(verifier),
+        pkce_challenge(verifier_bytes),
         "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
     );
     let url = authorization_url(
@@ -89,7 +96,7 @@ fn pkce_s256_as_rfc_7636_appendix_b() {
         "https://a.example/cb",
         "",
         "s",
-        Some(&pkce_challenge(verifier)),
+        Some(&pkce_challenge(verifier_bytes)),
     )
     .unwrap();
     assert!(url.ends_with(
