@@ -284,6 +284,24 @@ fn authorization_values() {
 /// purpose: `JSON.parse` reads `2.0` as the integer 2, and serde reads a struct from an array
 /// too; neither is a value this package writes or a service sends.)
 #[wasm_bindgen_test]
+fn pkce_verifiers_are_43_characters_and_their_challenge_is_the_cores() {
+    // A debug build: the length the core hashes is asserted on every verifier made.
+    let options =
+        js_sys::eval("({clientId: 'c', redirectUri: 'https://a.example/cb', pkce: true})").unwrap();
+    for _ in 0..16 {
+        let made = crate::redirect::authorization_url(options.clone()).unwrap();
+        let verifier = get(&made, "codeVerifier").as_string().unwrap();
+        let fixed: &[u8; 43] = verifier.as_bytes().try_into().unwrap();
+        let url = web_sys::Url::new(&get(&made, "url").as_string().unwrap()).unwrap();
+        assert_eq!(
+            url.search_params().get("code_challenge"),
+            Some(crate::core::oauth::pkce_challenge(fixed))
+        );
+    }
+    still_works();
+}
+
+#[wasm_bindgen_test]
 fn json_readers_agree_with_serde_json() {
     use crate::core::native_json::{object, value};
     use crate::core::{nadeo, oauth, store};
