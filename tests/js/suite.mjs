@@ -386,6 +386,49 @@ const shared = [
   ],
 
   [
+    "a getter that tokenTimes or decodeToken reads may call them again",
+    (lib) => {
+      // The caller's claims object and options (their getters run inside tokenTimes)...
+      const inner = () => lib.tokenTimes({ exp: 2 }, { now: 1 }).expiresAt;
+      const claims = {
+        get iat() {
+          return inner() - 1;
+        },
+        exp: 3,
+      };
+      const t = lib.tokenTimes(claims, {
+        get now() {
+          return inner() - 1;
+        },
+      });
+      equal(t.issuedAt, 1);
+      equal(t.expiresIn, 2);
+      // ...and a claim a payload lacks, looked up on Object.prototype (inside decodeToken).
+      let depth = 0;
+      Object.defineProperty(Object.prototype, "rat", {
+        configurable: true,
+        get() {
+          if (depth > 0) return undefined;
+          depth++;
+          try {
+            return lib.decodeToken(tok(HEADER, { exp: 9 })).payload.exp;
+          } finally {
+            depth--;
+          }
+        },
+      });
+      try {
+        const { rat, ...payload } = ACCESS;
+        equal(lib.tokenTimes(tok(HEADER, payload), { now: 0 }).refreshableAt, 9);
+      } finally {
+        delete Object.prototype.rat;
+      }
+      stillWorks(lib);
+      equal(lib.tokenTimes({ exp: 5 }, { now: 1 }).expiresIn, 4);
+    },
+  ],
+
+  [
     "nadeoAuthorization and bearerAuthorization",
     (lib) => {
       const t = tok(HEADER, ACCESS);

@@ -11,7 +11,7 @@ use super::glue::{
     finite, href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times,
     number_member, options_given, parse_json, string_arg, utf8_text, Finite,
 };
-use super::local::Local;
+use super::local::{Local, Once};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
@@ -48,8 +48,10 @@ static BUFFERS: Local<(Vec<u8>, Vec<u8>)> = Local::new((Vec::new(), Vec::new()))
 
 const KEEP_BYTES: usize = 16 * 1024;
 
+/// The core's checks in the core's order (segments and signature, header text, payload text,
+/// header JSON, payload JSON, times).
 pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
-    BUFFERS.with(|(payload_buf, header_buf)| {
+    let (header, payload) = BUFFERS.with(|(payload_buf, header_buf)| {
         let parsed = parse_with(token, payload_buf, header_buf);
         for buf in [payload_buf, header_buf] {
             if buf.capacity() > KEEP_BYTES {
@@ -57,17 +59,24 @@ pub(crate) fn parse_token(token: &str) -> Result<Parsed, Error> {
             }
         }
         parsed
+    })?;
+    // Read once the buffers are let go: a claim the payload lacks is looked up on its
+    // prototype, where a getter may call back into the wasm.
+    let times = times_of_object(&payload)?;
+    Ok(Parsed {
+        header,
+        payload,
+        times,
     })
 }
 
-/// The core's checks in the core's order (segments and signature, header text, payload text,
-/// header JSON, payload JSON, times); a header segment equal to the last one is not decoded
-/// again.
+/// The header and the payload, both objects; a header segment equal to the last one is not
+/// decoded again. Calls no code of the caller's (`Local`s are borrowed meanwhile).
 fn parse_with(
     token: &str,
     payload_buf: &mut Vec<u8>,
     header_buf: &mut Vec<u8>,
-) -> Result<Parsed, Error> {
+) -> Result<(Header, JsValue), Error> {
     let segments = token::segments(token, payload_buf)?;
     let cached = LAST_HEADER.with(|last| {
         last.as_ref()
@@ -98,12 +107,7 @@ fn parse_with(
         }
     };
     let payload = json_object(&payload_text, token::E_PAYLOAD_OBJECT)?;
-    let times = times_of_object(&payload)?;
-    Ok(Parsed {
-        header,
-        payload,
-        times,
-    })
+    Ok((header, payload))
 }
 
 /// A segment's bytes as a JS string when they are UTF-8, TOKEN_JSON when they are not: the
@@ -148,7 +152,8 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
 }
 
 /// The names read on every call, as JS strings made once: a property read then costs no
-/// string crossing (decodeToken reads the three time claims on every call).
+/// string crossing (decodeToken reads the three time claims on every call). A [`Once`], not a
+/// `Local`: tokenTimes reads a caller's object, whose getters may call tokenTimes again.
 struct Keys {
     iat: JsValue,
     rat: JsValue,
@@ -157,18 +162,15 @@ struct Keys {
     leeway: JsValue,
 }
 
-static KEYS: Local<Option<Keys>> = Local::new(None);
+static KEYS: Once<Keys> = Once::new();
 
-/// Runs `f` with the names (made on the first call). Not re-entered: `f` reads properties only.
-fn with_keys<R>(f: impl FnOnce(&Keys) -> R) -> R {
-    KEYS.with(|keys| {
-        f(keys.get_or_insert_with(|| Keys {
-            iat: JsValue::from_str("iat"),
-            rat: JsValue::from_str("rat"),
-            exp: JsValue::from_str("exp"),
-            now: JsValue::from_str("now"),
-            leeway: JsValue::from_str("leeway"),
-        }))
+fn keys() -> &'static Keys {
+    KEYS.get(|| Keys {
+        iat: JsValue::from_str("iat"),
+        rat: JsValue::from_str("rat"),
+        exp: JsValue::from_str("exp"),
+        now: JsValue::from_str("now"),
+        leeway: JsValue::from_str("leeway"),
     })
 }
 
@@ -176,7 +178,8 @@ fn with_keys<R>(f: impl FnOnce(&Keys) -> R) -> R {
 /// (absent when undefined; any other non-number refused, as serde refuses it natively) and
 /// checks them there.
 fn times_of_object(value: &JsValue) -> Result<Times, Error> {
-    with_keys(|k| times_with_keys(value, &k.iat, &k.rat, &k.exp))
+    let k = keys();
+    times_with_keys(value, &k.iat, &k.rat, &k.exp)
 }
 
 fn times_with_keys(
@@ -213,12 +216,11 @@ pub fn token_times(token: JsValue, options: JsValue) -> Result<JsValue, Failure>
         }
     };
     let (now, leeway) = if options_given(&options)? {
-        with_keys(|k| {
-            Ok::<_, Failure>((
-                number_member(&options, &k.now, "now")?,
-                number_member(&options, &k.leeway, "leeway")?,
-            ))
-        })?
+        let k = keys();
+        (
+            number_member(&options, &k.now, "now")?,
+            number_member(&options, &k.leeway, "leeway")?,
+        )
     } else {
         (None, None)
     };
