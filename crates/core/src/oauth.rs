@@ -142,7 +142,7 @@ pub fn state_from_bytes(bytes: &[u8; 32]) -> String {
 
 /// PKCE (RFC 7636): the S256 challenge of a verifier made by [`state_from_bytes`] (43
 /// characters), `BASE64URL(SHA-256(verifier))`. The length is in the type: SHA-256 compiles
-/// for that one length, and its buffering of others is dead code (0.13 KiB gzip of the page).
+/// for that one length, and its buffering of others is dead code (0.12 KiB gzip of the page).
 pub fn pkce_challenge(verifier: &[u8; 43]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(verifier);

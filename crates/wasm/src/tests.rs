@@ -278,11 +278,6 @@ fn authorization_values() {
     );
 }
 
-/// The wasm build reads JSON with `JSON.parse` and named fields (src/wasm/json.rs); native
-/// callers with serde_json into the same serde shapes (core/src/native_json.rs). Both must
-/// read every body alike: the same shape, or both refuse. (Two differences are left out on
-/// purpose: `JSON.parse` reads `2.0` as the integer 2, and serde reads a struct from an array
-/// too; neither is a value this package writes or a service sends.)
 #[wasm_bindgen_test]
 fn pkce_verifiers_are_43_characters_and_their_challenge_is_the_cores() {
     // A debug build: the length the core hashes is asserted on every verifier made.
@@ -301,6 +296,11 @@ fn pkce_verifiers_are_43_characters_and_their_challenge_is_the_cores() {
     still_works();
 }
 
+/// The wasm build reads JSON with `JSON.parse` and named fields (src/wasm/json.rs); native
+/// callers with serde_json into the same serde shapes (core/src/native_json.rs). Both must
+/// read every body alike: the same shape, or both refuse. (Two differences are left out on
+/// purpose: `JSON.parse` reads `2.0` as the integer 2, and serde reads a struct from an array
+/// too; neither is a value this package writes or a service sends.)
 #[wasm_bindgen_test]
 fn json_readers_agree_with_serde_json() {
     use crate::core::native_json::{object, value};
