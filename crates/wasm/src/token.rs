@@ -179,26 +179,16 @@ fn keys() -> &'static Keys {
 /// checks them there.
 fn times_of_object(value: &JsValue) -> Result<Times, Error> {
     let k = keys();
-    times_with_keys(value, &k.iat, &k.rat, &k.exp)
-}
-
-fn times_with_keys(
-    value: &JsValue,
-    iat: &JsValue,
-    rat: &JsValue,
-    exp: &JsValue,
-) -> Result<Times, Error> {
-    // Absent when undefined; anything else than a finite number refused (a finite one is
-    // checked again by the core, whose rule it is).
+    // A finite number is checked again by the core, whose rule it is.
     let get = |key: &JsValue| match finite(value, key) {
         Finite::Number(n) => Ok(Some(n)),
         Finite::Absent => Ok(None),
         Finite::Other | Finite::Unreadable => Err(token::E_TIME_CLAIM),
     };
     TimeClaims {
-        iat: get(iat)?,
-        rat: get(rat)?,
-        exp: get(exp)?,
+        iat: get(&k.iat)?,
+        rat: get(&k.rat)?,
+        exp: get(&k.exp)?,
     }
     .times()
 }
