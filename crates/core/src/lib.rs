@@ -15,6 +15,7 @@ pub mod backoff;
 pub mod base64url;
 pub mod error;
 pub mod header;
+pub mod lifecycle;
 pub mod nadeo;
 #[cfg(any(test, feature = "json"))]
 pub mod native_json;

@@ -21,9 +21,6 @@ pub const BASIC_PATH: &str = "/v2/authentication/token/basic";
 pub const UBI_PATH: &str = "/v2/authentication/token/ubiservices";
 pub const REFRESH_PATH: &str = "/v2/authentication/token/refresh";
 
-/// Seconds before `exp` at which a token counts as expired already (clock skew, transit).
-pub const EXPIRY_SKEW: f64 = 10.0;
-
 const E_UA: Error = Error::new(
     Code::InvalidArgument,
     "userAgent is required: name your project and a contact",
@@ -276,43 +273,20 @@ pub fn pair(
     })
 }
 
-/// What a held pair needs at `now` (seconds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Need {
-    /// The access token serves as it is.
-    Fresh,
-    /// Due (within `margin` of exp and past rat) or expired, and the refresh token lives.
-    Refresh,
-    /// Nothing held, or the refresh token is dead (24 h): log in with the credentials.
-    Login,
-}
-
-/// Whether the access token can no longer be sent.
-pub fn expired(access: &Times, now: f64) -> bool {
-    access.exp.is_some_and(|exp| now >= exp - EXPIRY_SKEW)
-}
-
-/// The time (seconds) at which a token is due for renewal: `margin` before exp, made earlier
-/// by `jitter`, never before rat. `None` when the token has no exp.
-pub fn due_at(access: &Times, margin: f64, jitter: f64) -> Option<f64> {
-    let exp = access.exp?;
-    let at = exp - margin.max(0.0) - jitter.max(0.0);
-    Some(match access.rat {
-        Some(rat) if rat > at => rat,
-        _ => at,
-    })
-}
-
-pub fn assess(pair: Option<&Tokens>, now: f64, margin: f64) -> Need {
-    let Some(p) = pair else { return Need::Login };
-    let due = due_at(&p.access, margin, 0.0).is_some_and(|at| now >= at);
-    if !due && !expired(&p.access, now) {
-        return Need::Fresh;
+/// A Nadeo pair as the lifecycle sees it: the access token's times are its own claims (the
+/// service's clock), and the refresh token dies at its `exp` (a day).
+impl crate::lifecycle::Pair for Tokens {
+    fn access_token(&self) -> &str {
+        &self.access_token
     }
-    if p.refresh.exp.is_some_and(|exp| now >= exp - EXPIRY_SKEW) {
-        Need::Login
-    } else {
-        Need::Refresh
+    fn access(&self) -> Times {
+        self.access
+    }
+    fn has_refresh(&self) -> bool {
+        true
+    }
+    fn refresh_exp(&self) -> Option<f64> {
+        self.refresh.exp
     }
 }
 

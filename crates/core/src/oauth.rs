@@ -462,6 +462,36 @@ impl fmt::Debug for OAuthTokens {
     }
 }
 
+/// An OAuth pair as a managed client holds it (`TrackmaniaApi`'s token, a player's pair):
+/// the tokens, and when the access token expires on the service's clock (the answer's time
+/// plus `expires_in`). The tokens are redacted in `Debug`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeldTokens {
+    pub tokens: OAuthTokens,
+    pub expires_at: f64,
+}
+
+/// What the lifecycle needs: OAuth tokens carry no `rat`, and a refresh token's life is not
+/// told (about a month): only the server's `invalid_grant` says it is dead.
+impl crate::lifecycle::Pair for HeldTokens {
+    fn access_token(&self) -> &str {
+        &self.tokens.access_token
+    }
+    fn access(&self) -> crate::token::Times {
+        crate::token::Times {
+            iat: Some(self.expires_at - self.tokens.expires_in),
+            rat: None,
+            exp: Some(self.expires_at),
+        }
+    }
+    fn has_refresh(&self) -> bool {
+        self.tokens.refresh_token.is_some()
+    }
+    fn refresh_exp(&self) -> Option<f64> {
+        None
+    }
+}
+
 /// `expires_in` as sent: a JSON number, or a numeric string (some servers quote it).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]

@@ -1,6 +1,5 @@
 use super::*;
 use crate::base64url::encode_url;
-use crate::token::times_of_token;
 use alloc::format;
 use alloc::string::ToString;
 
@@ -190,35 +189,4 @@ fn statuses_and_retry_after() {
     assert_eq!(status_code(302).0, Code::BadResponse);
     assert_eq!(status_code(500).0, Code::Http);
     assert_eq!(status_code(400).0, Code::Http);
-}
-
-#[test]
-fn policy() {
-    let p = pair(access_jwt(1000), refresh_jwt(1000), &times_of_token).unwrap();
-    // iat 1000, rat 2800, exp 4600; refresh exp 87400; margin 300 -> due at 4300.
-    assert_eq!(assess(None, 0.0, 300.0), Need::Login);
-    assert_eq!(assess(Some(&p), 1500.0, 300.0), Need::Fresh);
-    assert_eq!(
-        assess(Some(&p), 3000.0, 300.0),
-        Need::Fresh,
-        "past rat, not due"
-    );
-    assert_eq!(assess(Some(&p), 4300.0, 300.0), Need::Refresh, "due");
-    assert_eq!(assess(Some(&p), 5000.0, 300.0), Need::Refresh, "expired");
-    assert_eq!(
-        assess(Some(&p), 87400.0, 300.0),
-        Need::Login,
-        "refresh token dead"
-    );
-    // A margin wider than exp - rat waits for rat.
-    assert_eq!(assess(Some(&p), 2000.0, 3000.0), Need::Fresh);
-    assert_eq!(assess(Some(&p), 2800.0, 3000.0), Need::Refresh);
-    assert_eq!(due_at(&p.access, 300.0, 60.0), Some(4240.0));
-    assert_eq!(due_at(&p.access, 300.0, 0.0), Some(4300.0));
-    assert_eq!(
-        due_at(&p.access, 5000.0, 0.0),
-        Some(2800.0),
-        "never before rat"
-    );
-    assert!(expired(&p.access, 4590.0) && !expired(&p.access, 4589.0));
 }
