@@ -63,7 +63,8 @@ export class NadeoClient {
 
   constructor(options) {
     this.#tokens = new ManagedTokens(options);
-    this.#throttle = Throttle.of(options.requestsPerSecond);
+    const interval = this.#tokens.throttleMs;
+    this.#throttle = interval === undefined ? undefined : new Throttle(interval);
     this.#now = this.#tokens.clock ?? Date.now;
     if (this.#tokens.routesByAuthority) this.#routes = new Map();
   }
@@ -105,18 +106,9 @@ export class NadeoClient {
     });
   }
 
-  /** An API refused `token`: no lease holds it any more, and the wasm decides whether a retry
-   *  may follow (one renewal per token). */
-  #refused(audience, token) {
-    for (const [key, lease] of this.#leases) if (lease.token === token) this.#leases.delete(key);
-    return this.#tokens.refused(audience, token);
-  }
-
-  /** fetch() with the Authorization of the URL's audience. On a 401 it renews once and
-   *  retries once with the same (buffered) body; a second 401, or a 401 to a token that was
-   *  itself renewed for a 401, is UNAUTHORIZED (one renewal per token, never a loop). A URL
-   *  that is not a Nadeo game API is INVALID_ARGUMENT before anything is sent. An API's
-   *  other answers, 429 included, are handed back as they are. */
+  /** fetch() with the Authorization of the URL's audience, under the one 401 rule
+   *  (authorizedFetch). A URL that is not a Nadeo game API is INVALID_ARGUMENT before
+   *  anything is sent. An API's other answers, 429 included, are handed back as they are. */
   fetch(input, init) {
     let prepared;
     try {
@@ -125,49 +117,41 @@ export class NadeoClient {
       return Promise.reject(e);
     }
     const signal = init?.signal;
-    if (prepared instanceof Promise) return prepared.then((p) => this.#send(p, signal, false));
-    return this.#send(prepared, signal, false);
+    if (prepared instanceof Promise) return prepared.then((p) => authorizedFetch(this.#auth, p, signal));
+    return authorizedFetch(this.#auth, prepared, signal);
   }
 
-  /** One attempt. With a leased token and no throttle, the request leaves in the caller's own
-   *  turn of the event loop: every await before it was measured to add ~10 µs of latency on
-   *  a loopback fetch (a turn of the loop), more than the client's whole work (~4 µs). */
-  #send(prepared, signal, retried) {
-    let route;
-    try {
-      route = this.#route(prepared);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const lease = this.#lease(route.audience);
-    if (lease !== undefined && !this.#throttle) {
-      const response = sendPrepared(route.fetch, prepared, lease.authorization, route.userAgent);
-      return this.#answer(response, prepared, signal, route, lease.token, retried);
-    }
-    return (async () => {
-      const token = await this.accessToken(route.audience, { signal });
-      if (this.#throttle) await this.#throttle.wait(signal);
-      const response = sendPrepared(route.fetch, prepared, nadeoAuthorization(token), route.userAgent);
-      return this.#answer(response, prepared, signal, route, token, retried);
-    })();
-  }
-
-  /** The API's answer: handed back, or on a 401 one renewal and one retry (never a loop). */
-  async #answer(response, prepared, signal, route, token, retried) {
-    const res = await response;
-    if (res.status !== 401) return res;
-    if (retried || !this.#refused(route.audience, token)) {
-      throw this.#tokens.finalRefusal(res.status, await textOf(res));
-    }
-    return this.#send(prepared, signal, true);
-  }
+  /** What authorizedFetch asks of this client. With a leased token and no throttle the
+   *  credential is at hand, so the request leaves in the caller's own turn of the event loop
+   *  (an await before it costs a turn of the loop of latency, more than the client's work). */
+  #auth = {
+    credential: (prepared, signal) => {
+      const route = this.#route(prepared);
+      const lease = this.#lease(route.audience);
+      if (lease !== undefined && !this.#throttle)
+        return { ...route, token: lease.token, authorization: lease.authorization };
+      return (async () => {
+        const token = await this.accessToken(route.audience, { signal });
+        if (this.#throttle) await this.#throttle.wait(signal);
+        return { ...route, token, authorization: nadeoAuthorization(token) };
+      })();
+    },
+    // An API refused the token: no lease holds it any more, and the wasm's rule says whether
+    // a retry may follow.
+    refused: ({ audience, token }) => {
+      for (const [key, lease] of this.#leases) if (lease.token === token) this.#leases.delete(key);
+      return this.#tokens.refused(audience, token);
+    },
+    finalRefusal: (status, body) => this.#tokens.finalRefusal(status, body),
+  };
 
   /** Renews each held token in the background when due; returns a function that stops it. */
   startAutoRefresh() {
     return this.#tokens.startAutoRefresh();
   }
 
-  /** `{ logins, refreshes, failures }`: calls made to the auth endpoints. */
+  /** `{ logins, refreshes, failures, clockOffset }`: calls made to the auth endpoints, and
+   *  how far ahead the auth service's clock is of this client's (seconds). */
   get stats() {
     return this.#tokens.stats;
   }
@@ -182,21 +166,43 @@ export class NadeoClient {
 // Sign-in in the browser: the same code as the token entry's, bound to this module's wasm.
 export const { beginLogin, completeLogin } = signIn({ authorizationUrl, parseRedirect });
 
-/** fetch() to an endpoint of the apiUrl origin with the Bearer token of `tokens` (the wasm's
- *  ApiTokens or PlayerTokens, which own the origin rule and the one-renewal-per-token rule):
- *  on a 401 the token is renewed once and the request retried once with the same (buffered)
- *  body; a second 401 is UNAUTHORIZED. Any other origin is INVALID_ARGUMENT, nothing sent.
- *  Other answers are handed back as they are. */
-async function bearerFetch(tokens, input, init) {
-  const prepared = await prepareRequest(input, init);
-  const send = tokens.route(prepared.url);
-  const signal = init?.signal;
-  for (let retried = false; ; retried = true) {
-    const token = await tokens.accessToken(signal ? { signal } : undefined);
-    const res = await sendPrepared(send, prepared, bearerAuthorization(token));
-    if (res.status !== 401) return res;
-    if (retried || !tokens.refused(token)) throw tokens.finalRefusal(res.status, await textOf(res));
+/** The one 401 rule's JS half, for the three clients' fetch(): the request sent with
+ *  `auth.credential(prepared, signal)` (`{ fetch, token, authorization, userAgent? }`, or a
+ *  promise of it); on a 401 the wasm's rule (`auth.refused`) says whether the token is
+ *  renewed and the request retried once with the same (buffered) body; a 401 to the retry,
+ *  or one the rule calls final, is UNAUTHORIZED (never a loop). Other answers are handed back
+ *  as they are. */
+function authorizedFetch(auth, prepared, signal, retried = false) {
+  let credential;
+  try {
+    credential = auth.credential(prepared, signal);
+  } catch (e) {
+    return Promise.reject(e);
   }
+  const send = (c) =>
+    answer(auth, sendPrepared(c.fetch, prepared, c.authorization, c.userAgent), prepared, signal, c, retried);
+  return credential instanceof Promise ? credential.then(send) : send(credential);
+}
+
+async function answer(auth, response, prepared, signal, credential, retried) {
+  const res = await response;
+  if (res.status !== 401) return res;
+  if (retried || !auth.refused(credential)) throw auth.finalRefusal(res.status, await textOf(res));
+  return authorizedFetch(auth, prepared, signal, true);
+}
+
+/** What authorizedFetch asks of a Bearer client's wasm half (ApiTokens, PlayerTokens, which
+ *  own the origin rule and the token's lifecycle). */
+function bearerAuth(tokens) {
+  return {
+    async credential(prepared, signal) {
+      const fetch = tokens.route(prepared.url);
+      const token = await tokens.accessToken(signal ? { signal } : undefined);
+      return { fetch, token, authorization: bearerAuthorization(token) };
+    },
+    refused: ({ token }) => tokens.refused(token),
+    finalRefusal: (status, body) => tokens.finalRefusal(status, body),
+  };
 }
 
 /** One signed-in player's api.trackmania.com tokens, kept usable on the server (the tokens
@@ -204,11 +210,13 @@ async function bearerFetch(tokens, input, init) {
  *  are the wasm's PlayerTokens, held here privately). */
 export class TrackmaniaUserClient {
   #tokens;
+  #auth;
 
   constructor(options) {
     const own = { ...options };
     delete own.signal;
     this.#tokens = new PlayerTokens(own);
+    this.#auth = bearerAuth(this.#tokens);
   }
 
   /** The player's current access token, renewed first when due. */
@@ -216,9 +224,10 @@ export class TrackmaniaUserClient {
     return this.#tokens.accessToken(options);
   }
 
-  /** fetch() to an api.trackmania.com endpoint with the player's Bearer token (see bearerFetch). */
-  fetch(input, init) {
-    return bearerFetch(this.#tokens, input, init);
+  /** fetch() to an api.trackmania.com endpoint with the player's Bearer token (see
+   *  authorizedFetch). */
+  async fetch(input, init) {
+    return authorizedFetch(this.#auth, await prepareRequest(input, init), init?.signal);
   }
 
   /** The pair in use now (to persist it yourself). */
@@ -236,19 +245,21 @@ export class TrackmaniaUserClient {
  *  it expires), for the name lookups most apps need. */
 export class TrackmaniaApi {
   #tokens;
+  #auth;
   #transport;
 
   constructor(options) {
     const grantOptions = { ...options };
     delete grantOptions.signal;
     this.#tokens = new ApiTokens(grantOptions);
+    this.#auth = bearerAuth(this.#tokens);
     // What the lookups need: never the secret.
     this.#transport = { apiUrl: options.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
   }
 
   /** A client-credentials access token, renewed 60 s before it expires. */
   accessToken() {
-    return this.#tokens.accessToken();
+    return this.#tokens.accessToken(undefined);
   }
 
   async displayNames(accountIds) {
@@ -259,9 +270,10 @@ export class TrackmaniaApi {
     return accountIds(displayNames, { ...this.#transport, accessToken: await this.accessToken() });
   }
 
-  /** fetch() to an api.trackmania.com endpoint with the app's Bearer token (see bearerFetch). */
-  fetch(input, init) {
-    return bearerFetch(this.#tokens, input, init);
+  /** fetch() to an api.trackmania.com endpoint with the app's Bearer token (see
+   *  authorizedFetch). */
+  async fetch(input, init) {
+    return authorizedFetch(this.#auth, await prepareRequest(input, init), init?.signal);
   }
 
   /** Client-credentials grants made so far (for monitoring and tests). */

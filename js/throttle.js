@@ -1,7 +1,8 @@
 // The optional throttle of NadeoClient.fetch (`requestsPerSecond`): API calls leave one at a
 // time, at most that many a second, in the order they were made. Nadeo publishes no rate
 // limit but asks for about 2 requests a second in short bursts and fewer for long jobs; the
-// auth endpoints are never throttled here (the failure policy guards them).
+// auth endpoints are never throttled here (the failure policy guards them). The option is
+// read and checked with the others by the wasm (ManagedTokens' `throttleMs`).
 import { NadeoAuthError } from "./glue.js";
 
 export class Throttle {
@@ -9,15 +10,6 @@ export class Throttle {
   #next = 0;
   #queue = [];
   #timer;
-
-  /** A throttle for `requestsPerSecond`, or undefined when the option is absent (off). */
-  static of(requestsPerSecond) {
-    if (requestsPerSecond === undefined) return undefined;
-    if (typeof requestsPerSecond !== "number" || !(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
-      throw new NadeoAuthError("INVALID_ARGUMENT", "options.requestsPerSecond must be a positive number");
-    }
-    return new Throttle(1000 / requestsPerSecond);
-  }
 
   constructor(intervalMs) {
     this.#interval = intervalMs;

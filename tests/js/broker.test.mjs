@@ -56,7 +56,7 @@ test("broker: 40 concurrent requests in each of two Workers before any login mak
   equal(mock.stats.basic, 1, "upstream logins");
   const { broker, client } = await get("a", "/stats");
   equal(broker.logins, 1, "the broker's logins");
-  deepEqualStats(client, { logins: 0, refreshes: 0, failures: 0 });
+  deepEqualStats(client, { logins: 0, refreshes: 0, failures: 0, clockOffset: 0 });
 });
 
 test("broker: later requests are served from each isolate's memory", async () => {

@@ -44,9 +44,10 @@ export async function startFleet({ mock, tm, password, mode = "broker", T }) {
   });
   const workers = { a: await mf.getWorker("a"), b: await mf.getWorker("b") };
   const get = async (name, path) => (await workers[name].fetch(`http://fleet${path}`)).json();
-  /** Both isolates, the broker and the mock move to `T + offset` (seconds). */
+  /** Both isolates, the broker and the mocks move to `T + offset` (seconds). */
   const clock = async (offset) => {
     mock.setNow(T + offset);
+    tm?.setNow(T + offset);
     for (const w of Object.values(workers))
       await w.fetch(`http://fleet/clock?offset=${T + offset - Date.now() / 1000}`);
   };

@@ -11,6 +11,8 @@ export function oauthMockClient(origin, clientId, clientSecret, user) {
     user,
     control,
     reset: () => control("reset"),
+    /** The mock's clock in seconds (null: real time): its tokens, its checks, its Date. */
+    setNow: (now) => control("now", { now }),
     stats: () => control("stats"),
     log: () => control("log"),
   };

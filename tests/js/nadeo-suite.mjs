@@ -344,7 +344,7 @@ export const tests = [
       const core = await Promise.all(Array.from({ length: 20 }, () => client.accessToken("NadeoServices")));
       equal(lib.decodeToken(core[0]).payload.aud, "NadeoServices");
       equal((await mock.stats()).basic, 2);
-      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
+      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0, clockOffset: 0 });
       equal(await client.accessToken("NadeoClubServices"), tokens[0], "the club alias is the live audience");
     },
   ],
@@ -361,12 +361,12 @@ export const tests = [
       now = T + 2000; // past rat (1800), not within 300 s of exp (3600)
       await mock.setNow(now);
       equal(await client.accessToken("NadeoLiveServices"), first);
-      deepEqual(client.stats, { logins: 1, refreshes: 0, failures: 0 });
+      deepEqual(client.stats, { logins: 1, refreshes: 0, failures: 0, clockOffset: 0 });
       now = T + 3400; // due
       await mock.setNow(now);
       const renewed = await Promise.all(Array.from({ length: 100 }, () => client.accessToken("NadeoLiveServices")));
       ok(renewed.every((t) => t === renewed[0]) && renewed[0] !== first);
-      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
+      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0, clockOffset: 0 });
       equal((await mock.stats()).refresh, 1);
     },
   ],
@@ -383,13 +383,17 @@ export const tests = [
       now = T + 90_000; // the 24 h refresh token is dead
       await mock.setNow(now);
       await Promise.all(Array.from({ length: 10 }, () => client.accessToken("NadeoServices")));
-      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
+      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0, clockOffset: 0 });
       now += 3500; // due again; the refresh is refused
       await mock.setNow(now);
       await mock.fail("refresh", 401);
       const t = await client.accessToken("NadeoServices");
       equal(lib.decodeToken(t).payload.iat, now);
-      deepEqual(client.stats, { logins: 3, refreshes: 1, failures: 1 }, "the refused refresh counts as a failed call");
+      deepEqual(
+        client.stats,
+        { logins: 3, refreshes: 1, failures: 1, clockOffset: 0 },
+        "the refused refresh counts as a failed call",
+      );
     },
   ],
 
@@ -414,7 +418,7 @@ export const tests = [
       equal(api[0].headers.authorization, `nadeo_v1 t=${first}`);
       ok(api[1].headers.authorization !== api[0].headers.authorization, "the retry carries the renewed token");
       equal(api[1].headers["user-agent"], UA);
-      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
+      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0, clockOffset: 0 });
     },
   ],
 
@@ -432,7 +436,7 @@ export const tests = [
       const renewed = await client.accessToken("NadeoClubServices");
       ok(renewed !== first, "the refused token is not served again, whatever name asks");
       equal(await client.accessToken("NadeoLiveServices"), renewed);
-      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
+      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0, clockOffset: 0 });
     },
   ],
 
@@ -520,7 +524,7 @@ export const tests = [
         sent.slice(5).map((s) => s.aud),
         ["NadeoLiveServices", "NadeoLiveServices", "NadeoLiveServices"],
       );
-      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0 });
+      deepEqual(client.stats, { logins: 2, refreshes: 0, failures: 0, clockOffset: 0 });
     },
   ],
 
@@ -638,11 +642,12 @@ export const tests = [
         if (mode === 429) equal(e.retryAfter, 7);
         await mock.release();
         now += 301; // past any backoff of the policy
+        await mock.setNow(now);
       }
       const down = new lib.NadeoClient(opts(mock, { coreUrl: "http://127.0.0.1:9/core" }));
       await rejects(lib, down.accessToken("NadeoServices"), "NETWORK");
       ok(await client.accessToken("NadeoLiveServices"), "then it recovers");
-      deepEqual(client.stats, { logins: 8, refreshes: 0, failures: 7 });
+      deepEqual(client.stats, { logins: 8, refreshes: 0, failures: 7, clockOffset: 0 });
     },
   ],
 
@@ -659,11 +664,11 @@ export const tests = [
       await mock.setNow(now);
       await mock.fail("refresh", 500);
       equal(await client.accessToken("NadeoLiveServices"), first, "still valid: served");
-      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 1 });
+      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 1, clockOffset: 0 });
       now = T + 3700; // expired now (and long past the backoff): the next call renews
       await mock.setNow(now);
       ok((await client.accessToken("NadeoLiveServices")) !== first);
-      deepEqual(client.stats, { logins: 1, refreshes: 2, failures: 1 });
+      deepEqual(client.stats, { logins: 1, refreshes: 2, failures: 1, clockOffset: 0 });
     },
   ],
 
@@ -704,7 +709,7 @@ export const tests = [
       for (let i = 0; i < 100 && client.stats.refreshes === 0; i++) await new Promise((r) => setTimeout(r, 20));
       equal(client.stats.refreshes, 1, "renewed without being asked");
       stop();
-      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0 });
+      deepEqual(client.stats, { logins: 1, refreshes: 1, failures: 0, clockOffset: 0 });
     },
   ],
 

@@ -357,6 +357,8 @@ export const tests = [
       await tm.reset();
       const tokens = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
       const store = memoryStore();
+      // The clients' clock and the service's: past the pair's expiry.
+      await tm.setNow(tokens.expiresAt + 5);
       const due = () => (tokens.expiresAt + 5) * 1000;
       const make = (extra = {}) =>
         new lib.TrackmaniaUserClient(base(tm, { tokens, store, key: "p", now: due, ...extra }));
@@ -387,17 +389,30 @@ export const tests = [
       // Concurrent clients on one store: no REFRESH_EXPIRED either way, and one live pair.
       await tm.reset();
       const t2 = await lib.exchangeCode(base(tm, { code: await code(tm), redirectUri: REDIRECT }));
+      await tm.setNow(t2.expiresAt - 200); // both due (within the 300 s margin), not expired
       const s2 = memoryStore();
       const both = Array.from(
         { length: 2 },
         () =>
           new lib.TrackmaniaUserClient(
-            base(tm, { tokens: t2, store: s2, key: "q", now: () => (t2.expiresAt + 5) * 1000 }),
+            base(tm, { tokens: t2, store: s2, key: "q", now: () => (t2.expiresAt - 200) * 1000 }),
           ),
       );
+      // The mock answers the loser's invalid_grant before the winner's pair (as a real server
+      // may): the loser serves its still-valid token meanwhile, or fails for a few seconds.
+      await tm.control("refresh-delay", { ms: 50 });
+      const first = await Promise.allSettled(both.map((c) => c.accessToken()));
+      for (const r of first) {
+        if (r.status === "rejected") {
+          equal(r.reason.code, "HTTP", "a lost rotation is transient");
+          ok(r.reason.retryAfter > 0, "with retryAfter");
+        }
+      }
+      await tm.control("refresh-delay", { ms: 0 });
       const [x, y] = await Promise.all(both.map((c) => c.accessToken()));
       equal(x, y, "both end with the one live pair");
       ok((await tm.stats()).refreshed === 1, "one rotation");
+      await tm.setNow(null);
     },
   ],
 
@@ -599,6 +614,7 @@ export const tests = [
     async (lib, tm) => {
       await tm.reset();
       let now = 1_900_000_000;
+      await tm.setNow(now); // the service's clock moves with the client's
       const api = new lib.TrackmaniaApi(base(tm, { now: () => now * 1000 }));
       await tm.control("fail", { route: "token", mode: 500, times: 1_000_000 });
       const errors = [];
@@ -619,6 +635,7 @@ export const tests = [
       const back = now;
       let token;
       while (!token && now - back <= 400) {
+        await tm.setNow(now);
         token = await api.accessToken().catch(() => undefined);
         now += 1;
       }
@@ -626,6 +643,7 @@ export const tests = [
       // Due for renewal (within 60 s of expiry) while the endpoint is rate limited: the valid
       // token keeps being served, and Retry-After holds the next grant back.
       now += 3545;
+      await tm.setNow(now);
       await tm.control("fail", { route: "token", mode: 429, times: 1_000_000 });
       const before = (await tm.stats()).token;
       for (let i = 0; i < 50; i++) {

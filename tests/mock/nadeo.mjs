@@ -7,7 +7,8 @@
 //   const mock = await startNadeoMock();   // mock.coreUrl, mock.liveUrl, mock.meetUrl
 //   mock.failNext("basic", 500);           // the next login answers 500
 //   mock.failNext("basic", { status: 429, retryAfter: "120" }, 1e6);   // every login, for good
-//   mock.setNow(1735394983);               // the mock's clock, in seconds (default: real time)
+//   mock.setNow(1735394983);               // the mock's clock, in seconds (default: real time):
+//                                          // its tokens' iat/exp, its Date headers, its checks
 //   mock.stats                             // { basic, refresh, ubi, api } calls received
 //
 // One server plays the three hosts under path prefixes: /core (Core: auth + API), /live and
@@ -60,8 +61,7 @@ export async function startNadeoMock({
     }
   }
 
-  function issue(accountId, name, audience, usage = "Client") {
-    const iat = now();
+  function issue(accountId, name, audience, usage = "Client", iat = now()) {
     const sid = randomUUID();
     const base = {
       iss: "NadeoServices",
@@ -100,6 +100,13 @@ export async function startNadeoMock({
         return true;
       case "garbage":
         res.writeHead(200, { "content-type": "text/html" }).end("<html>upstream error</html>");
+        return true;
+      case "expired": // a pair already expired on the mock's own clock
+        json(
+          res,
+          200,
+          issue("5b4d42f4-c2de-407d-b367-cbff3fe817bc", "svc_login", "NadeoServices", "Client", now() - 7200),
+        );
         return true;
       case "empty-200":
         json(res, 200, {});
@@ -266,7 +273,7 @@ export async function startNadeoMock({
     });
   }
 
-  const { origin, close: closeMain } = await listen(handle, { port, host, hanging: ctl.hanging });
+  const { origin, close: closeMain } = await listen(handle, { port, host, hanging: ctl.hanging, now });
   const bases = { core: `${origin}/core`, live: `${origin}/live`, meet: `${origin}/meet` };
   const closers = [closeMain];
   if (separateHosts) {
@@ -274,7 +281,7 @@ export async function startNadeoMock({
       // The host's root is the path prefix of the shared handler.
       const at = (req, res, body, url) =>
         handle(req, res, body, new URL(`/${name}${url.pathname}${url.search}`, "http://mock"));
-      const own = await listen(at, { host, hanging: ctl.hanging });
+      const own = await listen(at, { host, hanging: ctl.hanging, now });
       bases[name] = own.origin;
       closers.push(own.close);
     }

@@ -1,8 +1,14 @@
 // A stand-in for api.trackmania.com, strict like the real one (PROTOCOL.md section 2): a form
 // body on /api/access_token with the client's credentials in it, registered redirect URIs,
-// codes and refresh tokens usable once, bearer tokens on the API, an authorize page a browser
-// can visit (Authorize / Deny) that redirects back with code and state (or error), and
-// failures on demand through /__control/*.
+// codes and refresh tokens usable once (a refresh also revokes the access token issued with
+// the refresh token it spends, as league does), bearer tokens on the API, an authorize page a
+// browser can visit (Authorize / Deny) that redirects back with code and state (or error),
+// failures on demand through /__control/*, and a clock of its own (`now`: its tokens' times,
+// its checks, its Date headers).
+//
+// Refreshes answer concurrently and, with `/__control/refresh-delay {ms}`, a refresh that
+// succeeds answers ms later while one that fails answers at once: the loser of a rotation
+// race hears invalid_grant before the winner has its pair, as against a real server.
 //
 //   const tm = await startOAuthMock({ redirectUris: ["http://127.0.0.1:8000/callback.html"] });
 //   tm.origin, tm.clientId, tm.clientSecret
@@ -31,8 +37,12 @@ export async function startOAuthMock({
   secret = randomUUID(),
 } = {}) {
   const registered = new Set(redirectUris);
+  let clock = null; // seconds (fractional, as league writes them), or null for real time
+  const now = () => clock ?? Date.now() / 1000;
+  let refreshDelayMs = 0;
+  const revoked = new Set(); // access token jtis revoked by the refresh of their pair
   const codes = new Map(); // code -> { redirectUri, scopes, at }
-  const refreshTokens = new Map(); // token -> { scopes }
+  const refreshTokens = new Map(); // token -> { sub, scopes, jti: the access token issued with it }
   const stats = {
     authorize: 0,
     token: 0,
@@ -51,8 +61,16 @@ export async function startOAuthMock({
     "string-expires-in": (args) => {
       stringExpiresIn = !!args.on;
     },
+    now: (args) => {
+      clock = args.now ?? null;
+    },
+    "refresh-delay": (args) => {
+      refreshDelayMs = args.ms ?? 0;
+    },
     reset: () => {
       stringExpiresIn = false;
+      clock = null;
+      refreshDelayMs = 0;
     },
   });
 
@@ -66,17 +84,18 @@ export async function startOAuthMock({
     if (parts.length !== 3) return null;
     if (createHmac("sha256", secret).update(`${parts[0]}.${parts[1]}`).digest("base64url") !== parts[2]) return null;
     const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString());
-    return claims.exp > Date.now() / 1000 ? claims : null;
+    return claims.exp > now() && !revoked.has(claims.jti) ? claims : null;
   }
   function tokens(sub, scopes, withRefresh) {
     // league/oauth2-server writes iat/nbf/exp with fractions of a second.
-    const iat = Date.now() / 1000;
-    const access = jwt({ jti: randomUUID(), aud: clientId, iat, nbf: iat, exp: iat + 3600, sub, scopes });
+    const iat = now();
+    const jti = randomUUID();
+    const access = jwt({ jti, aud: clientId, iat, nbf: iat, exp: iat + 3600, sub, scopes });
     const out = { token_type: "Bearer", expires_in: stringExpiresIn ? "3600" : 3600, access_token: access };
     if (withRefresh) {
       // league's refresh tokens are opaque encrypted strings.
       const r = `def50200${randomBytes(96).toString("hex")}`;
-      refreshTokens.set(r, { sub, scopes });
+      refreshTokens.set(r, { sub, scopes, jti });
       out.refresh_token = r;
     }
     return out;
@@ -241,7 +260,11 @@ export async function startOAuthMock({
             return oauthError(res, 400, "invalid_grant", INVALID_GRANT, "Token has been revoked");
           }
           stats.refreshed++;
-          return json(res, 200, tokens(r.sub, r.scopes, true));
+          // league revokes the access token issued with the refresh token it spends.
+          revoked.add(r.jti);
+          const pair = tokens(r.sub, r.scopes, true);
+          if (refreshDelayMs > 0) await new Promise((done) => setTimeout(done, refreshDelayMs));
+          return json(res, 200, pair);
         }
         case "client_credentials":
           return json(res, 200, tokens(null, [], false));
@@ -290,7 +313,7 @@ export async function startOAuthMock({
     return Object.keys(out).length ? json(res, 200, out) : json(res, 200, []);
   }
 
-  const { origin, close } = await listen(handle, { port, host, hanging: ctl.hanging });
+  const { origin, close } = await listen(handle, { port, host, hanging: ctl.hanging, now });
   return {
     origin,
     clientId,
@@ -298,6 +321,11 @@ export async function startOAuthMock({
     user,
     stats,
     register: (uri) => registered.add(uri),
+    now,
+    /** The mock's clock, in seconds (null: real time). */
+    setNow(seconds) {
+      clock = seconds;
+    },
     close,
   };
 }

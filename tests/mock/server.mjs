@@ -8,9 +8,12 @@ export function json(res, status, body, headers = {}) {
 }
 
 /** Listens with `handle(req, res, body, url)`: the request body read as text and its URL
- *  parsed (errors answer 500). Resolves to { server, origin, close }. */
-export async function listen(handle, { port = 0, host = "127.0.0.1", hanging = new Set() } = {}) {
+ *  parsed (errors answer 500). Every answer's `Date` header is the service's clock, `now()`
+ *  in seconds (a mock whose clock a test moves says so, as a real server's Date does).
+ *  Resolves to { server, origin, close }. */
+export async function listen(handle, { port = 0, host = "127.0.0.1", hanging = new Set(), now } = {}) {
   const server = createServer(async (req, res) => {
+    if (now) res.setHeader("date", new Date(now() * 1000).toUTCString());
     try {
       const chunks = [];
       for await (const c of req) chunks.push(c);

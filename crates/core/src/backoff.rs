@@ -207,9 +207,10 @@ fn epoch_seconds(year: i64, mon: u32, day: u64, time: i64) -> Option<i64> {
     Some(days_from_civil(year, mon, day as u32) * 86_400 + time)
 }
 
-/// An HTTP-date as seconds since the epoch. The words are read in place (no vector: this
-/// parser sits on the path of every error answer in the wasm).
-fn http_date(v: &str) -> Option<i64> {
+/// An HTTP-date (IMF-fixdate, RFC 850 or asctime) as seconds since the epoch: a `Retry-After`
+/// or a `Date` header. The words are read in place (no vector: this parser sits on the path
+/// of every answer in the wasm).
+pub fn http_date(v: &str) -> Option<i64> {
     let mut words = v.as_bytes().split(|&b| b == b' ').filter(|w| !w.is_empty());
     let (w0, w1, w2, w3) = (words.next()?, words.next()?, words.next()?, words.next()?);
     let (w4, w5, extra) = (words.next(), words.next(), words.next());

@@ -38,6 +38,12 @@ use crate::token::Times;
 pub const EXPIRY_SKEW: f64 = 10.0;
 /// The largest clock offset believed (seconds): a machine more than a day off is told so.
 pub const MAX_OFFSET_S: f64 = 86_400.0;
+/// Offsets smaller than this are the noise of whole-second `Date` headers and `iat` claims
+/// and of the answer's transit, not a clock that is off.
+pub const NOISE_S: f64 = 2.0;
+/// How long a store may take to show a write elsewhere (Cloudflare KV: up to about 60 s): a
+/// lost rotation is waited out that long even when the access token has expired meanwhile.
+pub const STORE_LAG_S: f64 = 60.0;
 /// The wait suggested to callers while a lost rotation's winner has not reached the store.
 pub const ROTATION_WAIT_S: f64 = 5.0;
 
@@ -61,6 +67,11 @@ pub struct Policy {
     /// Credentials are at hand: with nothing held, or a dead refresh token, log in (Nadeo,
     /// client credentials). Without them (a player) a dead refresh token ends the session.
     pub can_login: bool,
+    /// A new pair is written down before anything uses it (a player's: its refresh token
+    /// rotates, and a pair used but not written is lost with the process).
+    pub save_first: bool,
+    /// Other clients' pairs may arrive (a store): a lost rotation waits out the store's lag.
+    pub shared: bool,
 }
 
 /// What is known of the held pair beyond its times.
@@ -74,6 +85,9 @@ pub struct Marks {
     pub after_401: bool,
     /// The held refresh token was refused (spent, revoked or expired).
     pub refresh_dead: bool,
+    /// The held pair is new and not written down yet ([`Policy::save_first`]): not served
+    /// until [`Lifecycle::saved`].
+    pub saving: bool,
 }
 
 /// What a call does now.
@@ -143,6 +157,32 @@ impl Stop {
         }
     }
 
+    /// What it says (a clock off says by how much: the caller adds the hours and `ahead` or
+    /// `behind` after this).
+    pub fn message(&self) -> &'static str {
+        match self {
+            Stop::Backoff { .. } => "the last auth attempt failed, so auth calls are in backoff",
+            Stop::RotationLost { .. } => "another client of this player renewed its tokens first (this client's refresh token is spent) and its pair has not reached the store yet: try again shortly",
+            Stop::RefreshExpired => "the player's refresh token is spent or revoked, the access token has expired and the store holds no newer pair: the player signs in again",
+            Stop::NoTokens => "no tokens for this player: neither options.tokens nor the store under options.key holds a pair",
+            Stop::NoRefresh => "the player's tokens have no refresh token to renew with: the player signs in again",
+            Stop::ExpiredOnArrival { clock: ClockSource::DateHeader } => "the token came already expired on the auth service's own clock (its Date header)",
+            Stop::ExpiredOnArrival { clock: ClockSource::IssuedAt } => "the token came already expired on the auth service's own clock (its iat)",
+            Stop::ClockOff { clock: ClockSource::DateHeader, .. } => "this machine's clock is more than a day off the auth service's (its Date header): set it right (NTP); hours off:",
+            Stop::ClockOff { clock: ClockSource::IssuedAt, .. } => "this machine's clock is more than a day off the auth service's (the token's iat): set it right (NTP); hours off:",
+        }
+    }
+
+    /// Seconds a caller waits before trying again, where the stop says.
+    pub fn retry_after(&self) -> Option<f64> {
+        match self {
+            Stop::Backoff { retry_after, .. } | Stop::RotationLost { retry_after } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a usable token may be served instead of this stop.
     pub fn passing(&self) -> bool {
         matches!(self, Stop::Backoff { .. } | Stop::RotationLost { .. })
@@ -163,8 +203,15 @@ pub enum ClockSource {
 pub struct Receipt {
     /// The caller's clock at receipt (seconds).
     pub local: f64,
-    /// The answer's `Date` header (seconds since the epoch), where readable.
+    /// The service's time at receipt where the answer tells it (its `Date` header, where
+    /// readable; a broker's reckoning), in seconds since the epoch.
     pub date: Option<f64>,
+    /// The pair was minted for this answer, so its `iat` tells the service's time too (a
+    /// broker's pair may have been minted earlier).
+    pub minted: bool,
+    /// What a broker says of the pair: made by a renewal for a 401. `None`: this attempt's
+    /// reason decides.
+    pub after_401: Option<bool>,
 }
 
 /// One renewal or login, from its start to its outcome.
@@ -202,6 +249,8 @@ pub struct Lifecycle<P> {
     generation: u32,
     flight: Option<u32>,
     next_id: u32,
+    /// When (the caller's clock) the held refresh token was refused, without credentials.
+    lost_at: Option<f64>,
 }
 
 /// `x` rounded to whole seconds (`f64::round` is not in `core`).
@@ -256,6 +305,7 @@ impl<P: Pair> Lifecycle<P> {
             generation: 0,
             flight: None,
             next_id: 0,
+            lost_at: None,
         }
     }
 
@@ -294,6 +344,7 @@ impl<P: Pair> Lifecycle<P> {
     fn take(&mut self, pair: P, marks: Marks) {
         self.held = Some(pair);
         self.marks = marks;
+        self.lost_at = None;
         self.generation = self.generation.wrapping_add(1);
     }
 
@@ -309,13 +360,15 @@ impl<P: Pair> Lifecycle<P> {
     pub fn fresh(&self, now: f64) -> Option<&P> {
         let p = self.held.as_ref()?;
         let m = self.marks;
-        (!m.refused && !m.early && !self.due(p, now) && !self.expired(p, now)).then_some(p)
+        let serves = !m.refused && !m.early && !m.saving;
+        (serves && !self.due(p, now) && !self.expired(p, now)).then_some(p)
     }
 
     /// The held pair while its access token can still be sent (due or not).
     pub fn usable(&self, now: f64) -> Option<&P> {
         let p = self.held.as_ref()?;
-        (!self.marks.refused && !self.expired(p, now)).then_some(p)
+        let m = self.marks;
+        (!m.refused && !m.saving && !self.expired(p, now)).then_some(p)
     }
 
     /// Until when (the caller's clock, seconds) the held token stays fresh if nothing happens;
@@ -361,7 +414,8 @@ impl<P: Pair> Lifecycle<P> {
         }
     }
 
-    /// What a flight does (after it has read the store).
+    /// What a flight does (after it has read the store, and written down a pair that was
+    /// [`Marks::saving`]).
     pub fn plan(&self, now: f64) -> Plan {
         if let Some(stop) = self.blocked(now) {
             return Plan::Stop(stop);
@@ -388,13 +442,18 @@ impl<P: Pair> Lifecycle<P> {
         }
         Plan::Stop(if !p.has_refresh() {
             Stop::NoRefresh
-        } else if self.marks.refresh_dead && !self.expired(p, now) {
+        } else if self.marks.refresh_dead && (!self.expired(p, now) || self.lag_left(now)) {
             Stop::RotationLost {
                 retry_after: ROTATION_WAIT_S,
             }
         } else {
             Stop::RefreshExpired
         })
+    }
+
+    /// Whether a lost rotation's winner may still be on its way through a lagging store.
+    fn lag_left(&self, now: f64) -> bool {
+        self.lost_at.is_some_and(|at| now < at + STORE_LAG_S)
     }
 
     /// Starts a login or renewal; `None` while another is in flight.
@@ -434,13 +493,16 @@ impl<P: Pair> Lifecycle<P> {
         random: f64,
     ) -> Result<(), Stop> {
         self.finish(&attempt);
-        let (service, clock) = match (receipt.date, pair.access().iat) {
+        let (service, clock) = match (receipt.date, receipt.minted) {
             (Some(date), _) => (Some(date), ClockSource::DateHeader),
-            (None, iat) => (iat, ClockSource::IssuedAt),
+            (None, true) => (pair.access().iat, ClockSource::IssuedAt),
+            (None, false) => (None, ClockSource::IssuedAt),
         };
         let mut offset = self.offset;
         if let Some(service) = service.filter(|s| s.is_finite()) {
-            offset = whole(service - receipt.local);
+            let raw = service - receipt.local;
+            // Within the noise of whole-second headers and claims and of the transit: none.
+            offset = if raw.abs() < NOISE_S { 0.0 } else { whole(raw) };
             if offset.abs() > MAX_OFFSET_S {
                 let stop = Stop::ClockOff { offset, clock };
                 self.record(&attempt, receipt.local, stop.code(), None, random);
@@ -453,13 +515,31 @@ impl<P: Pair> Lifecycle<P> {
             return Err(stop);
         }
         self.offset = offset;
+        let mut after_401 = receipt.after_401.unwrap_or(attempt.for_401);
+        if self.is_held(pair.access_token()) {
+            // The same pair again (a broker kept it): a 401 to it is final now.
+            after_401 |= self.marks.after_401 || self.marks.refused;
+        }
         let marks = Marks {
-            after_401: attempt.for_401,
+            after_401,
+            saving: self.policy.save_first,
             ..Marks::default()
         };
         self.take(pair, marks);
         self.backoff.succeeded();
         Ok(())
+    }
+
+    fn is_held(&self, token: &str) -> bool {
+        self.held
+            .as_ref()
+            .is_some_and(|p| p.access_token() == token)
+    }
+
+    /// The new pair was written down (or the write failed and the caller keeps it in memory
+    /// to write again): it may be served.
+    pub fn saved(&mut self) {
+        self.marks.saving = false;
     }
 
     fn record(&mut self, attempt: &Attempt, now: f64, code: Code, status: Option<u16>, r: f64) {
@@ -476,6 +556,9 @@ impl<P: Pair> Lifecycle<P> {
             Failed::RefreshRefused => {
                 if current {
                     self.marks.refresh_dead = true;
+                    if !self.policy.can_login && self.policy.shared {
+                        self.lost_at = Some(now);
+                    }
                 }
                 if self.policy.can_login {
                     return After::Login(Attempt {
@@ -510,6 +593,8 @@ impl<P: Pair> Lifecycle<P> {
     pub fn offer(&mut self, pair: P, after_401: bool) -> bool {
         let newer = match &self.held {
             None => true,
+            // Not while a new pair of ours waits to be written: ours is the newest.
+            Some(_) if self.marks.saving => false,
             Some(h) if h.access_token() == pair.access_token() => false,
             Some(h) => match (pair.access().exp, h.access().exp) {
                 (Some(theirs), Some(ours)) => theirs >= ours,
@@ -548,10 +633,7 @@ impl<P: Pair> Lifecycle<P> {
 
     /// Auto-refresh wants `token` renewed now; whether it is still the held one.
     pub fn want_early(&mut self, token: &str) -> bool {
-        let held = self
-            .held
-            .as_ref()
-            .is_some_and(|p| p.access_token() == token);
+        let held = self.is_held(token);
         if held {
             self.marks.early = true;
         }

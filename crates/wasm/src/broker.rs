@@ -4,7 +4,7 @@
 //!
 //! Internal protocol (the package's own; users only bind the class):
 //!   POST https://nadeo-token-broker/token  {login, password, userAgent, coreUrl, audience, refused?}
-//!     -> {accessToken, refreshToken, after401} | {error: {code, message, status?, body?, retryAfter?}}
+//!     -> {accessToken, refreshToken, after401, serviceNow} | {error: {code, message, status?, body?, retryAfter?}}
 //! The password travels on this call only (Worker to Durable Object, inside the account); the
 //! broker keeps it in memory, never in storage.
 
@@ -42,11 +42,13 @@ pub(crate) struct Ask<'a> {
     pub refused: Option<&'a str>,
 }
 
-/// The pair the broker holds, and whether it came from a renewal made for an API's 401.
+/// The pair the broker holds, whether it came from a renewal made for an API's 401, and the
+/// broker's reckoning of the service's time (seconds), where it sent one.
 pub(crate) struct Held {
     pub access_token: String,
     pub refresh_token: String,
     pub after_401: bool,
+    pub service_now: Option<f64>,
 }
 
 fn unreachable_broker(cause: JsValue) -> Failure {

@@ -1,5 +1,6 @@
-//! `NadeoClient`: per-audience token pairs managed for the caller. The single flight per
-//! audience is a [`Gate`] (see `flight.rs`): only plain data lives across calls.
+//! `NadeoClient`'s token half: one pair per audience for a service or dedicated server
+//! account. Each audience is a driver of the token lifecycle (`managed.rs`): its shared state
+//! is the store (a record per login and audience) or, on Workers, the fleet's broker.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,112 +12,239 @@ use wasm_bindgen_futures::JsFuture;
 use super::broker::{self, DurableObjectNamespace};
 use super::error::{invalid, Failure};
 use super::fetch::Transport;
-use super::flight::{Gate, Work};
-use super::glue::{clock_s, make_route, normalize_base, store_get, store_put};
+use super::glue::{make_route, normalize_base, store_get, store_put};
 use super::http;
 use super::json;
+use super::managed::{self, Driver, Managed};
 use super::options::{self, required};
-use super::policy;
 use super::results;
 use super::schedule::Alarm;
 use super::tasks::{promise, spawn};
 use super::token::{audience_of_href, times_of_text};
 use crate::core::audience::Audience;
-use crate::core::backoff::Backoff;
-use crate::core::nadeo::{self, Need, Tokens};
+use crate::core::lifecycle::{Plan, Policy, Receipt};
+use crate::core::nadeo::{self, Tokens};
 use crate::core::store;
 use crate::core::{Code, Error};
 
-#[derive(Default)]
-struct Slot {
-    pair: Option<Tokens>,
-    /// The pair came from a renewal made because an API answered 401: a 401 to it is final
-    /// (no second renewal for the same refusal) until it is due by time.
-    after_401: bool,
-    /// The access token that an API answered 401 to: renew it even if it looks fresh, and do
-    /// not serve it any more.
-    refused: Option<String>,
-    /// The access token auto-refresh wants renewed now (still served meanwhile).
-    early: Option<String>,
-    /// The refresh token was refused: the next renewal is a login.
-    refresh_dead: bool,
-    /// The failure policy of this audience (shared through the store).
-    backoff: Backoff,
-    /// Bumped by every adopted pair: a failure of an attempt that started before a newer
-    /// success (a stale flight) must not put the audience in backoff.
-    generation: u32,
-}
-
-struct Inner {
+/// What the audiences of one client share: the account, where requests go, the store.
+struct Account {
     login: String,
     password: String,
     user_agent: String,
     core_url: String,
-    bases: [(String, Audience); 3],
     transport: Transport,
     store: Option<JsValue>,
     /// Workers: the Durable Object namespace of NadeoTokenBroker. With it, logins and renewals
     /// are the broker's, made once for the fleet; this client keeps the pair in memory.
     broker: Option<DurableObjectNamespace>,
-    margin: f64,
-    now: Option<js_sys::Function>,
-    slots: [RefCell<Slot>; 2],
-    gates: [Rc<Gate>; 2],
-    logins: Cell<u32>,
-    refreshes: Cell<u32>,
-    failures: Cell<u32>,
-    auto: RefCell<Option<[Option<Alarm>; 2]>>,
+    /// Auto-refresh is on.
+    auto: Cell<bool>,
+    /// The clock offset learnt from the last pair received (for `stats`).
+    offset: Cell<f64>,
 }
 
-fn idx(a: Audience) -> usize {
-    match a {
-        Audience::Core => 0,
-        Audience::Live => 1,
-    }
+/// One audience: a driver of the lifecycle.
+struct Slot {
+    audience: Audience,
+    account: Rc<Account>,
+    managed: Managed<Tokens>,
+    /// The auto-refresh timer, while auto-refresh is on.
+    alarm: RefCell<Option<Alarm>>,
 }
 
-impl Inner {
-    /// The client's clock, in seconds.
-    fn now_s(&self) -> f64 {
-        clock_s(&self.now)
+const E_BROKER_ANSWER: Error =
+    Error::new(Code::BadResponse, "the token broker answered no token pair");
+
+impl Slot {
+    fn key(&self) -> String {
+        store::key(&self.account.login, self.audience)
     }
 
-    fn slot(&self, a: Audience) -> &RefCell<Slot> {
-        &self.slots[idx(a)]
-    }
-
-    /// The held access token while it can still be sent: not expired, not refused by an API.
-    fn usable(&self, a: Audience) -> Option<String> {
-        let s = self.slot(a).borrow();
-        let p = s.pair.as_ref()?;
-        let ok = !nadeo::expired(&p.access, self.now_s())
-            && s.refused.as_deref() != Some(p.access_token.as_str());
-        ok.then(|| p.access_token.clone())
-    }
-
-    fn need(&self, a: Audience, now: f64) -> Need {
-        let s = self.slot(a).borrow();
-        let need = match (nadeo::assess(s.pair.as_ref(), now, self.margin), &s.pair) {
-            // Refused by an API, or wanted early by auto-refresh: renew though it looks fresh.
-            (Need::Fresh, Some(p))
-                if s.refused.as_ref() == Some(&p.access_token)
-                    || s.early.as_ref() == Some(&p.access_token) =>
-            {
-                Need::Refresh
-            }
-            (need, _) => need,
+    /// The broker's answer for this audience: the pair it holds or made for the fleet (told
+    /// which token an API refused, it renews that one once).
+    async fn ask_broker(
+        &self,
+        broker: &DurableObjectNamespace,
+    ) -> Result<(Tokens, Receipt), Failure> {
+        let refused = {
+            let lc = self.managed.lc.borrow();
+            lc.held()
+                .filter(|_| lc.marks().refused)
+                .map(|p| p.access_token.clone())
         };
-        if need == Need::Refresh && s.refresh_dead {
-            Need::Login
-        } else {
-            need
+        let a = &self.account;
+        let ask = broker::Ask {
+            login: &a.login,
+            password: &a.password,
+            user_agent: &a.user_agent,
+            core_url: &a.core_url,
+            audience: self.audience.as_str(),
+            refused: refused.as_deref(),
+        };
+        let held = broker::ask(broker, &ask, a.transport.timeout_ms).await?;
+        let pair = nadeo::pair(held.access_token, held.refresh_token, &times_of_text)
+            .map_err(|_| E_BROKER_ANSWER)?;
+        let receipt = Receipt {
+            local: self.managed.now_s(),
+            date: held.service_now,
+            minted: false,
+            after_401: Some(held.after_401),
+        };
+        Ok((pair, receipt))
+    }
+}
+
+impl Driver for Slot {
+    type Pair = Tokens;
+
+    fn managed(&self) -> &Managed<Tokens> {
+        &self.managed
+    }
+
+    /// Another client (isolate, process) on the same store may hold a newer pair, or be
+    /// backing off.
+    async fn look(&self) {
+        let Some(store) = &self.account.store else {
+            return;
+        };
+        let text = JsFuture::from(store_get(store, &self.key()))
+            .await
+            .ok()
+            .and_then(|v| v.as_string());
+        let Some(stored) = text
+            .and_then(|v| json::record(&v))
+            .map(|r| store::read(r, &times_of_text))
+        else {
+            return;
+        };
+        let mut lc = self.managed.lc.borrow_mut();
+        lc.share_backoff(&stored.backoff, self.managed.now_s());
+        if let Some(pair) = stored.pair {
+            lc.offer(pair, stored.after_401);
         }
     }
 
-    /// The error for callers while the audience backs off, or `None` when an attempt may be
-    /// made.
-    fn blocked(&self, a: Audience) -> Option<Failure> {
-        policy::blocked(&self.slot(a).borrow().backoff, self.now_s())
+    async fn obtain(&self, plan: &Plan) -> Result<(Tokens, Receipt), Failure> {
+        let a = &self.account;
+        if let Some(broker) = &a.broker {
+            return self.ask_broker(broker).await;
+        }
+        let refresh = match plan {
+            Plan::Refresh => self
+                .managed
+                .lc
+                .borrow()
+                .held()
+                .map(|p| p.refresh_token.clone()),
+            _ => None,
+        };
+        let (req, counter) = match &refresh {
+            Some(r) => (
+                nadeo::refresh(&a.core_url, r, &a.user_agent)?,
+                &self.managed.refreshes,
+            ),
+            None => {
+                let (login, password, ua) = (&a.login, &a.password, &a.user_agent);
+                let req = nadeo::login_basic(&a.core_url, login, password, self.audience, ua)?;
+                (req, &self.managed.logins)
+            }
+        };
+        counter.set(counter.get() + 1);
+        // A refresh answer without a refresh token keeps the one it was made with.
+        let (pair, date) = http::tokens(&a.transport, req, refresh.as_deref()).await?;
+        let receipt = Receipt {
+            local: self.managed.now_s(),
+            date,
+            minted: true,
+            after_401: None,
+        };
+        Ok((pair, receipt))
+    }
+
+    /// A refused refresh (401, or an answer that is no pair): the refresh token is dead or
+    /// used. (The broker relays its own failures: they are never this.)
+    fn refresh_refused(&self, e: &Failure) -> bool {
+        self.account.broker.is_none() && matches!(e.code(), Code::Unauthorized | Code::BadResponse)
+    }
+
+    /// The record (pair, after-401 mark, backoff) written to the store.
+    async fn save(&self, new_pair: bool) {
+        if new_pair {
+            self.account.offset.set(self.managed.lc.borrow().offset());
+        }
+        if let Some(store) = &self.account.store {
+            let now = self.managed.now_s();
+            let (value, ttl) = {
+                let lc = self.managed.lc.borrow();
+                let (pair, marks) = (lc.held(), lc.marks());
+                (
+                    store::record(pair, marks.after_401, lc.backoff()),
+                    store::ttl(pair, lc.backoff(), lc.service_now(now)),
+                )
+            };
+            if let Some(value) = json::to_text(&value) {
+                let _ = JsFuture::from(store_put(store, &self.key(), &value, ttl)).await;
+            }
+        }
+    }
+}
+
+/// (Re)arms the background renewal of an audience while auto-refresh is on: when the held
+/// token is due (as scheduleRefresh: margin plus up to 60 s of jitter, never before rat), and
+/// not before the backoff allows.
+fn schedule_auto(slot: &Rc<Slot>) {
+    if !slot.account.auto.get() {
+        *slot.alarm.borrow_mut() = None;
+        return;
+    }
+    let (token, at) = {
+        let lc = slot.managed.lc.borrow();
+        let Some(pair) = lc.held() else { return };
+        let Some(at) = lc.renew_at(js_sys::Math::random() * 60.0) else {
+            return;
+        };
+        (pair.access_token.clone(), at)
+    };
+    // The client's clock may be injected: its time turned into the machine's once.
+    let at_ms = js_sys::Date::now() + (at - slot.managed.now_s()) * 1000.0;
+    let weak = Rc::downgrade(slot);
+    *slot.alarm.borrow_mut() = Some(Alarm::new(
+        at_ms,
+        Rc::new(move || {
+            let Some(slot) = weak.upgrade() else { return };
+            if slot.managed.lc.borrow_mut().want_early(&token) {
+                spawn(Box::pin(async move {
+                    let _ = managed::access_token(&slot, &JsValue::UNDEFINED).await;
+                    schedule_auto(&slot);
+                }));
+            }
+        }),
+    ));
+}
+
+/// The token half of `NadeoClient`. Users never hold this object: the JS `NadeoClient`
+/// (api.js) and `NadeoTokenBroker` (broker.js) hold one each, privately.
+#[wasm_bindgen(js_name = ManagedTokens, skip_typescript)]
+pub struct ManagedTokens {
+    account: Rc<Account>,
+    /// `requestsPerSecond`'s interval between API calls (ms), for api.js's throttle.
+    throttle_ms: Option<f64>,
+    bases: [(String, Audience); 3],
+    slots: [Rc<Slot>; 2],
+}
+
+fn audience_arg(name: &str) -> Result<Audience, Failure> {
+    Audience::parse(name)
+        .ok_or_else(|| invalid("the audience must be \"NadeoServices\" or \"NadeoLiveServices\""))
+}
+
+impl ManagedTokens {
+    fn slot(&self, a: Audience) -> &Rc<Slot> {
+        match a {
+            Audience::Core => &self.slots[0],
+            Audience::Live => &self.slots[1],
+        }
     }
 
     fn audience_of(&self, url: &str) -> Option<Audience> {
@@ -129,283 +257,6 @@ impl Inner {
         }
         audience_of_href(url)
     }
-
-    /// Writes this audience's state (pair, after-401 mark, backoff) to the store, if any.
-    async fn save(&self, a: Audience) {
-        let Some(store) = &self.store else { return };
-        let (value, ttl) = {
-            let s = self.slot(a).borrow();
-            (
-                store::record(s.pair.as_ref(), s.after_401, &s.backoff),
-                store::ttl(s.pair.as_ref(), &s.backoff, self.now_s()),
-            )
-        };
-        let Some(value) = json::to_text(&value) else {
-            return;
-        };
-        let _ = JsFuture::from(store_put(store, &store::key(&self.login, a), &value, ttl)).await;
-    }
-}
-
-const E_BROKER_ANSWER: Error =
-    Error::new(Code::BadResponse, "the token broker answered no token pair");
-const E_EXPIRED_ON_ARRIVAL: Error = Error::new(
-    Code::BadResponse,
-    "the token came expired: is this machine's clock right?",
-);
-
-/// A usable access token for the audience (the heart of the client).
-async fn access_token(inner: Rc<Inner>, a: Audience, signal: JsValue) -> Result<String, Failure> {
-    let fresh = || {
-        let now = inner.now_s();
-        if inner.need(a, now) == Need::Fresh {
-            return inner
-                .slot(a)
-                .borrow()
-                .pair
-                .as_ref()
-                .map(|p| p.access_token.clone());
-        }
-        // While renewals back off, a still-valid token keeps being served.
-        if inner.slot(a).borrow().backoff.wait(now).is_some() {
-            return inner.usable(a);
-        }
-        None
-    };
-    if let Some(token) = fresh() {
-        return Ok(token);
-    }
-    // Fail fast during a backoff: no flight, no network.
-    if let Some(err) = inner.blocked(a) {
-        return Err(err);
-    }
-    // After a flight: a due token that is still valid (a refresh that failed in passing).
-    let after = || inner.usable(a);
-    let work = || -> Work { Box::pin(renew(inner.clone(), a)) };
-    inner.gates[idx(a)]
-        .obtain(&signal, &fresh, &after, &work)
-        .await
-}
-
-/// Adopts a pair: memory, auto-refresh, and for a pair this client obtained (`write_store`)
-/// the store, resetting the backoff.
-async fn adopt(inner: &Rc<Inner>, a: Audience, pair: Tokens, after_401: bool, write_store: bool) {
-    {
-        let mut s = inner.slot(a).borrow_mut();
-        s.pair = Some(pair);
-        s.after_401 = after_401;
-        s.refused = None;
-        s.early = None;
-        s.refresh_dead = false;
-        s.generation = s.generation.wrapping_add(1);
-        if write_store {
-            s.backoff.succeeded();
-        }
-    }
-    schedule_auto(inner, a);
-    if write_store {
-        inner.save(a).await;
-    }
-}
-
-/// Records a failed attempt (unless a newer pair was adopted since it started) and shares it
-/// through the store.
-async fn failed(inner: &Rc<Inner>, a: Audience, generation: u32, err: &Failure) {
-    inner.failures.set(inner.failures.get() + 1);
-    let counted = {
-        let mut s = inner.slot(a).borrow_mut();
-        s.generation == generation && policy::record(&mut s.backoff, inner.now_s(), err)
-    };
-    if counted {
-        schedule_auto(inner, a);
-        inner.save(a).await;
-    }
-}
-
-/// Another client (isolate, process) on the same store may hold a better pair, or be backing
-/// off: take both into account. Returns whether the held pair is now fresh.
-async fn read_store(inner: &Rc<Inner>, a: Audience, now: f64) -> bool {
-    let Some(store) = &inner.store else {
-        return false;
-    };
-    let v = JsFuture::from(store_get(store, &store::key(&inner.login, a)))
-        .await
-        .ok()
-        .and_then(|v| v.as_string());
-    let Some(stored) = v
-        .and_then(|v| json::record(&v))
-        .map(|r| store::read(r, &times_of_text))
-    else {
-        return false;
-    };
-    inner
-        .slot(a)
-        .borrow_mut()
-        .backoff
-        .merge(&stored.backoff, now);
-    let Some(p) = stored.pair else { return false };
-    let (held, refused) = {
-        let s = inner.slot(a).borrow();
-        (
-            s.pair.as_ref().map(|p| p.access_token.clone()),
-            s.refused.clone(),
-        )
-    };
-    if held.as_deref() == Some(p.access_token.as_str())
-        || refused.as_deref() == Some(p.access_token.as_str())
-    {
-        return false;
-    }
-    let fresh = nadeo::assess(Some(&p), now, inner.margin) == Need::Fresh;
-    // Not a success of ours: the shared backoff stays as merged.
-    adopt(inner, a, p, stored.after_401, false).await;
-    fresh
-}
-
-/// One login or renewal attempt for the audience: the work of a flight.
-async fn renew(inner: Rc<Inner>, a: Audience) -> Result<(), Failure> {
-    let now = inner.now_s();
-    // A passing failure or a backoff learnt from the store: serve what is still valid.
-    let serve_or = |err: Failure| inner.usable(a).map(|_| ()).ok_or(err);
-    if let Some(err) = inner.blocked(a) {
-        return serve_or(err);
-    }
-    if read_store(&inner, a, now).await {
-        return Ok(());
-    }
-    if let Some(err) = inner.blocked(a) {
-        return serve_or(err);
-    }
-    let (generation, held, refused) = {
-        let s = inner.slot(a).borrow();
-        let refused = s
-            .pair
-            .as_ref()
-            .filter(|p| s.refused.as_ref() == Some(&p.access_token))
-            .map(|p| p.access_token.clone());
-        (s.generation, s.pair.clone(), refused)
-    };
-    // The new pair, and whether it came from a renewal made for an API's 401.
-    let result = match (&inner.broker, inner.need(a, now), held) {
-        (Some(broker), _, _) => from_broker(&inner, a, broker, refused.as_deref()).await,
-        (None, Need::Fresh, _) => return Ok(()),
-        (None, Need::Refresh, Some(held)) => {
-            let req = nadeo::refresh(&inner.core_url, &held.refresh_token, &inner.user_agent)?;
-            inner.refreshes.set(inner.refreshes.get() + 1);
-            match http::tokens(&inner.transport, req, Some(&held.refresh_token)).await {
-                // A refused refresh: the refresh token is dead or used; log in again.
-                Err(e) if matches!(e.code(), Code::Unauthorized | Code::BadResponse) => {
-                    inner.failures.set(inner.failures.get() + 1);
-                    inner.slot(a).borrow_mut().refresh_dead = true;
-                    login(&inner, a).await
-                }
-                other => other,
-            }
-            .map(|p| (p, refused.is_some()))
-        }
-        _ => login(&inner, a).await.map(|p| (p, refused.is_some())),
-    };
-    match result {
-        // A token that is expired on arrival (this machine's clock is off by an hour or more)
-        // would make every call log in again: it is a failure like any other.
-        Ok((pair, _)) if nadeo::expired(&pair.access, inner.now_s()) => {
-            let e = Failure::from(E_EXPIRED_ON_ARRIVAL);
-            failed(&inner, a, generation, &e).await;
-            Err(e)
-        }
-        Ok((pair, after_401)) => {
-            adopt(&inner, a, pair, after_401, true).await;
-            Ok(())
-        }
-        Err(e) => {
-            failed(&inner, a, generation, &e).await;
-            serve_or(e)
-        }
-    }
-}
-
-/// The pair of the fleet's broker, and whether it came from a renewal made for an API's 401.
-/// The broker answers its held pair, or makes the one login or renewal for everyone (told
-/// which token an API refused, it renews that one once). Its errors carry its `retryAfter`,
-/// which the failure record turns into this client's wait: isolates wait as the broker does.
-async fn from_broker(
-    inner: &Rc<Inner>,
-    a: Audience,
-    broker: &DurableObjectNamespace,
-    refused: Option<&str>,
-) -> Result<(Tokens, bool), Failure> {
-    let ask = broker::Ask {
-        login: &inner.login,
-        password: &inner.password,
-        user_agent: &inner.user_agent,
-        core_url: &inner.core_url,
-        audience: a.as_str(),
-        refused,
-    };
-    let held = broker::ask(broker, &ask, inner.transport.timeout_ms).await?;
-    let pair = nadeo::pair(held.access_token, held.refresh_token, &times_of_text)
-        .map_err(|_| E_BROKER_ANSWER)?;
-    Ok((pair, held.after_401))
-}
-
-async fn login(inner: &Rc<Inner>, a: Audience) -> Result<Tokens, Failure> {
-    let req = nadeo::login_basic(
-        &inner.core_url,
-        &inner.login,
-        &inner.password,
-        a,
-        &inner.user_agent,
-    )?;
-    inner.logins.set(inner.logins.get() + 1);
-    http::tokens(&inner.transport, req, None).await
-}
-
-/// (Re)arms the background renewal of an audience when auto-refresh is on: when the held
-/// token is due (as scheduleRefresh: margin plus up to 60 s of jitter, never before rat), and
-/// not before the backoff of a failed attempt has passed.
-fn schedule_auto(inner: &Rc<Inner>, a: Audience) {
-    let mut auto = inner.auto.borrow_mut();
-    let Some(timers) = auto.as_mut() else { return };
-    let (token, at) = {
-        let s = inner.slot(a).borrow();
-        let Some(pair) = &s.pair else { return };
-        let Some(due) = nadeo::due_at(&pair.access, inner.margin, js_sys::Math::random() * 60.0)
-        else {
-            return;
-        };
-        let at = if s.backoff.failures > 0 {
-            due.max(s.backoff.not_before)
-        } else {
-            due
-        };
-        (pair.access_token.clone(), at)
-    };
-    // The client's clock may be injected: turn its due time into a wall-clock time once.
-    let at_ms = js_sys::Date::now() + (at - inner.now_s()) * 1000.0;
-    let weak = Rc::downgrade(inner);
-    timers[idx(a)] = Some(Alarm::new(
-        at_ms,
-        Rc::new(move || {
-            let Some(inner) = weak.upgrade() else { return };
-            let mut s = inner.slot(a).borrow_mut();
-            if s.pair.as_ref().is_some_and(|p| p.access_token == token) {
-                s.early = Some(token.clone());
-                drop(s);
-                spawn(Box::pin(async move {
-                    let _ = access_token(inner, a, JsValue::UNDEFINED).await;
-                }));
-            }
-        }),
-    ));
-}
-
-/// The token half of `NadeoClient`: one token pair per audience for a service or dedicated
-/// server account, and every rule about it (when a token is due, served, refused, renewed).
-/// Users never hold this object: the JS `NadeoClient` (api.js) and `NadeoTokenBroker`
-/// (broker.js) hold one each, privately, and this crate's exports are not re-exported.
-#[wasm_bindgen(js_name = ManagedTokens, skip_typescript)]
-pub struct ManagedTokens {
-    inner: Rc<Inner>,
 }
 
 #[wasm_bindgen(js_class = ManagedTokens)]
@@ -455,46 +306,55 @@ impl ManagedTokens {
                 Audience::Live,
             ),
         ];
+        let account = Rc::new(Account {
+            login,
+            password,
+            user_agent,
+            core_url,
+            transport,
+            store,
+            broker,
+            auto: Cell::new(false),
+            offset: Cell::new(0.0),
+        });
+        let policy = Policy {
+            margin,
+            can_login: true,
+            save_first: false,
+            shared: true,
+        };
+        let slot = |audience| {
+            Rc::new(Slot {
+                audience,
+                account: account.clone(),
+                managed: Managed::new(policy, now.clone()),
+                alarm: RefCell::new(None),
+            })
+        };
         Ok(ManagedTokens {
-            inner: Rc::new(Inner {
-                login,
-                password,
-                user_agent,
-                core_url,
-                bases,
-                transport,
-                store,
-                broker,
-                margin,
-                now,
-                slots: Default::default(),
-                gates: Default::default(),
-                logins: Cell::new(0),
-                refreshes: Cell::new(0),
-                failures: Cell::new(0),
-                auto: RefCell::new(None),
-            }),
+            throttle_ms: o.requests_per_second.map(|r| 1000.0 / r.0),
+            slots: [slot(Audience::Core), slot(Audience::Live)],
+            account,
+            bases,
         })
     }
 
     /// `accessToken(audience, { signal }?)`.
     #[wasm_bindgen(js_name = accessToken)]
     pub fn access_token(&self, audience: JsValue, options: JsValue) -> js_sys::Promise {
-        let inner = self.inner.clone();
+        let slots = self.slots.clone();
         promise(Box::pin(async move {
             let name = audience.as_string().ok_or_else(|| {
                 invalid("the audience must be NadeoServices or NadeoLiveServices")
             })?;
-            let a = Audience::parse(&name).ok_or_else(|| {
-                invalid("options.audience must be \"NadeoServices\" or \"NadeoLiveServices\"")
-            })?;
-            let signal = if options.is_undefined() || options.is_null() {
-                JsValue::UNDEFINED
-            } else {
-                let call: options::Call = options::read(&options)?;
-                call.signal.map_or(JsValue::UNDEFINED, |s| s.0.into())
+            let slot = match audience_arg(&name)? {
+                Audience::Core => &slots[0],
+                Audience::Live => &slots[1],
             };
-            access_token(inner, a, signal).await.map(JsValue::from)
+            let signal = options::call_signal(&options)?;
+            let token = managed::access_token(slot, &signal).await;
+            schedule_auto(slot);
+            token.map(JsValue::from)
         }))
     }
 
@@ -503,21 +363,27 @@ impl ManagedTokens {
     #[wasm_bindgen(js_name = route)]
     pub fn route(&self, url: &str) -> Result<JsValue, Failure> {
         let a = self
-            .inner
             .audience_of(url)
             .ok_or_else(|| invalid("the URL is not a Nadeo game API: no token is sent there"))?;
         Ok(make_route(
             a.as_str(),
-            &self.inner.transport.fetch,
-            &self.inner.user_agent,
+            &self.account.transport.fetch,
+            &self.account.user_agent,
         ))
+    }
+
+    /// For api.js: the interval between API calls (ms) of `requestsPerSecond`, or undefined
+    /// when the option is absent (no throttle).
+    #[wasm_bindgen(getter, js_name = throttleMs)]
+    pub fn throttle_ms(&self) -> Option<f64> {
+        self.throttle_ms
     }
 
     /// For api.js: the client's clock (`options.now`), on which `servedUntil`'s times are;
     /// undefined for `Date.now`.
     #[wasm_bindgen(getter)]
     pub fn clock(&self) -> Option<js_sys::Function> {
-        self.inner.now.clone()
+        self.slots[0].managed.clock()
     }
 
     /// For `fetch` (in api.js): whether a URL's route depends on its scheme and authority
@@ -525,106 +391,88 @@ impl ManagedTokens {
     /// the wasm on every call.
     #[wasm_bindgen(getter, js_name = routesByAuthority)]
     pub fn routes_by_authority(&self) -> bool {
-        self.inner
-            .bases
+        self.bases
             .iter()
             .all(|(base, _)| base.splitn(4, '/').nth(3).is_none())
     }
 
     /// For `accessToken` (in api.js): until when, in milliseconds on the client's clock,
-    /// `token` will be served for `audience` as it is, without a renewal (it is the held
-    /// token, neither due, expired, refused nor wanted early); 0 when it will not. JS keeps it
+    /// `token` stays fresh for `audience` if nothing happens; 0 when it is not. JS keeps it
     /// that long, so that a cached token costs no crossing into the wasm.
     #[wasm_bindgen(js_name = servedUntil)]
-    pub fn fresh_until(&self, audience: &str, token: &str) -> f64 {
+    pub fn served_until(&self, audience: &str, token: &str) -> f64 {
         let Some(a) = Audience::parse(audience) else {
             return 0.0;
         };
-        let s = self.inner.slot(a).borrow();
-        let Some(p) = s.pair.as_ref().filter(|p| p.access_token == token) else {
-            return 0.0;
-        };
-        if s.refused.as_deref() == Some(token) || s.early.as_deref() == Some(token) {
-            return 0.0;
-        }
-        let due = nadeo::due_at(&p.access, self.inner.margin, 0.0).unwrap_or(f64::INFINITY);
-        let until = p
-            .access
-            .exp
-            .map_or(due, |exp| due.min(exp - nadeo::EXPIRY_SKEW))
-            * 1000.0;
-        if until > self.inner.now_s() * 1000.0 {
-            until
-        } else {
-            0.0
+        let m = &self.slot(a).managed;
+        let lc = m.lc.borrow();
+        let now = m.now_s();
+        match lc.fresh(now) {
+            Some(p) if p.access_token == token => lc.fresh_until(now).map_or(0.0, |s| s * 1000.0),
+            _ => 0.0,
         }
     }
 
-    /// For `fetch` (in api.js): an API answered 401 to `token`. Returns whether a retry may
-    /// follow: the token is marked for renewal, unless it came from a renewal made for an
-    /// earlier 401 (then the 401 is final for it: one renewal per token).
+    /// For `fetch` (in api.js): an API answered 401 to `token`; whether a retry may follow
+    /// (the lifecycle's one rule).
     #[wasm_bindgen(js_name = refused)]
-    pub fn refused(&self, audience: &str, token: String) -> bool {
-        let Some(a) = Audience::parse(audience) else {
-            return false;
-        };
-        let mut s = self.inner.slot(a).borrow_mut();
-        if s.pair.as_ref().is_none_or(|p| p.access_token != token) {
-            // Already renewed by another call: retry with the current token.
-            return true;
-        }
-        if s.after_401 {
-            return false;
-        }
-        s.refused = Some(token);
-        true
+    pub fn refused(&self, audience: &str, token: &str) -> bool {
+        Audience::parse(audience).is_some_and(|a| self.slot(a).managed.refused(token))
     }
 
-    /// For `fetch` (in api.js): the UNAUTHORIZED error of an API call whose 401 is final for
-    /// its token (the token came from a renewal made for an earlier 401), with the API's
-    /// status and body.
+    /// For `fetch` (in api.js): the UNAUTHORIZED error of an API call whose 401 is final.
     #[wasm_bindgen(js_name = finalRefusal)]
     pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
-        super::bearer::Bearer::final_refusal(status, body)
+        super::bearer::final_refusal(status, body)
     }
 
     /// For NadeoTokenBroker: the pair held for an audience, `{ accessToken, refreshToken,
-    /// after401 }`, or undefined.
+    /// after401, serviceNow }`, or undefined.
     #[wasm_bindgen(js_name = held)]
     pub fn held(&self, audience: &str) -> JsValue {
         let Some(a) = Audience::parse(audience) else {
             return JsValue::UNDEFINED;
         };
-        let s = self.inner.slot(a).borrow();
-        s.pair.as_ref().map_or(JsValue::UNDEFINED, |p| {
-            results::held(&p.access_token, &p.refresh_token, s.after_401)
+        let m = &self.slot(a).managed;
+        let lc = m.lc.borrow();
+        lc.held().map_or(JsValue::UNDEFINED, |p| {
+            let service_now = lc.service_now(m.now_s());
+            results::held(
+                &p.access_token,
+                &p.refresh_token,
+                lc.marks().after_401,
+                service_now,
+            )
         })
     }
 
     /// Renews each held token in the background when due. Returns a function that stops it.
     #[wasm_bindgen(js_name = startAutoRefresh)]
     pub fn start_auto_refresh(&self) -> JsValue {
-        *self.inner.auto.borrow_mut() = Some([None, None]);
-        for a in [Audience::Core, Audience::Live] {
-            schedule_auto(&self.inner, a);
+        self.account.auto.set(true);
+        for slot in &self.slots {
+            schedule_auto(slot);
         }
-        let weak = Rc::downgrade(&self.inner);
+        let slots = [Rc::downgrade(&self.slots[0]), Rc::downgrade(&self.slots[1])];
         Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                *inner.auto.borrow_mut() = None;
+            for slot in slots.iter().filter_map(|s| s.upgrade()) {
+                slot.account.auto.set(false);
+                *slot.alarm.borrow_mut() = None;
             }
         })
         .into_js_value()
     }
 
-    /// `{ logins, refreshes, failures }`: calls made to the auth endpoints, and how many of
-    /// them failed.
+    /// `{ logins, refreshes, failures, clockOffset }`: calls made to the auth endpoints, how
+    /// many failed, and how far ahead the service's clock is (seconds, the latest learnt).
     #[wasm_bindgen(getter)]
     pub fn stats(&self) -> JsValue {
+        let sum = |f: fn(&Managed<Tokens>) -> u32| self.slots.iter().map(|s| f(&s.managed)).sum();
         results::stats(
-            self.inner.logins.get(),
-            self.inner.refreshes.get(),
-            self.inner.failures.get(),
+            sum(|m| m.logins.get()),
+            sum(|m| m.refreshes.get()),
+            sum(|m| m.failures.get()),
+            self.account.offset.get(),
         )
     }
 }

@@ -58,6 +58,9 @@ pub enum Failure {
         last: backoff::Failure,
         retry_after: f64,
     },
+    /// The token lifecycle stopped the call (a lost rotation, a dead session, a clock off).
+    #[cfg(feature = "full")]
+    Stopped(crate::core::lifecycle::Stop),
     /// A failure the fleet's token broker relayed, as it made it (its message has its facts).
     #[cfg(feature = "full")]
     Relayed {
@@ -107,6 +110,8 @@ impl Failure {
             Failure::Oversize { .. } => Code::BadResponse,
             #[cfg(feature = "full")]
             Failure::Backoff { last, .. } => last.code,
+            #[cfg(feature = "full")]
+            Failure::Stopped(stop) => stop.code(),
         }
     }
 }
@@ -130,6 +135,7 @@ impl Failure {
                 *retry_after
             }
             Failure::Backoff { retry_after, .. } => Some(*retry_after),
+            Failure::Stopped(stop) => stop.retry_after(),
             _ => None,
         }
     }
@@ -245,6 +251,18 @@ impl From<Failure> for JsValue {
                     &body,
                     retry_after,
                 )
+            }
+            #[cfg(feature = "full")]
+            Failure::Stopped(stop) => {
+                retry_after = stop.retry_after();
+                let mut m = String::from(stop.message());
+                if let crate::core::lifecycle::Stop::ClockOff { offset, .. } = stop {
+                    m.push(' ');
+                    push_number(&mut m, (offset.abs() / 3600.0) as u64);
+                    // The service's clock ahead of the caller's: the caller is behind.
+                    m.push_str(if offset > 0.0 { " behind" } else { " ahead" });
+                }
+                m
             }
             #[cfg(feature = "full")]
             Failure::Relayed {

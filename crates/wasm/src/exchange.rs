@@ -19,7 +19,7 @@ pub(crate) enum Reader {
     /// A Nadeo auth answer: `{ accessToken, refreshToken }` (the previous refresh token kept
     /// when the answer has none).
     NadeoTokens { previous_refresh: Option<String> },
-    /// A grant's answer: OAuthTokens, `expiresAt` computed on receipt.
+    /// A grant's answer: OAuthTokens, and the answer's `Date` where readable.
     OAuthTokens { previous_refresh: Option<String> },
     /// Lookup pages: every answer's pairs merged into one object.
     Pairs,
@@ -37,8 +37,8 @@ pub(crate) struct Exchange {
 /// to JS).
 pub(crate) enum Outcome {
     NadeoTokens(Tokens),
-    /// The tokens and `expiresAt` (seconds since the epoch, computed on receipt).
-    OAuthTokens(OAuthTokens, f64),
+    /// The tokens, and the answer's `Date` (seconds since the epoch) where readable.
+    OAuthTokens(OAuthTokens, Option<f64>),
     Pairs(Vec<(String, String)>),
     User(UserAnswer),
 }
@@ -62,7 +62,10 @@ pub(crate) fn run(built: Result<Exchange, Failure>) -> js_sys::Promise {
     tasks::promise(Box::pin(async move {
         Ok(match built?.send().await? {
             Outcome::NadeoTokens(t) => results::nadeo_tokens(&t.access_token, &t.refresh_token),
-            Outcome::OAuthTokens(t, at) => results::oauth_tokens(&t, at),
+            Outcome::OAuthTokens(t, date) => {
+                let at = oauth_receipt_time(&t, date, js_sys::Date::now() / 1000.0);
+                results::oauth_tokens(&t, at + t.expires_in)
+            }
             Outcome::User(u) => results::user(&u.account_id, &u.display_name),
             Outcome::Pairs(pairs) => {
                 let merged = js_sys::Object::new();
@@ -88,19 +91,13 @@ impl Reader {
             return Ok(Some(Outcome::NadeoTokens(t)));
         }
         if !(200..300).contains(&a.status) {
-            return Err(status_error(
-                a.status,
-                &a.text,
-                a.retry_after.as_deref(),
-                oauth::status_code(a.status),
-            ));
+            return Err(status_error(a, oauth::status_code(a.status)));
         }
         Ok(match self {
             Reader::OAuthTokens { previous_refresh } => {
                 let answer = json::oauth_answer(&a.text).ok_or(oauth::E_ANSWER)?;
                 let t = oauth::tokens_from_answer(answer, previous_refresh.as_deref())?;
-                let at = (js_sys::Date::now() / 1000.0).floor() + t.expires_in;
-                Some(Outcome::OAuthTokens(t, at))
+                Some(Outcome::OAuthTokens(t, a.date))
             }
             Reader::User => Some(Outcome::User(
                 json::user_answer(&a.text).ok_or(oauth::E_USER)?,
@@ -111,4 +108,18 @@ impl Reader {
             }
         })
     }
+}
+
+/// When (seconds since the epoch, the service's clock) an OAuth answer was received, for its
+/// `expiresAt`: its `Date` header, else its access token's `iat` where it is a JWT, else
+/// `fallback` (the local clock, moved by what is known of the service's).
+pub(crate) fn oauth_receipt_time(t: &OAuthTokens, date: Option<f64>, fallback: f64) -> f64 {
+    date.or_else(|| {
+        super::token::times_of_text(&t.access_token)
+            .ok()
+            .and_then(|times| times.iat)
+            .filter(|iat| (iat - fallback).abs() <= crate::core::lifecycle::MAX_OFFSET_S)
+    })
+    .unwrap_or(fallback)
+    .floor()
 }

@@ -45,11 +45,13 @@ pub(crate) struct HttpRequest {
     pub body: Option<String>,
 }
 
-/// An answer: the status, the Retry-After header, the body as text.
+/// An answer: the status, the Retry-After header, the body as text, and the `Date` header
+/// (the server's clock, in seconds since the epoch) where the runtime lets it be read.
 pub(crate) struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
     pub text: String,
+    pub date: Option<f64>,
 }
 
 /// The ABORTED failure of a signal that fired (its reason as the cause).
@@ -133,12 +135,17 @@ async fn call(t: &Transport, url: &str, init: &RequestInit) -> Result<Answer, Fa
         .map_err(network)?
         .unchecked_into();
     let status = res.status();
-    let retry_after = res.headers().get("retry-after").ok().flatten();
+    let header = |name: &str| res.headers().get(name).ok().flatten();
+    let retry_after = header("retry-after");
+    let date = header("date")
+        .and_then(|d| crate::core::backoff::http_date(&d))
+        .map(|s| s as f64);
     let text = read_capped(&res, status).await?;
     Ok(Answer {
         status,
         retry_after,
         text,
+        date,
     })
 }
 

@@ -52,13 +52,13 @@ impl Gate {
     /// A value: `fresh()` as soon as it has one; else the running flight is joined, or one is
     /// started with `work()`. Once a flight this caller waited on has succeeded, `after()` may
     /// accept what it left (a due but still valid token). A flight's failure is shared with
-    /// its waiters. A flight whose request died (no heartbeat) is taken over.
+    /// its waiters. A flight whose request died (no heartbeat) is taken over: `work(true)`.
     pub async fn obtain(
         self: &Rc<Self>,
         signal: &JsValue,
         fresh: &dyn Fn() -> Option<String>,
         after: &dyn Fn() -> Option<String>,
-        work: &dyn Fn() -> Work,
+        work: &dyn Fn(bool) -> Work,
     ) -> Result<String, Failure> {
         let mut waited_on: Option<u32> = None;
         let mut rounds = 0;
@@ -95,6 +95,7 @@ impl Gate {
                             .into());
                         }
                     }
+                    let takeover = self.flight.get().is_some();
                     let id = self.next.get().wrapping_add(1);
                     self.next.set(id);
                     self.flight.set(Some(Flight {
@@ -104,7 +105,7 @@ impl Gate {
                     waited_on = Some(id);
                     spawn(Box::pin(self.clone().heartbeat(id)));
                     let gate = self.clone();
-                    let job = work();
+                    let job = work(takeover);
                     spawn(Box::pin(async move {
                         let result = job.await;
                         gate.finish(id, result);

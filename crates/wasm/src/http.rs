@@ -37,40 +37,36 @@ pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result
             &times_of_text,
         )?);
     }
-    Err(status_error(
-        a.status,
-        &a.text,
-        a.retry_after.as_deref(),
-        nadeo::status_code(a.status),
-    ))
+    Err(status_error(a, nadeo::status_code(a.status)))
 }
 
-/// The error of a non-2xx answer, `retryAfter` set on 429 and 503.
+/// The error of a non-2xx answer, `retryAfter` set on 429 and 503 (an HTTP-date is read
+/// against the answer's own `Date` where it has one: both are the server's clock).
 pub(crate) fn status_error(
-    status: u16,
-    text: &str,
-    retry_after: Option<&str>,
+    a: &Answer,
     (code, message): (crate::core::Code, &'static str),
 ) -> Failure {
-    let now = js_sys::Date::now() / 1000.0;
-    let retry = retry_after
+    let now = a.date.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+    let retry = a
+        .retry_after
+        .as_deref()
         .and_then(|v| backoff::retry_after(v, now))
-        .filter(|_| matches!(status, 429 | 503));
+        .filter(|_| matches!(a.status, 429 | 503));
     Failure::Answer {
         code,
         message,
-        status,
-        body: text.into(),
+        status: a.status,
+        body: a.text.clone(),
         retry_after: retry,
     }
 }
 
-/// Sends a Nadeo auth request and checks the answer.
+/// Sends a Nadeo auth request and checks the answer: the pair, and the answer's `Date`.
 pub(crate) async fn tokens(
     t: &Transport,
     req: Request,
     previous_refresh: Option<&str>,
-) -> Result<Tokens, Failure> {
+) -> Result<(Tokens, Option<f64>), Failure> {
     let a = fetch::send(t, &wire(req)).await?;
-    check_tokens(&a, previous_refresh)
+    Ok((check_tokens(&a, previous_refresh)?, a.date))
 }

@@ -130,6 +130,7 @@ pub(crate) fn broker_answer(text: &str) -> Option<Result<Held, Failure>> {
             access_token,
             refresh_token: string(&o, "refreshToken").unwrap_or_default(),
             after_401: field(&o, "after401").as_bool().unwrap_or(false),
+            service_now: field(&o, "serviceNow").as_f64().filter(|n| n.is_finite()),
         }));
     }
     relayed(&o)

@@ -57,6 +57,8 @@ pub mod timers;
 pub mod token;
 
 #[cfg(feature = "full")]
+pub mod app;
+#[cfg(feature = "full")]
 pub mod bearer;
 #[cfg(feature = "full")]
 pub mod broker;
@@ -72,6 +74,8 @@ pub mod flight;
 pub mod http;
 #[cfg(feature = "full")]
 pub mod json;
+#[cfg(feature = "full")]
+pub mod managed;
 #[cfg(feature = "full")]
 pub mod nadeo;
 #[cfg(feature = "full")]

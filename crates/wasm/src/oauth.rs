@@ -1,20 +1,14 @@
-//! Trackmania OAuth, the server half: the three grants, name lookups and TrackmaniaApi's
-//! token (the page half, authorize URL and redirect checks, is `redirect.rs`).
-
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+//! Trackmania OAuth, the server half: the three grants and the name lookups (the page half,
+//! authorize URL and redirect checks, is `redirect.rs`; the managed tokens are `app.rs` and
+//! `player.rs`).
 
 use wasm_bindgen::prelude::*;
 
-use super::bearer::Bearer;
 use super::error::{invalid, Failure};
-use super::exchange::{self, Exchange, Outcome, Reader};
+use super::exchange::{self, Exchange, Reader};
 use super::fetch::{HttpRequest, Transport};
-use super::flight::{Gate, Work};
-use super::glue::{clock_s, string_array};
+use super::glue::string_array;
 use super::options::{self, required};
-use super::policy;
-use crate::core::backoff::Backoff;
 use crate::core::header;
 use crate::core::oauth::{self, Grant, Lookup};
 
@@ -199,147 +193,4 @@ pub fn current_user(options: JsValue) -> js_sys::Promise {
         &JsValue::UNDEFINED,
         &options,
     ))
-}
-
-/// Renew a client-credentials token this long before it expires (seconds).
-const RENEW_BEFORE_S: f64 = 60.0;
-
-struct ApiInner {
-    /// The app (its client secret: never in a message, a store or a log).
-    app: App,
-    now: Option<js_sys::Function>,
-    token: RefCell<Option<(String, f64)>>,
-    gate: Rc<Gate>,
-    grants: Cell<u32>,
-    /// The failure policy of the client-credentials grant (as NadeoClient's per audience).
-    backoff: RefCell<Backoff>,
-    /// `fetch()`'s origin and its rule on a 401 (bearer.rs).
-    bearer: Bearer,
-}
-
-impl ApiInner {
-    fn now_s(&self) -> f64 {
-        clock_s(&self.now)
-    }
-
-    /// The held token while it has not expired and no API refused it.
-    fn usable(&self) -> Option<String> {
-        let t = self.token.borrow();
-        let (tok, at) = t.as_ref()?;
-        (self.now_s() < *at && !self.bearer.is_refused(tok)).then(|| tok.clone())
-    }
-}
-
-async fn api_token(inner: Rc<ApiInner>) -> Result<String, Failure> {
-    let fresh = || {
-        let now = inner.now_s();
-        if inner.backoff.borrow().wait(now).is_some() {
-            // Backing off: a still-valid token keeps being served.
-            return inner.usable();
-        }
-        let t = inner.token.borrow();
-        let (tok, at) = t.as_ref()?;
-        (now < at - RENEW_BEFORE_S && !inner.bearer.is_refused(tok)).then(|| tok.clone())
-    };
-    if let Some(token) = fresh() {
-        return Ok(token);
-    }
-    if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
-        return Err(err);
-    }
-    let after = || inner.usable();
-    let work = || -> Work {
-        let inner = inner.clone();
-        Box::pin(async move {
-            if let Some(err) = policy::blocked(&inner.backoff.borrow(), inner.now_s()) {
-                return inner.usable().map(|_| ()).ok_or(err);
-            }
-            inner.grants.set(inner.grants.get() + 1);
-            let granted = match inner.app.grant(&Grant::ClientCredentials, None) {
-                Ok(exchange) => exchange.send().await,
-                Err(e) => Err(e),
-            };
-            let (token, expires_in) = match granted {
-                Ok(Outcome::OAuthTokens(t, _)) => (t.access_token, t.expires_in),
-                Ok(_) => return Err(oauth::E_ANSWER.into()),
-                Err(e) => {
-                    policy::record(&mut inner.backoff.borrow_mut(), inner.now_s(), &e);
-                    // A passing failure with a still-valid token: keep serving it.
-                    return inner.usable().map(|_| ()).ok_or(e);
-                }
-            };
-            inner.backoff.borrow_mut().succeeded();
-            inner.bearer.renewed();
-            *inner.token.borrow_mut() = Some((token, inner.now_s().floor() + expires_in));
-            Ok(())
-        })
-    };
-    inner
-        .gate
-        .obtain(&JsValue::UNDEFINED, &fresh, &after, &work)
-        .await
-}
-
-/// The token half of `TrackmaniaApi` (the class itself is in api.js, which holds this object
-/// privately): a client-credentials token kept and renewed 60 s before it expires, one grant
-/// at a time, under the failure policy.
-#[wasm_bindgen(js_name = ApiTokens, skip_typescript)]
-pub struct ApiTokens {
-    inner: Rc<ApiInner>,
-}
-
-#[wasm_bindgen(js_class = ApiTokens)]
-impl ApiTokens {
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<ApiTokens, Failure> {
-        let mut o: options::OAuth = options::read(&options)?;
-        let app = App::of(&mut o)?;
-        // Every argument of the grant checked now, nothing sent.
-        app.grant(&Grant::ClientCredentials, None)?;
-        let now = o.now.map(|f| f.0);
-        Ok(ApiTokens {
-            inner: Rc::new(ApiInner {
-                bearer: Bearer::new(&app.api)?,
-                app,
-                now,
-                token: RefCell::new(None),
-                gate: Rc::default(),
-                grants: Cell::new(0),
-                backoff: RefCell::default(),
-            }),
-        })
-    }
-
-    #[wasm_bindgen(js_name = accessToken)]
-    pub fn access_token(&self) -> js_sys::Promise {
-        let inner = self.inner.clone();
-        super::tasks::promise(Box::pin(async move {
-            api_token(inner).await.map(JsValue::from)
-        }))
-    }
-
-    /// For `fetch` (api.js): the fetch function to send `url` with, or `INVALID_ARGUMENT` when
-    /// `url` is not on the apiUrl origin (the app's token is sent nowhere else).
-    pub fn route(&self, url: &str) -> Result<js_sys::Function, Failure> {
-        self.inner.bearer.check(url)?;
-        Ok(self.inner.app.transport.fetch.clone())
-    }
-
-    /// For `fetch` (api.js): an API answered 401 to `token`; whether a retry may follow.
-    pub fn refused(&self, token: String) -> bool {
-        let held = self.inner.token.borrow().as_ref().map(|(t, _)| t.clone());
-        self.inner.bearer.refused(held.as_deref(), token)
-    }
-
-    /// For `fetch` (api.js): the UNAUTHORIZED error of a 401 that is final for its token.
-    #[wasm_bindgen(js_name = finalRefusal)]
-    pub fn final_refusal(&self, status: u16, body: String) -> JsValue {
-        Bearer::final_refusal(status, body)
-    }
-
-    /// Client-credentials grants made so far.
-    #[wasm_bindgen(getter)]
-    pub fn grants(&self) -> u32 {
-        self.inner.grants.get()
-    }
 }

@@ -53,6 +53,19 @@ fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<JsValue, D::Error> {
     serde_wasm_bindgen::preserve::deserialize(d)
 }
 
+/// A finite number above 0.
+pub(crate) struct Positive(pub f64);
+
+impl<'de> Deserialize<'de> for Positive {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Positive, D::Error> {
+        raw(d)?
+            .as_f64()
+            .filter(|n| n.is_finite() && *n > 0.0)
+            .map(Positive)
+            .ok_or_else(|| D::Error::custom("a positive number"))
+    }
+}
+
 /// A non-empty string.
 pub(crate) struct Text(pub String);
 
@@ -236,6 +249,7 @@ pub(crate) struct Client {
     pub store: Option<Store>,
     pub broker: Option<Broker>,
     pub refresh_margin: Option<Number>,
+    pub requests_per_second: Option<Positive>,
     pub now: Option<Function>,
     fetch: Option<Function>,
     timeout_ms: Option<Number>,
@@ -252,6 +266,15 @@ impl Client {
 #[derive(Deserialize)]
 pub(crate) struct Call {
     pub signal: Option<Signal>,
+}
+
+/// The signal of `accessToken`'s `{ signal }?`, or undefined.
+pub(crate) fn call_signal(options: &JsValue) -> Result<JsValue, Failure> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let call: Call = read(options)?;
+    Ok(call.signal.map_or(JsValue::UNDEFINED, |s| s.0.into()))
 }
 
 /// The options of the OAuth grants, the lookups and TrackmaniaApi.

@@ -1,45 +1,29 @@
-//! The failure policy at the boundary: a failed attempt's [`Failure`] recorded into a core
-//! [`Backoff`], and the failure handed to callers while the backoff lasts (no network).
-//! The policy itself is `crate::core::backoff`; `NadeoClient` and `TrackmaniaApi` both use
-//! these two functions.
+//! The lifecycle's words at the boundary: a failed attempt's [`Failure`] as the core's
+//! [`Failed`], and the core's [`Stop`] as the [`Failure`] callers get.
 
 use super::error::Failure;
-use crate::core::backoff::{self, Backoff};
+use crate::core::backoff;
+use crate::core::lifecycle::{Failed, Stop};
 
-/// Records the failure of an attempt made at `now` (seconds); returns whether it counted (a
-/// caller's abort does not).
-pub(crate) fn record(b: &mut Backoff, now: f64, failure: &Failure) -> bool {
-    let code = failure.code();
-    if !backoff::counts(code) {
-        return false;
+/// An attempt's failure as the lifecycle records it (`refresh_refused`: it was the refresh
+/// grant, and its answer says the refresh token is dead).
+pub(crate) fn failed(e: &Failure, refresh_refused: bool) -> Failed {
+    if refresh_refused {
+        return Failed::RefreshRefused;
     }
-    let retry_after = failure.retry_after();
-    let last = backoff::Failure::new(code, failure.status(), failure.body_json().as_deref());
-    b.failed(now, last, retry_after, js_sys::Math::random());
-    // A wait decided elsewhere (a token broker's backoff, relayed as retryAfter whatever the
-    // status) is held too.
-    if let Some(wait) = retry_after {
-        b.hold(now, wait);
+    let code = e.code();
+    let body = e.body_json();
+    Failed::Other {
+        failure: Some(backoff::Failure::new(code, e.status(), body.as_deref())),
+        retry_after: e.retry_after(),
     }
-    true
 }
 
-/// The failure of a call made while the backoff lasts: the last failure's code, status and
-/// body, and `retryAfter` = whole seconds until the next attempt is allowed.
-pub(crate) fn blocked(b: &Backoff, now: f64) -> Option<Failure> {
-    let wait = b.wait(now)?;
-    Some(Failure::Backoff {
-        last: b.last.clone()?,
-        retry_after: ceil(wait),
-    })
-}
-
-/// `f64::ceil` is not in `core`: whole seconds, rounded up, for positive waits.
-fn ceil(x: f64) -> f64 {
-    let t = x as u64 as f64;
-    if t < x {
-        t + 1.0
-    } else {
-        t
+impl From<Stop> for Failure {
+    fn from(stop: Stop) -> Failure {
+        match stop {
+            Stop::Backoff { last, retry_after } => Failure::Backoff { last, retry_after },
+            other => Failure::Stopped(other),
+        }
     }
 }

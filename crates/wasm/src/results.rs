@@ -33,17 +33,22 @@ pub(crate) struct Held<'a> {
     pub refresh_token: &'a str,
     #[serde(rename = "after401")]
     pub after_401: bool,
+    /// The broker's reckoning of the service's time now (seconds): the isolate learns the
+    /// clock offset from it as from a Date header.
+    pub service_now: f64,
 }
 
 /// `NadeoClient.stats`.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Stats {
     pub logins: u32,
     pub refreshes: u32,
     pub failures: u32,
+    pub clock_offset: f64,
 }
 
-/// API.md's `OAuthTokens`: `expiresAt` computed on receipt.
+/// `OAuthTokens`: `expiresAt` on the service's clock, computed on receipt.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OAuthTokensOut<'a> {
@@ -72,19 +77,26 @@ pub(crate) fn nadeo_tokens(access_token: &str, refresh_token: &str) -> JsValue {
     })
 }
 
-pub(crate) fn held(access_token: &str, refresh_token: &str, after_401: bool) -> JsValue {
+pub(crate) fn held(
+    access_token: &str,
+    refresh_token: &str,
+    after_401: bool,
+    service_now: f64,
+) -> JsValue {
     to_js(&Held {
         access_token,
         refresh_token,
         after_401,
+        service_now,
     })
 }
 
-pub(crate) fn stats(logins: u32, refreshes: u32, failures: u32) -> JsValue {
+pub(crate) fn stats(logins: u32, refreshes: u32, failures: u32, clock_offset: f64) -> JsValue {
     to_js(&Stats {
         logins,
         refreshes,
         failures,
+        clock_offset,
     })
 }
 

@@ -11,7 +11,7 @@ use super::error::{invalid, Failure};
 use super::glue::number_option;
 use super::timers::signal_option;
 use super::token::times_of_token;
-use crate::core::nadeo;
+use crate::core::lifecycle;
 use crate::core::{Code, Error};
 
 #[wasm_bindgen(module = "/js/alarm.js")]
@@ -74,7 +74,7 @@ pub fn schedule_refresh(
             "marginSeconds and jitterSeconds must not be negative",
         ));
     }
-    let at = nadeo::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or(E_NO_EXP)?;
+    let at = lifecycle::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or(E_NO_EXP)?;
     Ok(alarm(at * 1000.0, &fire))
 }
 

@@ -57,16 +57,22 @@ fn player(n: u32, iat: f64) -> P {
 const NADEO: Policy = Policy {
     margin: 300.0,
     can_login: true,
+    save_first: false,
+    shared: true,
 };
 const PLAYER: Policy = Policy {
     margin: 300.0,
     can_login: false,
+    save_first: false,
+    shared: true,
 };
 
 fn at(local: f64, date: f64) -> Receipt {
     Receipt {
         local,
         date: Some(date),
+        minted: true,
+        after_401: None,
     }
 }
 
@@ -95,6 +101,8 @@ fn fresh_due_expired_and_rat() {
     let mut wide = Lifecycle::new(Policy {
         margin: 3000.0,
         can_login: true,
+        save_first: false,
+        shared: false,
     });
     renew(&mut wide, minted(1, 1000.0), 1000.0, 1000.0);
     assert_eq!(wide.next(2000.0), Next::Serve);
@@ -129,6 +137,8 @@ fn the_service_clock_is_learnt_from_each_pair() {
     let r = Receipt {
         local: 8200.4,
         date: None,
+        minted: true,
+        after_401: None,
     };
     iat.succeeded(a, minted(1, 1000.0), r, 0.5).unwrap();
     assert_eq!(iat.offset(), -7200.0, "whole seconds");
@@ -244,6 +254,13 @@ fn a_lost_rotation_waits_for_the_winners_pair() {
     lc.failed(a, Failed::RefreshRefused, 4300.0, 0.5);
     assert_eq!(lc.plan(4589.0), lost);
     assert_eq!(lc.plan(4590.0), Plan::Stop(Stop::RefreshExpired));
+    // Refused after the expiry: the store's lag is waited out first.
+    let mut lc = Lifecycle::new(PLAYER);
+    lc.seed(player(1, 1000.0));
+    let a = lc.start().unwrap();
+    lc.failed(a, Failed::RefreshRefused, 5000.0, 0.5);
+    assert_eq!(lc.plan(5059.0), lost);
+    assert_eq!(lc.plan(5060.0), Plan::Stop(Stop::RefreshExpired));
     assert_eq!(Stop::RefreshExpired.code(), Code::RefreshExpired);
 }
 
@@ -421,7 +438,12 @@ fn property_random_events_and_clock_jumps() {
                                         player(minted_n, service)
                                     };
                                     let date = (rng.below(2) == 0).then_some(service);
-                                    let got = Receipt { local, date };
+                                    let got = Receipt {
+                                        local,
+                                        date,
+                                        minted: true,
+                                        after_401: None,
+                                    };
                                     assert!(lc.succeeded(a, p, got, r).is_ok(), "{ctx}");
                                     taught = true;
                                 } else if outcome == 3 {
@@ -493,4 +515,39 @@ fn an_api_refusing_every_token_costs_two_renewals_per_lifetime() {
     // 6 lifetimes of 55 min (renewed 5 min early) + the first login: at most 2 each.
     assert!(renewals <= 2 * 7 + 1, "{renewals} renewals");
     assert!(renewals >= 7, "still renewed by time: {renewals}");
+}
+
+#[test]
+fn a_pair_to_save_first_is_not_served_before_it_is_written() {
+    let mut lc = Lifecycle::new(Policy {
+        save_first: true,
+        ..PLAYER
+    });
+    lc.seed(player(1, 1000.0));
+    let a = lc.start().unwrap();
+    lc.succeeded(a, player(2, 4300.0), at(4300.0, 4300.0), 0.5)
+        .unwrap();
+    assert!(lc.fresh(4300.0).is_none() && lc.usable(4300.0).is_none());
+    assert!(!lc.offer(player(3, 4400.0), false), "ours is the newest");
+    lc.saved();
+    assert_eq!(lc.held().unwrap().token, "p2");
+    assert_eq!(lc.next(4300.0), Next::Serve);
+}
+
+#[test]
+fn a_broker_keeping_the_refused_pair_makes_its_401_final() {
+    let mut lc = Lifecycle::new(NADEO);
+    renew(&mut lc, minted(1, 1000.0), 1000.0, 1000.0);
+    assert!(lc.refused("t1", 1100.0));
+    let a = lc.start().unwrap();
+    let relayed = Receipt {
+        local: 1100.0,
+        date: None,
+        minted: false,
+        after_401: Some(false),
+    };
+    lc.succeeded(a, minted(1, 1000.0), relayed, 0.5).unwrap();
+    assert_eq!(lc.offset(), 0.0, "a relayed pair teaches nothing");
+    assert!(!lc.refused("t1", 1200.0), "final");
+    assert_eq!(lc.next(1200.0), Next::Serve);
 }
