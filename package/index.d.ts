@@ -281,7 +281,8 @@ export interface NadeoClientOptions extends Omit<NadeoCallOptions, "signal"> {
   /** Renew a token this many seconds before exp (never before rat). Default 300. */
   refreshMargin?: number;
   /** Clock in milliseconds since the epoch; default Date.now. Backoff and Retry-After waits
-   *  are measured on this clock too. */
+   *  are measured on this clock too. It may be hours off: token times are judged on the auth
+   *  service's clock, learnt from each answer (`stats.clockOffset`). */
   now?: () => number;
   /** Off by default. At most this many `fetch` calls a second leave this client, queued in
    *  order (a queued call rejects with ABORTED when its signal fires). Nadeo asks for about 2
@@ -327,6 +328,10 @@ export interface NadeoClientStats {
   refreshes: number;
   /** Logins and refreshes that failed (a refused refresh followed by a login counts one). */
   failures: number;
+  /** Seconds the auth service's clock is ahead of this client's `now` (negative: behind), as
+   *  learnt from the last pair received (its answer's Date header, else the token's iat); 0
+   *  before any. Due, expired and refreshable are judged on the service's clock. */
+  clockOffset: number;
 }
 /**
  * One token pair per audience, managed: logs in on first use, renews when due, logs in again
@@ -412,7 +417,8 @@ export interface OAuthTokens {
   refreshToken?: string;
   /** Seconds, as sent. */
   expiresIn: number;
-  /** Seconds since the epoch, computed on receipt. */
+  /** Seconds since the epoch, computed on receipt on the service's clock (the answer's Date
+   *  header, else the access token's iat where it is a JWT, else this machine's clock). */
   expiresAt: number;
   scope?: string;
 }
@@ -585,8 +591,12 @@ export class NadeoTokenBroker {
  *  the new pair is written to the store and handed to onTokens before anything uses it (a
  *  failed write is made again on the next call): a rotated refresh token is never lost. With
  *  a store, a renewal first reads the store and adopts a pair newer than its own (another
- *  isolate renewed); a refresh answered invalid_grant is read again from the store once, and
- *  only then is REFRESH_EXPIRED (the player signs in again). Failed renewals back off like
+ *  isolate renewed). A refresh answered invalid_grant while the access token lives means
+ *  another client won the rotation: the store is read again (then and on each later call) and
+ *  the winner's pair adopted as soon as it shows; meanwhile the access token is served if
+ *  the API still takes it, else the call fails with HTTP and `retryAfter` (transient). It is
+ *  REFRESH_EXPIRED (the player signs in again) only once the access token has expired and the
+ *  store showed nothing newer (a store's minute of lag waited out). Failed renewals back off like
  *  NadeoClient's. With broker, one Durable Object per player makes the renewals for the whole
  *  fleet. The store (and the broker's storage) holds tokens, never the client secret.
  *
@@ -615,7 +625,8 @@ export class TrackmaniaUserClient {
       broker?: DurableObjectNamespaceLike;
       /** Called with every new pair, before it is used. */
       onTokens?: (tokens: OAuthTokens) => void | Promise<void>;
-      /** Seconds before expiresAt to renew. Default 60. */
+      /** Seconds before expiresAt to renew. Default 300: room for a minute of store lag
+       *  before the access token dies. */
       refreshMargin?: number;
       /** Milliseconds since the epoch; default Date.now. */
       now?: () => number;
@@ -628,8 +639,8 @@ export class TrackmaniaUserClient {
    *  sent. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** The pair in use now (to persist it yourself); undefined before one is known (a client
-   *  made from a store only, before its first call). */
-  readonly tokens: OAuthTokens;
+   *  made from a store only, before its first call). `expiresAt` is on the service's clock. */
+  readonly tokens: OAuthTokens | undefined;
   readonly stats: { refreshes: number; failures: number };
 }
 

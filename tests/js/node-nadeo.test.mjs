@@ -5,6 +5,7 @@ import { startNadeoMock } from "./mock/nadeo.mjs";
 import { mockClient } from "./mock-client.mjs";
 import { tests } from "./nadeo-suite.mjs";
 import { tests as failureTests } from "./failure-suite.mjs";
+import { tests as clockTests } from "./clock-suite.mjs";
 
 const server = await startNadeoMock();
 const mock = mockClient(server.origin);
@@ -12,6 +13,7 @@ after(() => server.close());
 
 for (const [name, fn] of tests) test(`node: ${name}`, () => fn(lib, mock));
 for (const [name, fn] of failureTests) test(`node: failure policy: ${name}`, () => fn(lib, mock));
+for (const [name, fn] of clockTests) test(`node: clocks and stores: ${name}`, () => fn(lib, mock));
 
 test("node: util.inspect shows no secret of a NadeoClient", async () => {
   const util = await import("node:util");

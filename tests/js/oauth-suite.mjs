@@ -23,7 +23,7 @@ const surface = (e) =>
 
 /** A fresh authorization code, as the authorize page hands out after "Authorize" (with the
  *  PKCE challenge of `pkce`, an authorizationUrl's URL, when given). */
-async function code(tm, scope = "clubs read_favorite", pkce = undefined) {
+export async function code(tm, scope = "clubs read_favorite", pkce = undefined) {
   const form = new URLSearchParams({
     client_id: tm.clientId,
     redirect_uri: REDIRECT,
@@ -51,7 +51,7 @@ function memoryStore() {
   return { map, get: (k) => map.get(k) ?? null, put: (k, v) => void map.set(k, v) };
 }
 
-const base = (tm, extra = {}) => ({
+export const base = (tm, extra = {}) => ({
   clientId: tm.clientId,
   clientSecret: tm.clientSecret,
   apiUrl: tm.origin,

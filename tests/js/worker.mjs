@@ -6,6 +6,8 @@ import * as tokenEntry from "nadeo-auth/token";
 import { crossTests, suite as tokenSuite } from "./suite.mjs";
 import { tests as nadeoTests } from "./nadeo-suite.mjs";
 import { tests as failureTests } from "./failure-suite.mjs";
+import { tests as clockTests } from "./clock-suite.mjs";
+import { tests as rotationTests } from "./rotation-suite.mjs";
 import { mockClient } from "./mock-client.mjs";
 import { tests as oauthTests } from "./oauth-suite.mjs";
 import { oauthMockClient } from "./mock-oauth-client.mjs";
@@ -66,7 +68,9 @@ export default {
     const suites = {
       nadeo: nadeoTests,
       failure: failureTests,
+      clock: clockTests,
       oauth: oauthTests,
+      rotation: rotationTests,
       token: tokenSuite("token"),
       cross: crossTests,
     };
@@ -77,7 +81,7 @@ export default {
     if (!entry) return new Response("no such test", { status: 404 });
     try {
       const peer =
-        suite === "oauth"
+        suite === "oauth" || suite === "rotation"
           ? oauthMockClient(env.TM_ORIGIN, env.TM_CLIENT_ID, env.TM_CLIENT_SECRET, JSON.parse(env.TM_USER))
           : mockClient(env.MOCK_ORIGIN);
       if (suite === "token") await entry[1](tokenEntry);

@@ -8,6 +8,8 @@ import { tests as failureTests } from "./failure-suite.mjs";
 import { startNadeoMock } from "./mock/nadeo.mjs";
 import { startOAuthMock } from "./mock/oauth.mjs";
 import { REDIRECT, tests as oauthTests } from "./oauth-suite.mjs";
+import { tests as clockTests } from "./clock-suite.mjs";
+import { tests as rotationTests } from "./rotation-suite.mjs";
 import { bundleWorker, tool } from "./tools.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -81,12 +83,18 @@ for (const [name] of failureTests) {
   });
 }
 
-for (const [name] of oauthTests) {
-  test(`workerd: ${name}`, async () => {
-    const res = await mf.dispatchFetch(`http://suite/run?suite=oauth&test=${encodeURIComponent(name)}`);
-    const out = await res.json();
-    if (!out.ok) throw new Error(out.error);
-  });
+for (const [suiteName, tests, prefix] of [
+  ["oauth", oauthTests, ""],
+  ["clock", clockTests, "clocks and stores: "],
+  ["rotation", rotationTests, "rotation: "],
+]) {
+  for (const [name] of tests) {
+    test(`workerd: ${prefix}${name}`, async () => {
+      const res = await mf.dispatchFetch(`http://suite/run?suite=${suiteName}&test=${encodeURIComponent(name)}`);
+      const out = await res.json();
+      if (!out.ok) throw new Error(out.error);
+    });
+  }
 }
 
 // Workers are not Node: a login started by one request is awaited by others; when the first

@@ -120,7 +120,7 @@ async function managed(): Promise<number> {
   await client.accessToken("Nope");
   // @ts-expect-error stats are read-only
   client.stats = { logins: 0, refreshes: 0, failures: 0 };
-  return token.length + res.status + client.stats.logins + client.stats.failures;
+  return token.length + res.status + client.stats.logins + client.stats.failures + client.stats.clockOffset;
 }
 
 // OAuth: browser and server.
@@ -159,6 +159,9 @@ async function server(): Promise<string> {
   });
   const playerClubs: Response = await player.fetch("https://api.trackmania.com/api/user/clubs/admin");
   const playerStats: { refreshes: number; failures: number } = player.stats;
+  // @ts-expect-error the pair is undefined before one is known
+  const playerExpiry: number = player.tokens.expiresAt;
+  const knownExpiry: number | undefined = player.tokens?.expiresAt;
   const clubs: Response = await api.fetch(new URL("https://api.trackmania.com/api/display-names?accountId[]=id"));
   const scope: Scope = "read_favorite";
   // @ts-expect-error a client secret is required on the server side
