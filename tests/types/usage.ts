@@ -179,6 +179,8 @@ async function server(): Promise<string> {
     clubs.status +
     playerClubs.status +
     playerStats.refreshes +
+    playerExpiry +
+    (knownExpiry ?? 0) +
     scope +
     checked.code +
     started
