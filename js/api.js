@@ -112,7 +112,7 @@ export class NadeoClient {
   fetch(input, init) {
     let prepared;
     try {
-      prepared = prepareRequest(input, init, this.#routes);
+      prepared = prepareRequest(input, init);
     } catch (e) {
       return Promise.reject(e);
     }

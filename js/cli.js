@@ -11,14 +11,10 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { cachePath, FileStore } from "./cli-cache.js";
 
-const AUDIENCES = {
-  core: "NadeoServices",
-  live: "NadeoLiveServices",
-  meet: "NadeoLiveServices",
-  NadeoServices: "NadeoServices",
-  NadeoLiveServices: "NadeoLiveServices",
-  NadeoClubServices: "NadeoLiveServices",
-};
+/** The command line's short names of the three hosts (PROTOCOL's table); any other name goes
+ *  to the client as it is, whose audience rule (aliases included) is the wasm's. */
+const HOSTS = { core: "NadeoServices", live: "NadeoLiveServices", meet: "NadeoLiveServices" };
+const AUDIENCES_HELP = "NadeoServices, NadeoLiveServices, core, live or meet";
 
 const HELP = {
   main: `Usage: nadeo-auth <command> [options]
@@ -168,11 +164,8 @@ async function nadeoToken(lib, command, args, io) {
     allowPositionals: true,
   });
   if (values.help) return io.out(HELP[command]);
-  if (positionals.length !== 1)
-    throw new UsageError(`${command} takes one AUDIENCE: NadeoServices, NadeoLiveServices, core, live or meet`);
-  const audience = AUDIENCES[positionals[0]];
-  if (!audience)
-    throw new UsageError(`unknown audience "${positionals[0]}": NadeoServices, NadeoLiveServices, core, live or meet`);
+  if (positionals.length !== 1) throw new UsageError(`${command} takes one AUDIENCE: ${AUDIENCES_HELP}`);
+  const audience = HOSTS[positionals[0]] ?? positionals[0];
   const env = io.env;
   const client = new lib.NadeoClient({
     login: required(env, "NADEO_LOGIN", "the account's login"),
@@ -185,7 +178,12 @@ async function nadeoToken(lib, command, args, io) {
     now: io.now,
   });
   try {
-    const token = await client.accessToken(audience);
+    const token = await client.accessToken(audience).catch((e) => {
+      // The client refuses an unknown audience before sending anything: a usage error here.
+      if (e?.code === "INVALID_ARGUMENT" && e.message.startsWith("the audience"))
+        throw new UsageError(`unknown audience "${positionals[0]}": ${AUDIENCES_HELP}`);
+      throw e;
+    });
     io.out(command === "header" ? lib.nadeoAuthorization(token) : token);
   } finally {
     client.free?.();

@@ -48,11 +48,11 @@ export function normalizeBase(base) {
 }
 
 /** Reads a fetch() call's input and init once, buffering the body so it can be sent twice:
- *  `{ url, authority, init }` (init's headers our own copy, set per attempt), or a promise of
- *  it when a body must be read. Throws INVALID_ARGUMENT. A string or URL
- *  without a body skips building a Request (undici's costs ~6 µs a call), and a string that
- *  starts with one of the `known` authorities (the client's routes) skips the URL parser. */
-export function prepareRequest(input, init, known) {
+ *  `{ url, authority, init }` (init's headers our own copy, set per attempt; the authority as
+ *  the URL parser reads it), or a promise of it when a body must be read. Throws
+ *  INVALID_ARGUMENT. A string or URL without a body skips building a Request (undici's is
+ *  several times the client's own work). */
+export function prepareRequest(input, init) {
   try {
     if ((typeof input === "string" || input instanceof URL) && (init === undefined || init.body == null)) {
       const out = {
@@ -61,8 +61,6 @@ export function prepareRequest(input, init, known) {
         redirect: init?.redirect ?? "follow",
       };
       if (init?.signal) out.signal = init.signal;
-      const authority = typeof input === "string" && known !== undefined ? knownAuthority(input, known) : undefined;
-      if (authority !== undefined) return { url: input, authority, init: out };
       const url = new URL(input);
       return { url: url.href, authority: authorityOf(url), init: out };
     }
@@ -78,20 +76,6 @@ export function prepareRequest(input, init, known) {
   } catch (e) {
     throw new NadeoAuthError("INVALID_ARGUMENT", "the request could not be built", { cause: e });
   }
-}
-
-/** The known authority a URL string starts with, when the URL parser would read that same
- *  authority from it: the authorities are parser output (lower case, no default port), and
- *  only "/", "?", "#" or the end may follow. Anything else (a port, user info, a backslash,
- *  upper case, blanks) is left to the parser. */
-function knownAuthority(s, known) {
-  for (const a of known.keys()) {
-    if (s.startsWith(a)) {
-      const next = s.charCodeAt(a.length);
-      if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return a;
-    }
-  }
-  return undefined;
 }
 
 /** The start of a URL's href up to its path: scheme, user info, host and port, as written. */
