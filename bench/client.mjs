@@ -135,36 +135,45 @@ async function overHttp(client, url, headers, N) {
   local.free();
 }
 
-// 2. A simulated day.
+// 2. A simulated day, on a machine clock that is right, and hours or minutes off (the mock's
+//    clock is the service's; the client's is that plus the skew).
 {
   const T = 1_900_000_000;
-  let now = T;
-  mock.setNow(now);
-  mock.reset();
-  const client = new lib.NadeoClient({
-    login: LOGIN,
-    password: PASSWORD,
-    userAgent: UA,
-    coreUrl: mock.coreUrl,
-    now: () => now * 1000,
-  });
   const DAY = 86_400;
-  for (let s = 0; s < DAY; s++) {
-    now = T + s;
+  const rows = [];
+  for (const [name, skew] of [
+    ["right", 0],
+    ["2 h fast", 7200],
+    ["2 h slow", -7200],
+    ["10 min slow", -600],
+  ]) {
+    let now = T;
     mock.setNow(now);
-    await client.accessToken("NadeoServices");
-    await client.accessToken("NadeoLiveServices");
+    mock.reset();
+    const client = new lib.NadeoClient({
+      login: LOGIN,
+      password: PASSWORD,
+      userAgent: UA,
+      coreUrl: mock.coreUrl,
+      now: () => (now + skew) * 1000,
+    });
+    let failed = 0;
+    for (let s = 0; s < DAY; s++) {
+      now = T + s;
+      mock.setNow(now);
+      for (const audience of ["NadeoServices", "NadeoLiveServices"])
+        await client.accessToken(audience).catch(() => failed++);
+    }
+    const { logins, refreshes } = client.stats;
+    rows.push([name, logins, refreshes, (logins + refreshes) / 2, failed]);
+    client.free();
   }
-  const { logins, refreshes } = client.stats;
   console.log(
     `\nauth calls over a simulated 24 h, one request per second per audience (2 audiences, refreshMargin 300 s)`,
   );
-  console.log("| logins | refreshes | per audience per day | floor per audience |");
-  console.log("| ---: | ---: | ---: | ---: |");
-  console.log(
-    `| ${logins} | ${refreshes} | ${(logins + refreshes) / 2} | 1 login + ${Math.floor(DAY / 3300)} renewals |`,
-  );
-  console.log(`(the mock saw ${mock.stats.basic} logins and ${mock.stats.refresh} refreshes)`);
+  console.log("| machine clock | logins | refreshes | per audience per day | failed calls | floor per audience |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows) console.log(`| ${r.join(" | ")} | 1 login + ${Math.floor(DAY / 3300)} renewals |`);
 }
 // 3. Under failure: the auth calls of 1,000 accessToken() calls over 10 simulated minutes, with a
 //    fetch option answering every auth call the same way (as the failure-policy issue measured

@@ -70,14 +70,18 @@ for (const shared of [true, false]) {
   const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const times = Array.from({ length: REQUESTS }, () => random() * DAY_S).sort((a, b) => a - b);
   let expired = 0;
+  let transient = 0;
   const used = new Set(); // player and hour of each request: the hours of use
   for (const t of times) {
     now = start + t * 1000;
+    tm.setNow(now / 1000); // the service's clock moves with the isolates'
+
     const p = Math.floor(random() * PLAYERS);
     used.add(`${p}:${Math.floor(t / 3600)}`);
     const [a, b] = clients[p];
     await (random() < 0.5 ? a : b).accessToken().catch((e) => {
       if (e.code === "REFRESH_EXPIRED") expired++;
+      else transient++;
     });
   }
   const hours = Math.ceil(DAY_S / 3600);
@@ -86,6 +90,8 @@ for (const shared of [true, false]) {
     tm.stats.refreshed,
     tm.stats.spent,
     expired,
+    transient,
+    used.size,
     PLAYERS * hours,
   ]);
   await tm.close();
@@ -95,7 +101,7 @@ console.log(
   `\nsigned-in players over a simulated day (${PLAYERS} players, ${REQUESTS} requests at random over 24 h, two isolates)`,
 );
 console.log(
-  "| tokens kept | refreshes | spent refresh tokens sent | REFRESH_EXPIRED answers | player-hours of use (the floor: 1 refresh each) |",
+  "| tokens kept | refreshes | spent refresh tokens sent | REFRESH_EXPIRED answers | other failures | player-hours with a request (the floor: 1 refresh each) | player-hours in all |",
 );
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
