@@ -82,7 +82,7 @@ export class NadeoTokenBroker {
       const player = this.#playerFor(ask);
       if (typeof ask.refused === "string") player.refused(ask.refused);
       await player.accessToken();
-      return Response.json({ tokens: JSON.stringify(player.tokens) });
+      return Response.json({ tokens: JSON.stringify(player.tokens), serviceNow: player.serviceNow });
     } catch (e) {
       return errorAnswer(e);
     }

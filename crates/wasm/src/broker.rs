@@ -142,12 +142,12 @@ pub(crate) struct PlayerAsk<'a> {
 }
 
 /// Asks the player's broker for the pair in use (renewed by it when due): the store record's
-/// JSON text, or the failure it relayed.
+/// JSON text and the broker's reckoning of the service's time, or the failure it relayed.
 pub(crate) async fn ask_player(
     namespace: &DurableObjectNamespace,
     ask: &PlayerAsk<'_>,
     timeout_ms: f64,
-) -> Result<String, Failure> {
+) -> Result<(String, Option<f64>), Failure> {
     let (status, text) = call(
         namespace,
         ask.key,

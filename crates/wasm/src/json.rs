@@ -136,12 +136,14 @@ pub(crate) fn broker_answer(text: &str) -> Option<Result<Held, Failure>> {
     relayed(&o)
 }
 
-/// The player broker's answer: `{ tokens: "<store record as JSON text>" }`, or the failure it
-/// relayed; `None` when it is neither.
-pub(crate) fn broker_player_answer(text: &str) -> Option<Result<String, Failure>> {
+/// The player broker's answer: `{ tokens: "<store record as JSON text>", serviceNow }` (the
+/// record, and the broker's reckoning of the service's time where it sent one), or the failure
+/// it relayed; `None` when it is neither.
+pub(crate) fn broker_player_answer(text: &str) -> Option<Result<(String, Option<f64>), Failure>> {
     let o = parse_object(text)?;
     if let Some(record) = string(&o, "tokens") {
-        return Some(Ok(record));
+        let service_now = field(&o, "serviceNow").as_f64().filter(|n| n.is_finite());
+        return Some(Ok((record, service_now)));
     }
     relayed(&o)
 }

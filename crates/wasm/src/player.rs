@@ -144,11 +144,12 @@ impl Player {
             tokens: seed.as_deref(),
             refused: refused.as_deref(),
         };
-        let text = broker::ask_player(broker, &ask, self.app.transport.timeout_ms).await?;
+        let (text, service_now) =
+            broker::ask_player(broker, &ask, self.app.transport.timeout_ms).await?;
         let pair = record_pair(&text).ok_or(E_BROKER_ANSWER)?;
         let receipt = Receipt {
             local: self.managed.now_s(),
-            date: None,
+            date: service_now,
             minted: false,
             after_401: None,
         };
@@ -355,6 +356,14 @@ impl PlayerTokens {
         lc.held().map_or(JsValue::UNDEFINED, |p| {
             results::oauth_tokens(&p.tokens, p.expires_at)
         })
+    }
+
+    /// For NadeoTokenBroker: the service's time now as this client reckons it (seconds), which
+    /// the isolates learn their clock offset from.
+    #[wasm_bindgen(getter, js_name = serviceNow)]
+    pub fn service_now(&self) -> f64 {
+        let m = &self.player.managed;
+        m.lc.borrow().service_now(m.now_s())
     }
 
     /// `{ refreshes, failures }`: refresh grants made, and how many failed.
