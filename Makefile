@@ -29,12 +29,13 @@ setup:
 setup-build:
 	@scripts/setup.sh build
 
-# One bindings crate (crates/wasm), two wasm builds: the full entry (feature `full`) and the
-# page entry, nadeo-auth/token (no features). Then scripts/build-pkg.mjs assembles pkg/.
-WASM_PACK := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(PKG_RUSTFLAGS)' wasm-pack --quiet build crates/wasm --release --target web --no-typescript --no-pack
+# The bindings crate (the root one; `-p` because plain cargo commands build the core), two wasm builds: the full entry (feature `full`) and the
+# page entry, nadeo-auth/token (no features). Then scripts/build-pkg.mjs assembles pkg/ from
+# them, src/js/ and pkg-template/.
+WASM_PACK := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='$(PKG_RUSTFLAGS)' wasm-pack --quiet build . --release --target web --no-typescript --no-pack
 pkg: setup-build
-	$(WASM_PACK) --out-dir ../../build/wasm-pack --out-name nadeo_auth
-	$(WASM_PACK) --out-dir ../../build/wasm-pack-token --out-name nadeo_auth_token -- --no-default-features
+	$(WASM_PACK) --out-dir build/wasm-pack --out-name nadeo_auth -- -p nadeo-auth-wasm
+	$(WASM_PACK) --out-dir build/wasm-pack-token --out-name nadeo_auth_token -- -p nadeo-auth-wasm --no-default-features
 	node scripts/build-pkg.mjs
 
 test: setup lint test-rust pkg test-build test-wasm size test-fuzz test-js test-consumers test-extension test-demo
@@ -68,7 +69,7 @@ test-wasm:
 	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 
 # The build's rewrites of generated code, against the pinned wasm-bindgen's output; and the
-# waits of the scheduling functions (js/alarm.js) on an injected clock.
+# waits of the scheduling functions (src/js/alarm.js) on an injected clock.
 test-build:
 	node --test tests/build.test.mjs tests/alarm.test.mjs
 

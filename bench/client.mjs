@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startNadeoMock } from "../tests/mock/nadeo.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
-const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
+const lib = await import(pathToFileURL(join(root, "pkg/index-node.js")).href);
 const UA = "nadeo-auth bench / bench@example.com";
 const LOGIN = "svc_login";
 const PASSWORD = "pa:ss wörd 🏎";

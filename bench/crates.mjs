@@ -29,7 +29,7 @@ const run = (cmd, args) =>
 
 /** The wasm-opt passes of the bindings crate's Cargo.toml (package.metadata.wasm-pack). */
 function passes() {
-  const toml = readFileSync(join(root, "crates/wasm/Cargo.toml"), "utf8");
+  const toml = readFileSync(join(root, "Cargo.toml"), "utf8");
   const list = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(toml)[1];
   return [...list.matchAll(/"([^"]+)"/g)]
     .map((m) => m[1])

@@ -23,7 +23,7 @@ const require = createRequire(join(tools, "package.json"));
 const load = async (name) => import(pathToFileURL(require.resolve(name)).href);
 const ratiosOnly = process.argv.includes("--ratios");
 
-const lib = await import(pathToFileURL(join(process.env.PKG_ROOT ?? root, "pkg/node.js")).href);
+const lib = await import(pathToFileURL(join(process.env.PKG_ROOT ?? root, "pkg/index-node.js")).href);
 const page = await import(pathToFileURL(join(process.env.PKG_ROOT ?? root, "pkg/token-node.js")).href);
 const { jwtDecode } = await load("jwt-decode");
 const { decodeJwt } = await load("jose");
@@ -174,7 +174,7 @@ function bundle(name, source) {
 }
 const resolveDir = (p) => JSON.stringify(require.resolve(p));
 // The browser entries carry their wasm inlined (gzip + base64): the bundle is the whole cost.
-const ours = bundle("ours", `export * from ${JSON.stringify(join(root, "pkg/browser.js"))};`);
+const ours = bundle("ours", `export * from ${JSON.stringify(join(root, "pkg/index.js"))};`);
 const oursToken = bundle("ourstoken", `export * from ${JSON.stringify(join(root, "pkg/token.js"))};`);
 const inlined = readFileSync(join(root, "pkg/nadeo_auth_wasm.js"));
 const rows = [

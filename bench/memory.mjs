@@ -16,7 +16,7 @@ WebAssembly.Instance = function (module, imports) {
   memory ??= Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
   return instance;
 };
-const lib = await import(pathToFileURL(`${pkg}node.js`).href);
+const lib = await import(pathToFileURL(`${pkg}index-node.js`).href);
 WebAssembly.Instance = Instance;
 const kib = () => memory.buffer.byteLength / 1024;
 const settle = async () => {

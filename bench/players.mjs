@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const lib = await import(pathToFileURL(join(root, "pkg/node.js")).href);
+const lib = await import(pathToFileURL(join(root, "pkg/index-node.js")).href);
 const { startOAuthMock } = await import(pathToFileURL(join(root, "tests/mock/oauth.mjs")).href);
 
 const REDIRECT = "https://app.example/cb";

@@ -1,5 +1,5 @@
 // node examples/decode.mjs <token>   (after `make pkg`; in your project: import from "nadeo-auth")
-import { decodeToken, tokenTimes, NadeoAuthError } from "../pkg/node.js";
+import { decodeToken, tokenTimes, NadeoAuthError } from "../pkg/index-node.js";
 
 const token = process.argv[2] ?? "";
 try {

@@ -18,7 +18,7 @@ for (const f of ["tokens.js", "style.css"]) cpSync(join(root, "www", f), join(ou
 // The token entry (one bundled file) and what it imports: its inlined wasm and the shared
 // glue.
 for (const f of ["token.js", "nadeo_auth_token_wasm.js"]) cpSync(join(pkg, f), join(out, "nadeo-auth", f));
-cpSync(join(pkg, "glue.js"), join(out, "nadeo-auth", "glue.js"));
+cpSync(join(pkg, "error.js"), join(out, "nadeo-auth", "error.js"));
 const zip = join(root, "build/nadeo-auth-devtools.zip");
 rmSync(zip, { force: true });
 execFileSync("python3", ["-m", "zipfile", "-c", zip, ...readdirSync(out)], { cwd: out });

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// Assembles the npm package in pkg/ from wasm-pack's two builds of crates/wasm
-// (build/wasm-pack, build/wasm-pack-token), the hand-written JS of js/ and crates/wasm/js/,
-// and package/ (package.json, the typings). Run by `make pkg` after wasm-pack; no arguments.
+// Assembles the npm package in pkg/ from pkg-template/ (everything of the package that is not
+// generated: package.json, the typings, the entries, the hand-written modules), the bindings'
+// JS halves in src/js/, and wasm-pack's two builds of the crate (build/wasm-pack,
+// build/wasm-pack-token). Run by `make pkg` after wasm-pack; no arguments.
 //
-// The steps: the generated JS gets the few rewrites of scripts/rewrites.mjs (each guarded and
-// tested); each wasm is also inlined as a JS module for the browser and Node entries; the
-// hand-written files are copied as they are (they import "./glue.js", "./nadeo_auth.js", …:
-// paths that exist in pkg/, no placeholder); each entry is bundled into one minified file.
+// The steps, in build/pkg-stage/: the generated JS gets the rewrites of scripts/rewrites.mjs
+// (each guarded and tested); each wasm is also inlined as a JS module for the browser and Node
+// entries; pkg-template/ and src/js/ are copied as they are (their imports, "./error.js",
+// "./nadeo_auth.js", …, are paths of the package); each entry is bundled into one minified
+// file. Then pkg/ gets exactly what package.json's `files` lists: a listed file the build did
+// not make fails it, and nothing unlisted ships.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fasterStringPassing, minifyNames, objectInitSync, snippetPaths, withoutDefaultUrl } from "./rewrites.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
+const stage = join(root, "build/pkg-stage");
 const out = join(root, "pkg");
 // The two builds of the bindings: the full entry's and the page entry's (nadeo-auth/token).
 const builds = [
@@ -25,21 +29,21 @@ for (const { dir, name } of builds) {
     if (!existsSync(join(dir, f))) throw new Error(`missing ${f} in ${dir}: run wasm-pack first`);
   }
 }
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
+for (const dir of [stage, out]) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
 
 const tools = createRequire(join(root, "tools/package.json"));
-// Zopfli writes deflate that any inflater reads (DecompressionStream, node:zlib), 5-6% smaller
-// than zlib's level 9 (measured in make bench): deterministic, and 2 s for both wasm. Raw
-// deflate: gzip's header and checksum would be 18 bytes for nothing (a damaged module does not
-// compile).
+// Zopfli writes deflate that any inflater reads (DecompressionStream, node:zlib), smaller than
+// zlib's level 9, deterministically. Raw deflate: gzip's header and checksum would be bytes for
+// nothing (a damaged module does not compile).
 const zopfli = tools("@gfx/zopfli");
 
 /**
- * The wasm as a JS module, for the browser and Node entries (see js/load-browser.js for why):
- * deflated (zopfli), then base64. Served gzip again, it weighs ~6% less than the .wasm served
- * gzip; the .wasm itself stays in the package for the Workers entries, which import it as a
- * compiled module.
+ * The wasm as a JS module, for the browser and Node entries (pkg-template/load-browser.js
+ * says why): deflated (zopfli), then base64. The .wasm itself stays in the package for the
+ * Workers entries, which import it as a compiled module.
  */
 async function inlined(name, wasm) {
   const base64 = Buffer.from(await zopfli.deflateAsync(wasm, { numiterations: 15 })).toString("base64");
@@ -47,35 +51,34 @@ async function inlined(name, wasm) {
 }
 
 for (const { dir, name } of builds) {
-  const wasmOut = join(out, `${name}_bg.wasm`);
+  const wasmOut = join(stage, `${name}_bg.wasm`);
   let js = minifyNames(name, join(dir, `${name}_bg.wasm`), wasmOut, readFileSync(join(dir, `${name}.js`), "utf8"));
   js = objectInitSync(name, fasterStringPassing(name, withoutDefaultUrl(name, snippetPaths(name, js))));
-  writeFileSync(join(out, `${name}.js`), js);
-  writeFileSync(join(out, `${name}_wasm.js`), await inlined(name, readFileSync(wasmOut)));
+  writeFileSync(join(stage, `${name}.js`), js);
+  writeFileSync(join(stage, `${name}_wasm.js`), await inlined(name, readFileSync(wasmOut)));
 }
 
-// The JS halves of the bindings (both builds share them: one NadeoAuthError class), the
-// package's hand-written JS, its manifest and typings.
-for (const f of ["glue.js", "values.js", "server.js", "alarm.js"])
-  cpSync(join(root, "crates/wasm/js", f), join(out, f));
-for (const f of readdirSync(join(root, "js"))) cpSync(join(root, "js", f), join(out, f));
-for (const f of ["index.d.ts", "token.d.ts"]) cpSync(join(root, "package", f), join(out, f));
-const manifest = JSON.parse(readFileSync(join(root, "package/package.json"), "utf8"));
-manifest.version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
-writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+// The hand-written half: the bindings' JS (both builds share error.js: one NadeoAuthError
+// class), then the package template.
+for (const dir of ["src/js", "pkg-template"]) {
+  for (const f of readdirSync(join(root, dir))) cpSync(join(root, dir, f), join(stage, f));
+}
+const manifest = JSON.parse(readFileSync(join(stage, "package.json"), "utf8"));
+const version = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))?.[1];
+if (!version) throw new Error('build-pkg: no `version = "…"` line in Cargo.toml (the package takes its version)');
+manifest.version = version;
+writeFileSync(join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
 // Each entry is bundled into one minified file (esbuild, pinned in tools/): one module to
-// load instead of seven, and gzip sees it whole (the full entry loads ~1.6 KiB less than as
-// separate files). Kept apart: glue.js (one NadeoAuthError class for both entries), the
-// inlined wasm modules (gzip does worse with base64 in the same stream), the .wasm files (the
-// Workers entries import them) and node: builtins. Exported names and NadeoAuthError's `name`
-// stay as they are. The commented sources are in the repository.
+// load, and gzip sees it whole. Kept apart: error.js (one NadeoAuthError class for both
+// entries), the inlined wasm modules (gzip does worse with base64 in the same stream), the
+// .wasm files (the Workers entries import them) and node: builtins. Exported names and
+// NadeoAuthError's `name` stay as they are. The commented sources are in the repository.
 const esbuild = tools("esbuild");
-const entries = ["node.js", "browser.js", "workerd.js", "token.js", "token-node.js", "token-workerd.js"];
-const bundled = new Map();
+const entries = ["index.js", "index-node.js", "index-workerd.js", "token.js", "token-node.js", "token-workerd.js"];
 for (const entry of entries) {
   const result = await esbuild.build({
-    entryPoints: [join(out, entry)],
+    entryPoints: [join(stage, entry)],
     bundle: true,
     write: false,
     format: "esm",
@@ -83,22 +86,14 @@ for (const entry of entries) {
     target: "es2022",
     minify: true,
     legalComments: "none",
-    external: ["./glue.js", "./nadeo_auth_wasm.js", "./nadeo_auth_token_wasm.js", "*.wasm", "node:*"],
+    external: ["./error.js", "./nadeo_auth_wasm.js", "./nadeo_auth_token_wasm.js", "*.wasm", "node:*"],
     logLevel: "warning",
   });
-  bundled.set(entry, result.outputFiles[0].text);
+  writeFileSync(join(stage, entry), result.outputFiles[0].text);
 }
-// What the bundles took in is no longer shipped. The command line (cli.js, cli-cache.js) is
-// shipped as written: it imports ./node.js.
-const shipped = ["glue.js", "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js", "cli.js", "cli-cache.js"];
-const kept = new Set([...entries, ...shipped]);
-for (const f of readdirSync(out)) {
-  if (f.endsWith(".js") && !kept.has(f)) rmSync(join(out, f));
-}
-for (const [entry, code] of bundled) writeFileSync(join(out, entry), code);
-// The glue and the inlined wasm are minified on their own.
-for (const f of ["glue.js", "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js"]) {
-  const p = join(out, f);
+// The error class and the inlined wasm are minified on their own.
+for (const f of ["error.js", "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js"]) {
+  const p = join(stage, f);
   const { code } = esbuild.transformSync(readFileSync(p, "utf8"), {
     format: "esm",
     minify: true,
@@ -109,15 +104,22 @@ for (const f of ["glue.js", "nadeo_auth_wasm.js", "nadeo_auth_token_wasm.js"]) {
 }
 // The typings again as CommonJS declarations (.d.cts), for TypeScript under node16/nodenext
 // resolving a require(): the same text, the token entry's re-exports pointed at index.cjs.
-writeFileSync(join(out, "index.d.cts"), readFileSync(join(out, "index.d.ts"), "utf8"));
-writeFileSync(
-  join(out, "token.d.cts"),
-  readFileSync(join(out, "token.d.ts"), "utf8").replaceAll('from "./index.js"', 'from "./index.cjs"'),
-);
+writeFileSync(join(stage, "index.d.cts"), readFileSync(join(stage, "index.d.ts"), "utf8"));
+const tokenTypes = readFileSync(join(stage, "token.d.ts"), "utf8");
+if (!tokenTypes.includes('from "./index.js"'))
+  throw new Error('build-pkg: token.d.ts re-exports nothing from "./index.js"');
+writeFileSync(join(stage, "token.d.cts"), tokenTypes.replaceAll('from "./index.js"', 'from "./index.cjs"'));
+for (const f of ["README.md", "LICENSE"]) cpSync(join(root, f), join(stage, f));
+
+// pkg/: exactly what package.json lists (npm adds package.json, README and LICENSE itself).
+const shipped = [...manifest.files, "package.json"];
+for (const f of shipped) {
+  if (!existsSync(join(stage, f))) throw new Error(`build-pkg: package.json lists ${f}, which the build did not make`);
+  cpSync(join(stage, f), join(out, f));
+}
 // A bare import left in shipped JS would make bundlers warn (sideEffects): none may remain.
-for (const f of [...entries, ...shipped]) {
+for (const f of shipped.filter((f) => /\.c?js$/.test(f))) {
   const bare = /(?:^|[;}])import\s*"([^"]+)"/.exec(readFileSync(join(out, f), "utf8"));
   if (bare) throw new Error(`${f}: a bare import of ${bare[1]} (an unused import?)`);
 }
-cpSync(join(root, "README.md"), join(out, "README.md"));
 console.log("pkg/ assembled (nadeo-auth)");

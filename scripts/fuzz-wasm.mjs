@@ -11,7 +11,7 @@
 import { pathToFileURL } from "node:url";
 
 const root = new URL("..", import.meta.url).pathname;
-const lib = await import(pathToFileURL(`${root}pkg/node.js`).href);
+const lib = await import(pathToFileURL(`${root}pkg/index-node.js`).href);
 const n = Number(process.argv[2] ?? 1_000_000);
 let state = BigInt(process.argv[3] ?? "0x5eed1234abcdef01") | 1n;
 

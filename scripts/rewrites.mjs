@@ -5,10 +5,10 @@
 // output where its pattern is gone.
 //
 // What is kept, and why (docs/architecture.md has the numbers):
-//   snippetPaths        the JS halves of the bindings at the package root (one glue module
-//                       for both entries, so one NadeoAuthError class; entries import
-//                       "./glue.js" as written, no placeholder; values.js, alarm.js and
-//                       server.js bundled into the entries)
+//   snippetPaths        the JS halves of the bindings (src/js/) at the package root (one
+//                       error module for both entries, so one NadeoAuthError class; entries
+//                       import "./error.js" as written, no placeholder; values.js, alarm.js
+//                       and host.js bundled into the entries)
 //   fasterStringPassing strings into the wasm with one TextEncoder.encodeInto (speed: a
 //                       third of decodeToken's time, both entries)
 //   withoutDefaultUrl   no `new URL("x_bg.wasm", import.meta.url)` (bundlers copied the unused
@@ -18,26 +18,27 @@
 //   minifyNames         short import/export names (2.9 KiB gzip in the page entry, where every
 //                       byte counts; 3.2 in the full one, whose room goes to features)
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 
-/** The wasm features the package's wasm uses, as binaryen's flags (here and in bench/crates.mjs). */
-export const WASM_FEATURES = [
-  "bulk-memory",
-  "reference-types",
-  "multivalue",
-  "nontrapping-float-to-int",
-  "sign-ext",
-  "mutable-globals",
-].map((f) => `--enable-${f}`);
+/** The wasm features the package's wasm uses, as binaryen's flags: the `--enable-*` items of
+ *  wasm-pack's wasm-opt arguments in Cargo.toml, the one list (here and in bench/crates.mjs). */
+export const WASM_FEATURES = (() => {
+  const toml = readFileSync(join(root, "Cargo.toml"), "utf8");
+  const args = /^wasm-opt = \[([^\]]*)\]/m.exec(toml)?.[1] ?? "";
+  const flags = [...args.matchAll(/"(--enable-[a-z-]+)"/g)].map((m) => m[1]);
+  if (flags.length === 0) throw new Error("rewrites: no --enable-* flag in Cargo.toml's wasm-opt arguments");
+  return flags;
+})();
 
-/** `from "./snippets/<crate>-<hash>/js/values.js"` (and glue.js, server.js, alarm.js) as
+/** `from "./snippets/<crate>-<hash>/src/js/values.js"` (and error.js, host.js, alarm.js) as
  *  `from "./values.js"`: the import statements only (the import object's keys are the wasm's
  *  module names). */
 export function snippetPaths(name, js) {
-  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/js\/(glue|values|server|alarm)\.js(["'])/g;
-  if (!/from\s*["']\.\/snippets\/[^"'/]+\/js\/values\.js["']/.test(js)) {
+  const pattern = /(from\s*["'])\.\/snippets\/[^"'/]+\/src\/js\/(error|values|host|alarm)\.js(["'])/g;
+  if (!/from\s*["']\.\/snippets\/[^"'/]+\/src\/js\/values\.js["']/.test(js)) {
     throw new Error(`snippetPaths: ${name}.js imports no values snippet (wasm-bindgen changed?)`);
   }
   return js.replace(pattern, "$1./$2.js$3");
@@ -170,12 +171,18 @@ export function minifyNames(name, wasmIn, wasmOut, js) {
   }
   // What wasm-bindgen generated and the optimized wasm no longer imports (a key the mapping did
   // not rename): each entry `        __wbg_…: function(…) {` up to its closing line at the same
-  // indentation.
+  // indentation. Any such key left means the shape changed: the build stops.
   js = js.replace(/^ {8}__w[\w$]*: function\([^)]*\) \{\n[\s\S]*?^ {8}\}(?:, arguments\); \})?,\n/gm, "");
+  const stale = /^ {8}(__w[\w$]*):/m.exec(js);
+  if (stale) throw new Error(`minifyNames: the unused import ${stale[1]} was not dropped (its shape changed)`);
   js = js.replace(ret, `return { __proto__: null, a: { ...import0, ${fromSnippets.join(", ")} } };`);
-  // wasm-bindgen imports a snippet once per extern block that uses it; the object kept the
-  // last of each, so the others are unused (and bundlers would keep them as bare imports).
+  // wasm-bindgen imports a snippet once per extern block that uses it (values.js from
+  // interop.rs and failure.rs); the import object keeps one of each, and the others would stay
+  // as bare imports that bundlers warn about. The build stops if there are none to look at.
   const used = new Set(moduleVar.values());
+  const namespaces = [...js.matchAll(/^import \* as (import\d+) from "[^"]+";?\n/gm)];
+  if (namespaces.length === 0)
+    throw new Error(`minifyNames: no namespace import in ${name}.js (wasm-bindgen changed?)`);
   js = js.replace(/^import \* as (import\d+) from "[^"]+";?\n/gm, (line, v) => (used.has(v) ? line : ""));
   return js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (_, field) => {
     const short = exports.get(field);

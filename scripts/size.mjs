@@ -21,7 +21,7 @@ const pct = (a, b) => `${a >= b ? "+" : ""}${(((a - b) / b) * 100).toFixed(1)}%`
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-const glue = "glue.js";
+const glue = "error.js";
 // nadeo-auth/token: its own wasm, what pages load.
 const BUDGET_TOKEN_GZIP = 16 * 1024;
 const measure = (files, dir = pkg) =>
@@ -52,9 +52,9 @@ const entries = [
     name: "nadeo-auth",
     budget: BUDGET_FULL_GZIP,
     loads: {
-      "node.js": ["nadeo_auth_wasm.js"],
-      "browser.js": ["nadeo_auth_wasm.js"],
-      "workerd.js": ["nadeo_auth_bg.wasm"],
+      "index-node.js": ["nadeo_auth_wasm.js"],
+      "index.js": ["nadeo_auth_wasm.js"],
+      "index-workerd.js": ["nadeo_auth_bg.wasm"],
     },
   },
   {

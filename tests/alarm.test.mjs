@@ -1,8 +1,8 @@
-// The waits of the scheduling functions (crates/wasm/js/alarm.js) on an injected clock: a
+// The waits of the scheduling functions (src/js/alarm.js) on an injected clock: a
 // fake Date.now and fake timers, so that 30 days pass in a moment and nothing sleeps.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { alarm, waitUntil } from "../crates/wasm/js/alarm.js";
+import { alarm, waitUntil } from "../src/js/alarm.js";
 
 const MAX_TIMER_MS = 2 ** 30;
 const DAY = 86_400_000;

@@ -104,7 +104,7 @@ for (const [name, dir] of builds) {
 }
 
 test("the built package passes strings both ways, non-ASCII included", async () => {
-  for (const entry of ["node.js", "token-node.js"]) {
+  for (const entry of ["index-node.js", "token-node.js"]) {
     const lib = await import(join(root, "pkg", entry));
     const code = "cödé-✨-🏎-".repeat(50);
     const state = "stäte";

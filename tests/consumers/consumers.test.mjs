@@ -325,9 +325,9 @@ test("attw: the typings resolve under node10, node16 (from CJS and ESM) and bund
 });
 
 // publint's one warning is explained in docs/runtimes.md: it reads the `require`
-// types against the JS a require() finds without the `node` condition (browser.js, an ES
+// types against the JS a require() finds without the `node` condition (index.js, an ES
 // module, for a bundler's require()), while TypeScript resolves CommonJS only under node16 and
-// nodenext, where `node` + `require` is node.cjs.
+// nodenext, where `node` + `require` is index-node.cjs.
 test("publint: no error or suggestion; the one warning is the documented one", () => {
   const out = run(bin(".bin/publint"), ["run", "--pack", "false", join(root, "pkg")], here);
   assert.doesNotMatch(out, /Errors:|Suggestions:/);

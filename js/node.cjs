@@ -1,3 +1,0 @@
-// require("nadeo-auth"): the ES module entry, or a clear error on a Node too old to load it.
-"use strict";
-module.exports = require("./require-esm.cjs")(() => require("./node.js"));

@@ -1,0 +1,3 @@
+// require("nadeo-auth"): the ES module entry, or a clear error on a Node too old to load it.
+"use strict";
+module.exports = require("./require-esm.cjs")(() => require("./index-node.js"));

@@ -1,0 +1,192 @@
+//! The one driver of the token lifecycle (the core's `lifecycle.rs`), shared by
+//! `ManagedTokens` (a Nadeo audience), `ApiTokens` (the app's token) and `PlayerTokens` (a
+//! player). It does the I/O only: it asks the lifecycle what a call does, runs one flight at a
+//! time through the [`Gate`], and hands each outcome back. What differs between the three is
+//! a [`Driver`]: where the shared state lives (a store, a broker, nowhere) and how a pair is
+//! obtained.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::JsValue;
+
+use super::failure::Failure;
+use super::flight::{Gate, Work};
+use super::interop::clock_s;
+use super::policy;
+use crate::core::lifecycle::{After, Lifecycle, Next, Pair, Plan, Policy, Receipt};
+
+/// One managed token: its lifecycle, its single flight, its clock and its counters.
+pub(crate) struct Managed<P> {
+    pub lc: RefCell<Lifecycle<P>>,
+    gate: Rc<Gate>,
+    now: Option<js_sys::Function>,
+    pub logins: Cell<u32>,
+    pub refreshes: Cell<u32>,
+    pub failures: Cell<u32>,
+}
+
+impl<P: Pair> Managed<P> {
+    pub fn new(policy: Policy, now: Option<js_sys::Function>) -> Managed<P> {
+        Managed {
+            lc: RefCell::new(Lifecycle::new(policy)),
+            gate: Rc::default(),
+            now,
+            logins: Cell::new(0),
+            refreshes: Cell::new(0),
+            failures: Cell::new(0),
+        }
+    }
+
+    /// The caller's clock (`options.now`, else the machine's), in seconds.
+    pub fn now_s(&self) -> f64 {
+        clock_s(&self.now)
+    }
+
+    /// The clock function given, for JS (undefined: `Date.now`).
+    pub fn clock(&self) -> Option<js_sys::Function> {
+        self.now.clone()
+    }
+
+    /// The access token a call may send now without network: fresh, or usable while
+    /// attempts back off.
+    pub fn serve(&self) -> Option<String> {
+        let now = self.now_s();
+        let lc = self.lc.borrow();
+        match lc.next(now) {
+            Next::Serve => lc.fresh(now).or_else(|| lc.usable(now)),
+            _ => None,
+        }
+        .map(|p| p.access_token().into())
+    }
+
+    /// The held access token while it can still be sent.
+    pub fn usable(&self) -> Option<String> {
+        let lc = self.lc.borrow();
+        lc.usable(self.now_s()).map(|p| p.access_token().into())
+    }
+
+    /// An API answered 401 to `token`: whether a retry may follow (the lifecycle's rule).
+    pub fn refused(&self, token: &str) -> bool {
+        self.lc.borrow_mut().refused(token, self.now_s())
+    }
+
+    /// `err`, unless a usable token can serve instead (a failure in passing).
+    fn serve_or(&self, err: Failure) -> Result<(), Failure> {
+        self.usable().map(|_| ()).ok_or(err)
+    }
+}
+
+/// What differs between the managed tokens: where shared state lives, how a pair comes.
+pub(crate) trait Driver: 'static {
+    type Pair: Pair;
+
+    fn managed(&self) -> &Managed<Self::Pair>;
+
+    /// Before a call looks at the lifecycle (a player writes down a pair whose write failed).
+    async fn prepare(&self) {}
+
+    /// At a flight's start, and when the lifecycle asks ([`After::Look`]): read the shared
+    /// state (a store) and offer it to the lifecycle.
+    async fn look(&self);
+
+    /// A login or a renewal as the plan says: the pair and when it came. Counts the auth
+    /// calls it makes ([`Managed::logins`], [`Managed::refreshes`]).
+    async fn obtain(&self, plan: &Plan) -> Result<(Self::Pair, Receipt), Failure>;
+
+    /// Whether a failed refresh grant says the refresh token is dead.
+    fn refresh_refused(&self, e: &Failure) -> bool;
+
+    /// After an outcome: write down what the shared state keeps (`new_pair`: a pair was taken).
+    async fn save(&self, new_pair: bool);
+}
+
+/// A usable access token: served at once, failed at once, or through the single flight.
+pub(crate) async fn access_token<D: Driver>(
+    d: &Rc<D>,
+    signal: &JsValue,
+) -> Result<String, Failure> {
+    d.prepare().await;
+    let m = d.managed();
+    let now = m.now_s();
+    let next = m.lc.borrow().next(now);
+    match next {
+        Next::Serve => {
+            if let Some(token) = m.serve() {
+                return Ok(token);
+            }
+        }
+        Next::Fail(stop) => return Err(stop.into()),
+        Next::Renew => {}
+    }
+    let fresh = || m.serve();
+    let after = || m.usable();
+    let work = |takeover: bool| -> Work { Box::pin(flight(d.clone(), takeover)) };
+    m.gate.obtain(signal, &fresh, &after, &work).await
+}
+
+/// One flight: the shared state read, then logins and renewals as the lifecycle plans them,
+/// each outcome handed back to it and written down.
+async fn flight<D: Driver>(d: Rc<D>, takeover: bool) -> Result<(), Failure> {
+    let m = d.managed();
+    if takeover {
+        // The last flight died with its request: write down what it may have left.
+        m.lc.borrow_mut().abandon();
+    }
+    if m.lc.borrow().marks().saving {
+        d.save(true).await;
+        m.lc.borrow_mut().saved();
+    }
+    d.look().await;
+    // A lost rotation looks at the store once more; a bound, not a loop.
+    for _ in 0..3 {
+        let plan = m.lc.borrow().plan(m.now_s());
+        if plan == Plan::Done {
+            return Ok(());
+        }
+        if let Plan::Stop(stop) = plan {
+            let passing = stop.passing();
+            let err = Failure::from(stop);
+            return if passing { m.serve_or(err) } else { Err(err) };
+        }
+        let Some(mut attempt) = m.lc.borrow_mut().start() else {
+            return Ok(());
+        };
+        let mut plan = plan;
+        loop {
+            let outcome = d.obtain(&plan).await;
+            let random = js_sys::Math::random();
+            match outcome {
+                Ok((pair, receipt)) => {
+                    let taken = m.lc.borrow_mut().succeeded(attempt, pair, receipt, random);
+                    d.save(taken.is_ok()).await;
+                    m.lc.borrow_mut().saved();
+                    return taken.map_err(Failure::from);
+                }
+                Err(e) => {
+                    m.failures.set(m.failures.get() + 1);
+                    let refused = plan == Plan::Refresh && d.refresh_refused(&e);
+                    let failed = policy::failed(&e, refused);
+                    let after = m.lc.borrow_mut().failed(attempt, failed, m.now_s(), random);
+                    match after {
+                        After::Login(next) => {
+                            (attempt, plan) = (next, Plan::Login);
+                        }
+                        After::Look => {
+                            d.look().await;
+                            break;
+                        }
+                        After::Done => {
+                            d.save(false).await;
+                            return m.serve_or(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    m.serve_or(Failure::from(crate::core::Error::new(
+        crate::core::Code::BadResponse,
+        "the service gave no usable token",
+    )))
+}
