@@ -68,10 +68,11 @@ test-wasm:
 	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown -p nadeo-auth-wasm --lib
 
-# The build's rewrites of generated code, against the pinned wasm-bindgen's output; and the
-# waits of the scheduling functions (src/js/alarm.js) on an injected clock.
+# The build's rewrites of generated code, against the pinned wasm-bindgen's output; the packed
+# file list against pkg-template/package.json; the waits of the scheduling functions
+# (src/js/alarm.js) on an injected clock; the repository paths the sources name.
 test-build:
-	node --test tests/build.test.mjs tests/alarm.test.mjs
+	node --test tests/build.test.mjs tests/alarm.test.mjs tests/references.test.mjs
 
 size:
 	node scripts/size.mjs --check
@@ -106,7 +107,8 @@ extension: pkg
 test-extension: extension
 	NADEO_AUTH_TOOLS=$(CURDIR)/tools timeout 300 node --test --test-timeout=120000 tests/extension.test.mjs
 
-bench: setup pkg
+bench: pkg
+	@scripts/setup.sh bench
 	PKG_RUSTFLAGS='$(PKG_RUSTFLAGS)' scripts/bench.sh
 
 demo: setup pkg

@@ -71,7 +71,7 @@ export class NadeoClient {
 
   /** Where a prepared request goes ({ audience, fetch, userAgent }), from the wasm; kept per
    *  URL authority when no base URL has a path (a crossing into the wasm per request was
-   *  measured at ~15 µs of added latency on a loopback fetch, for 1.3 µs of work). */
+   *  costs more latency on a loopback fetch than the work it does). */
   #route(prepared) {
     let route = this.#routes?.get(prepared.authority);
     if (route === undefined) {

@@ -1,4 +1,4 @@
-// The command line's token cache: one JSON file that is a TokenStore (API.md), so that the
+// The command line's token cache: one JSON file that is a TokenStore (index.d.ts), so that the
 // CLI's NadeoClient keeps its pairs and its failure backoff between runs exactly as a Worker
 // keeps them in KV. It holds what the store is given (tokens and failure state), never a
 // password or client secret: those stay in the environment.

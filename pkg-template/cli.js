@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// nadeo-auth on the command line (API.md, "The command line"): decode a token, print a usable
+// nadeo-auth on the command line (docs/cli.md): decode a token, print a usable
 // Nadeo token or Authorization value for curl, look up display names. Everything is the
 // package's own entry (./index-node.js): the CLI adds argument parsing, output and the cache file
 // (cli-cache.js), never a second implementation of a rule. Tokens and the failure backoff

@@ -1,4 +1,4 @@
-// Type declarations of nadeo-auth, written by hand to match the API contract (API.md).
+// Type declarations of nadeo-auth, written by hand: the package's public contract.
 // Every entry point (node, browser, workerd) exports exactly these names.
 
 // ---------------------------------------------------------------- errors

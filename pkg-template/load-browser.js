@@ -2,8 +2,7 @@
 // module (nadeo_auth*_wasm.js: the .wasm deflated, then base64), not fetched from a URL next
 // to the entry: a URL asset is what bundlers and dev servers lose (Vite's dependency
 // pre-bundling moves the module away from its .wasm, esbuild and Rollup do not copy it), and
-// deflate-then-base64 costs less than the .wasm served gzip (a bare base64 costs ~29%; measured
-// in make bench). DecompressionStream unpacks it; it compiles asynchronously, so no engine's
+// deflate-then-base64 weighs less than the .wasm served gzip (a bare base64 would weigh more). DecompressionStream unpacks it; it compiles asynchronously, so no engine's
 // limit on synchronous compilation applies, and is instantiated by wasm-bindgen's `initSync`
 // (its async `init` also fetches URLs and streams responses, code a page would carry unused).
 import { NadeoAuthError } from "./error.js";

@@ -1,4 +1,4 @@
-// nadeo-auth/token: the page and devtools functions of API.md, on a small wasm of their own.
+// nadeo-auth/token: the page and devtools functions, on a small wasm of their own.
 // The types are the full entry's; NadeoAuthError is the same class at run time.
 export {
   decodeToken,

@@ -1,8 +1,7 @@
 // nadeo-auth/token in browsers, bundlers and extension pages: the wasm comes inlined (see
 // load-browser.js) and is ready before this module resolves.
 // The inlined wasm first: a bundler that makes one file of the page puts it at the start,
-// where gzip packs its base64 as well as on its own (in the middle of the JS it costs ~0.4 KiB
-// more in a Vite build).
+// where gzip packs its base64 as well as on its own (in the middle of the JS it packs worse).
 import wasm from "./nadeo_auth_token_wasm.js";
 
 import { instantiate } from "./load-browser.js";

@@ -4,7 +4,7 @@
 // answers (status, Retry-After and body) through loginBasic / exchangeCode / displayNames /
 // currentUser with a `fetch` option that answers the generated input, and store values
 // through a NadeoClient whose store holds the generated value (the JSON.parse readers of
-// src/wasm/json.rs). Every throw must be a NadeoAuthError; a wasm panic would surface as
+// src/json.rs). Every throw must be a NadeoAuthError; a wasm panic would surface as
 // another error (and kill the instance), and is counted as a failure. Exits non-zero on any.
 //
 //   node scripts/fuzz-wasm.mjs [inputs per parser] [seed]

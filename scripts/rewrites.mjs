@@ -15,8 +15,8 @@
 //                       .wasm into users' builds)
 //   objectInitSync      initSync without its legacy-argument branch (the entries pass
 //                       `{ module }`)
-//   minifyNames         short import/export names (2.9 KiB gzip in the page entry, where every
-//                       byte counts; 3.2 in the full one, whose room goes to features)
+//   minifyNames         short import/export names (kilobytes of names in each entry, where
+//                       the page's every byte counts)
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,13 +47,13 @@ export function snippetPaths(name, js) {
 /**
  * wasm-bindgen copies a string into the wasm one UTF-16 unit at a time in a JS loop while it is
  * ASCII, then hands the rest to TextEncoder.encodeInto. A token is ~600 ASCII characters: the
- * loop was a third of decodeToken's time (measured in make bench). encodeInto does the ASCII
+ * loop was a large part of decodeToken's time. encodeInto does the ASCII
  * part as well, at once: the same bytes, the same fallback for the rest.
  *
  * Also gone, as code no call runs: the branch for a call without `realloc` (every call passes
  * wasm.__wbindgen_realloc, checked here) and the polyfill of encodeInto for runtimes without it
  * (every runtime the package supports has it: Chrome 74, Firefox 66, Safari 14.1, Node 12).
- * ~80 bytes gzip of each entry.
+ * Bytes off each entry.
  */
 export function fasterStringPassing(name, js) {
   const loop = `    let offset = 0;
@@ -135,7 +135,7 @@ export function objectInitSync(name, js) {
 /**
  * The wasm's import and export names are wasm-bindgen's long, hashed ones
  * (`__wbg_makeCodeState_abe593ab91c28514`), written in the .wasm and again in its JS: over
- * 3 KiB gzip of names. Binaryen renames them all to short ones (one import module "a") and
+ * kilobytes of names. Binaryen renames them all to short ones (one import module "a") and
  * prints the mapping; the JS is rewritten to match: the keys of the import object, the glue
  * snippet's functions under their new names, and every `wasm.<export>`. A name the mapping
  * does not know stops the build rather than ship a broken module. Writes the renamed wasm to

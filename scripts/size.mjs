@@ -7,7 +7,7 @@
 // - the token entry (what a page loads), in each condition (browser, node, workerd): its
 //   budget, 16 KiB;
 // - a Vite page that imports only the token entry (every file of its dist/assets: Vite's own
-//   module-preload polyfill, ~0.5 KiB, counts too), built with the consumers' pinned Vite: the
+//   module-preload polyfill counts too), built with the consumers' pinned Vite: the
 //   same budget.
 // Usage: node scripts/size.mjs [--check]
 import { execFileSync } from "node:child_process";

@@ -57,7 +57,7 @@ impl Exchange {
     }
 }
 
-/// A promise of the exchange's result as API.md shapes it, or of the builder's error.
+/// A promise of the exchange's result as index.d.ts types it, or of the builder's error.
 pub(crate) fn run(built: Result<Exchange, Failure>) -> js_sys::Promise {
     tasks::promise(Box::pin(async move {
         Ok(match built?.send().await? {

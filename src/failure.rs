@@ -370,7 +370,7 @@ fn server_words(body: &JsValue) -> Option<String> {
         })
 }
 
-/// Appends `n` in decimal (no formatting machinery: it would cost the wasm several KiB).
+/// Appends `n` in decimal (no formatting machinery: it would weigh on the wasm).
 #[cfg(feature = "full")]
 fn push_number(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];

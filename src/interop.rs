@@ -1,6 +1,6 @@
-//! Imports from `js/values.js` (the values the wasm builds and reads, bundled into each entry;
-//! the error class itself is `js/error.js`'s, one module for both entries) and `js/server.js`
-//! (the full entry), and helpers to read JS arguments.
+//! Imports from `src/js/values.js` (the values the wasm builds and reads, bundled into each
+//! entry; the error class itself is `src/js/error.js`'s, one module for both entries) and
+//! `src/js/host.js` (the full entry), and helpers to read JS arguments.
 
 use alloc::string::String;
 

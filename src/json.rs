@@ -5,9 +5,8 @@
 //! and the core's tests hold those rules.
 //!
 //! Why not `serde_wasm_bindgen::from_value`: its deserializer's type errors format serde's
-//! `Unexpected`, which links Rust's float formatting; one shape read through it cost +16 KiB
-//! gzip (measured: docs/architecture.md) against the full entry's 56 KiB budget. Reading a few named
-//! fields off the parsed object costs well under 1 KiB.
+//! `Unexpected`, which links Rust's float formatting into the wasm; reading a few named fields
+//! off the parsed object links nothing of the kind.
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};

@@ -10,9 +10,9 @@
 //! - with feature `full`: the `nadeo-auth` entry, for servers and Workers (Nadeo logins and the
 //!   managed client, the broker's client side, OAuth grants and lookups).
 //!
-//! Its JS halves are wasm-bindgen snippets: `js/error.js` (the `NadeoAuthError` class, the one
-//! module both entries share), `js/values.js` (the values the wasm builds and reads),
-//! `js/alarm.js` (the waits) and `js/server.js` (the full build).
+//! Its JS halves are wasm-bindgen snippets in `src/js/`: `error.js` (the `NadeoAuthError`
+//! class, the one module both entries share), `values.js` (the values the wasm builds and
+//! reads), `alarm.js` (the waits) and `host.js` (what the full build asks of its host).
 // The page entry is `no_std` (the full one needs std for its tasks and timers): see `panic`.
 #![cfg_attr(not(feature = "std"), no_std)]
 // No unsafe code but the allocator's one line below and `Local`'s `Sync` (local.rs).
@@ -22,8 +22,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-/// A small address-ordered, coalescing free-list allocator: 3.2 KiB gzip less than the default
-/// dlmalloc (measured), and no slower on decodeToken. The page entry needs the room.
+/// A small address-ordered, coalescing free-list allocator: much smaller than the default
+/// dlmalloc, and no slower on decodeToken. The page entry needs the room.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 #[allow(unsafe_code)]
@@ -37,8 +37,7 @@ extern crate alloc;
 
 /// A panic in the page entry (a bug: the library's paths do not panic) traps at once, as the
 /// full entry's `panic = "abort"` does, without formatting a message no one reads: the
-/// messages, source paths and formatting of the standard library's panics are not in its wasm
-/// (measured: docs/architecture.md).
+/// messages, source paths and formatting of the standard library's panics stay out of its wasm.
 #[cfg(all(not(feature = "std"), target_arch = "wasm32"))]
 #[panic_handler]
 fn panic(_: &::core::panic::PanicInfo) -> ! {
@@ -92,7 +91,7 @@ pub mod results;
 pub mod tasks;
 
 /// The bindings in real JS engines (wasm-bindgen-test in Node and Chromium: `make test-wasm`).
-/// Unit tests of the crate rather than tests/: an rlib beside the cdylib costs the wasm its
-/// whole-program optimisation (measured: the page entry's wasm 19.3 -> 25.7 KB gzip).
+/// Unit tests of the crate rather than tests/: an rlib beside the cdylib would cost the wasm
+/// its whole-program optimisation.
 #[cfg(all(test, target_arch = "wasm32", feature = "full"))]
 mod tests;

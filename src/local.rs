@@ -19,11 +19,11 @@ unsafe impl<T> Sync for Local<T> {}
 
 /// A value of one instance, made on first use and only read after: unlike [`Local`], it may
 /// be read again while it is read (a JS getter that the wasm calls may call back into it).
-pub(crate) struct Once<T>(OnceCell<T>);
+pub(crate) struct LocalOnce<T>(OnceCell<T>);
 
 // SAFETY: as for `Local`: one instance, one thread.
 #[allow(unsafe_code)]
-unsafe impl<T> Sync for Once<T> {}
+unsafe impl<T> Sync for LocalOnce<T> {}
 
 impl<T> Local<T> {
     pub const fn new(value: T) -> Local<T> {
@@ -36,9 +36,9 @@ impl<T> Local<T> {
     }
 }
 
-impl<T> Once<T> {
-    pub const fn new() -> Once<T> {
-        Once(OnceCell::new())
+impl<T> LocalOnce<T> {
+    pub const fn new() -> LocalOnce<T> {
+        LocalOnce(OnceCell::new())
     }
 
     /// The value, made by `init` on the first call (`init` must not call back into the wasm).

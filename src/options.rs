@@ -9,8 +9,8 @@
 //! ignored, as JS callers expect.
 //!
 //! The token entry's few options (tokenTimes, the scheduling functions, authorizationUrl) are
-//! read by `glue.rs`'s small readers, in both entries: serde-wasm-bindgen's deserializer costs
-//! ~16 KiB gzip, which the page's budget does not have (docs/architecture.md).
+//! read by `interop.rs`'s small readers, in both entries: serde-wasm-bindgen's deserializer
+//! would not fit the page's budget.
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
@@ -327,7 +327,7 @@ impl<'de> Deserialize<'de> for Str {
     }
 }
 
-/// API.md's OAuthTokens, as exchangeCode (or onTokens) gave them.
+/// An `OAuthTokens` (index.d.ts), as exchangeCode (or onTokens) gave it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Tokens {

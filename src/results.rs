@@ -1,7 +1,7 @@
 //! What the full entry hands to JS, as serde shapes written out by serde-wasm-bindgen: the
-//! names and optional fields of API.md's result types in one place. (The token entry builds
-//! its few results in error.js: serde-wasm-bindgen would cost it ~1.5 KiB gzip of a budget it
-//! does not have. Lookups merge their pages with error.js's `setPair`, which defines each key
+//! names and optional fields of the public result types (index.d.ts) in one place. (The
+//! token entry builds its few results in src/js/values.js: serde-wasm-bindgen would not fit
+//! its budget. Lookups merge their pages with host.js's `setPair`, which defines each key
 //! rather than assigning it, so a display name such as `__proto__` stays a plain key.)
 
 use serde::Serialize;

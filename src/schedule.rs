@@ -1,7 +1,7 @@
 //! Expiry scheduling: whenRefreshable, whenExpired, scheduleRefresh, and the alarms of
 //! NadeoClient.startAutoRefresh. This file decides *when* (from the token's claims, through the
 //! core); the waiting is the platform's timers, chained for long waits and measured against
-//! the wall clock (`js/alarm.js`), so the page entry carries no closures of its own.
+//! the wall clock (`src/js/alarm.js`), so the page entry carries no closures of its own.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,6 +1,6 @@
 //! Promises and background tasks of the full entry: every one the wasm makes goes through
 //! these two functions, boxed, so the futures runtime is instantiated once, not once per async
-//! function (several KiB each). The token entry has no futures at all (its waits are
+//! function. The token entry has no futures at all (its waits are
 //! callbacks: `schedule.rs`).
 
 use std::future::Future;

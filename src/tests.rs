@@ -296,7 +296,7 @@ fn pkce_verifiers_are_43_characters_and_their_challenge_is_the_cores() {
     still_works();
 }
 
-/// The wasm build reads JSON with `JSON.parse` and named fields (src/wasm/json.rs); native
+/// The wasm build reads JSON with `JSON.parse` and named fields (src/json.rs); native
 /// callers with serde_json into the same serde shapes (core/src/native_json.rs). Both must
 /// read every body alike: the same shape, or both refuse. (Two differences are left out on
 /// purpose: `JSON.parse` reads `2.0` as the integer 2, and serde reads a struct from an array

@@ -1,6 +1,6 @@
 //! Waits on gloo-timers, optionally ended early by the caller's AbortSignal: the sleeps of the
 //! single flight and the timeout of the HTTP call (the full entry's; the scheduling functions
-//! wait on `js/alarm.js`, see schedule.rs). Each is a JS promise settled by a gloo `Timeout`
+//! wait on `src/js/alarm.js`, see schedule.rs). Each is a JS promise settled by a gloo `Timeout`
 //! (cleared when the wait is dropped) or by the signal's `abort` event (its listener, an
 //! [`AbortListener`], removed when the wait is dropped). Both entries read `options.signal`
 //! here.
@@ -100,8 +100,8 @@ impl Wait {
 impl Drop for Wait {
     /// A wait dropped before its end (the call it guarded answered first; a task let go of its
     /// sleep) settles its promise anyway: a `JsFuture` on a promise that never settles keeps
-    /// its state and both callbacks forever (js-sys frees them in the callback), which leaked
-    /// ~0.9 KB per network call. Once settled, this is a no-op.
+    /// its state and both callbacks forever (js-sys frees them in the callback): a leak per
+    /// network call. Once settled, this is a no-op.
     fn drop(&mut self) {
         if let Some(resolve) = self.settle.take() {
             let _ = resolve.call0(&JsValue::UNDEFINED);

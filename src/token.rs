@@ -11,7 +11,7 @@ use super::interop::{
     finite, href_of, is_flat, is_plain_object, make_decoded, make_decoded_copy, make_times,
     number_member, options_given, parse_json, string_arg, utf8_text, Finite,
 };
-use super::local::{Local, Once};
+use super::local::{Local, LocalOnce};
 use crate::core::audience::{self, Audience};
 use crate::core::token::{self, TimeClaims, Times};
 use crate::core::{header, Error};
@@ -152,7 +152,7 @@ pub fn decode_token(token: JsValue) -> Result<JsValue, Failure> {
 }
 
 /// The names read on every call, as JS strings made once: a property read then costs no
-/// string crossing (decodeToken reads the three time claims on every call). A [`Once`], not a
+/// string crossing (decodeToken reads the three time claims on every call). A [`LocalOnce`], not a
 /// `Local`: tokenTimes reads a caller's object, whose getters may call tokenTimes again.
 struct Keys {
     iat: JsValue,
@@ -162,7 +162,7 @@ struct Keys {
     leeway: JsValue,
 }
 
-static KEYS: Once<Keys> = Once::new();
+static KEYS: LocalOnce<Keys> = LocalOnce::new();
 
 fn keys() -> &'static Keys {
     KEYS.get(|| Keys {

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import {
   fasterStringPassing,
   minifyNames,
@@ -30,7 +31,7 @@ for (const [name, dir] of builds) {
     const out = snippetPaths(name, js);
     assert.match(out, /from\s*["']\.\/values\.js["']/);
     assert.doesNotMatch(out, /from\s*["']\.\/snippets\//);
-    assert.throws(() => snippetPaths(name, js.replaceAll("/js/values.js", "/js/other.js")), /snippetPaths/);
+    assert.throws(() => snippetPaths(name, js.replaceAll("/src/js/values.js", "/src/js/other.js")), /snippetPaths/);
   });
 
   test(`${name}: fasterStringPassing swaps the per-character loop for encodeInto, or fails`, () => {
@@ -111,4 +112,18 @@ test("the built package passes strings both ways, non-ASCII included", async () 
     const url = `https://example.com/cb?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`;
     assert.deepEqual(lib.parseRedirect(url, state), { code, state }, entry);
   }
+});
+
+test("the tarball holds exactly what pkg-template/package.json says ships", () => {
+  const { files } = JSON.parse(readFileSync(join(root, "pkg-template/package.json"), "utf8"));
+  const [packed] = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", join(root, "pkg")], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+    }),
+  );
+  const got = packed.files.map((f) => f.path).sort();
+  // npm adds the manifest itself; README.md and LICENSE are listed (npm would add them anyway).
+  assert.deepEqual(got, [...new Set([...files, "package.json"])].sort());
+  assert.ok(got.includes("LICENSE"), "the MIT license's text ships with every copy");
 });

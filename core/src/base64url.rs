@@ -51,8 +51,8 @@ pub fn decode(input: &[u8]) -> Result<Vec<u8>, DecodeError> {
 /// Encodes with `engine` and appends to `out`, one 3-byte group at a time: through
 /// `encode_slice` into a buffer on the stack, not `encode_string` (which checks its output with
 /// `String::from_utf8(..).expect(..)`, whose panic path pulls Rust's Debug formatting into the
-/// wasm: 2 KiB gzip; base64 is ASCII anyway). A group at a time because the engine's unrolled
-/// loop for inputs over 26 bytes is then dead code and leaves the page wasm (-0.25 KiB gzip);
+/// wasm; base64 is ASCII anyway). A group at a time because the engine's unrolled loop for
+/// inputs over 26 bytes is then dead code and leaves the page wasm;
 /// what is encoded is 32 bytes (states, PKCE) or a login and password. The last group carries
 /// the padding, where the engine pads.
 fn encode_into(engine: &GeneralPurpose, input: &[u8], out: &mut String) {

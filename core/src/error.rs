@@ -4,7 +4,8 @@
 //! (`pkg-template/index.d.ts`'s `ErrorCode`) and the table of `docs/errors.md` to it, so a code
 //! added here and forgotten there (or the other way round) fails `cargo test`.
 
-/// A stable error code. The string forms are part of the public contract (API.md).
+/// A stable error code. The string forms are part of the public contract (index.d.ts's
+/// `ErrorCode`, docs/errors.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Code {
     InvalidArgument,

@@ -31,7 +31,7 @@ pub fn value<T: DeserializeOwned>(text: &str, refused: Error) -> Result<T, Error
         .ok_or(refused)
 }
 
-// The answers and stored values, read as the wasm build's src/wasm/json.rs reads them (each
+// The answers and stored values, read as the wasm build's src/json.rs reads them (each
 // shape's refusal when the text is not of it) and checked by the core.
 
 /// A Nadeo token endpoint's 2xx body: the pair, both tokens decoded.

@@ -142,7 +142,7 @@ pub fn state_from_bytes(bytes: &[u8; 32]) -> String {
 
 /// PKCE (RFC 7636): the S256 challenge of a verifier made by [`state_from_bytes`] (43
 /// characters), `BASE64URL(SHA-256(verifier))`. The length is in the type: SHA-256 compiles
-/// for that one length, and its buffering of others is dead code (0.12 KiB gzip of the page).
+/// for that one length, and its buffering of others is dead code in the page's wasm.
 pub fn pkce_challenge(verifier: &[u8; 43]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(verifier);
@@ -248,7 +248,7 @@ pub enum RedirectError {
 /// The issuer of an API base URL (RFC 9207): its origin, `scheme://host[:port]`.
 pub fn issuer_of(api_url: &str) -> &str {
     // Prefixes, not `find("://")`: a substring search would pull the two-way searcher into
-    // the wasm (over 1 KiB gzip). Base URLs are http(s) (checked by `nadeo::base_url`).
+    // the wasm. Base URLs are http(s) (checked by `nadeo::base_url`).
     let rest_at = if api_url.starts_with("https://") {
         8
     } else if api_url.starts_with("http://") {

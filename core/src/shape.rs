@@ -1,5 +1,5 @@
 //! Serde helpers for the shapes of what the services answer and the store holds. They hold the
-//! reading rules the wasm build's `JSON.parse` readers follow too (src/wasm/json.rs): a field
+//! reading rules the wasm build's `JSON.parse` readers follow too (src/json.rs): a field
 //! of the wrong type reads as absent where the shape tolerates it, and a present time claim
 //! must be a number.
 

@@ -1,7 +1,7 @@
 // The one error class of the package, in one module that every entry imports (it is kept
 // apart when the entries are bundled), so that `instanceof NadeoAuthError` holds whichever
 // entry made the error. The values the wasm builds and reads are in values.js, the full
-// entry's network and client helpers in server.js.
+// entry's host helpers in host.js.
 
 /** Every failure of nadeo-auth. `code` is stable (docs/errors.md lists them). */
 export class NadeoAuthError extends Error {
@@ -27,7 +27,7 @@ Object.defineProperty(NadeoAuthError.prototype, "name", {
 });
 
 /** The ABORTED error of a signal that fired (its reason as the cause), for the JS around the
- *  wasm (NadeoClient.fetch, its throttle); the wasm makes its own (src/wasm/error.rs). */
+ *  wasm (NadeoClient.fetch, its throttle); the wasm makes its own (src/failure.rs). */
 export function abortedError(signal) {
   return new NadeoAuthError("ABORTED", "the call was aborted", { cause: signal.reason });
 }

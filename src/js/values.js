@@ -1,9 +1,9 @@
-// The values the wasm builds and reads (src/glue.rs, src/error.rs): one call builds a whole
+// The values the wasm builds and reads (src/interop.rs, src/failure.rs): one call builds a whole
 // object with a stable shape, one call reads what would take several crossings. Bundled into
 // each entry (error.js, the error class, is the one module the entries share).
 import { NadeoAuthError } from "./error.js";
 
-/** The errors the wasm makes (src/error.rs): the facts it knows, undefined for the others. */
+/** The errors the wasm makes (src/failure.rs): the facts it knows, undefined for the others. */
 export function makeError(code, message, status, body, retryAfter, cause) {
   return new NadeoAuthError(
     code,
@@ -36,7 +36,7 @@ export function makeDecodedCopy(header, payload) {
   return { header: { ...header }, payload };
 }
 
-/** `object[key]` as src/glue.rs reads it in one crossing: a finite number as it is, Infinity
+/** `object[key]` as src/interop.rs reads it in one crossing: a finite number as it is, Infinity
  *  for undefined (absent), NaN for anything else, -Infinity when its getter throws. */
 export function finiteAt(object, key) {
   let v;

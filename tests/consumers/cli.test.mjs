@@ -1,4 +1,4 @@
-// The command line (API.md, "The command line") as a user meets it: the packed tarball
+// The command line (docs/cli.md) as a user meets it: the packed tarball
 // installed by name in a fresh project, `npx nadeo-auth` and node_modules/.bin/nadeo-auth run
 // as separate processes against the strict Nadeo and api.trackmania.com mocks, with the cache
 // file in a folder of the test's (NADEO_AUTH_CACHE).

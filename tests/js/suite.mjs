@@ -48,7 +48,7 @@ function stillWorks(lib) {
   equal(lib.decodeToken(tok(HEADER, ACCESS)).payload.aun, "tooInfinite", "the module works after an error");
 }
 
-/** The functions of `nadeo-auth/token` (API.md, "Entry points"); `nadeo-auth` has them all. */
+/** The functions of `nadeo-auth/token` (its typings, token.d.ts); `nadeo-auth` has them all. */
 const TOKEN_ENTRY = [
   "decodeToken",
   "tokenTimes",
@@ -83,7 +83,7 @@ const SERVER_ONLY = [
  *  but the first uses only the token entry's functions, so both entries run them all. */
 export function suite(entry) {
   const exportsTest = [
-    `exports the API of API.md (${entry === "token" ? "nadeo-auth/token" : "nadeo-auth"})`,
+    `exports the public API (${entry === "token" ? "nadeo-auth/token" : "nadeo-auth"})`,
     (lib) => {
       for (const name of entry === "token" ? TOKEN_ENTRY : [...TOKEN_ENTRY, ...SERVER_ONLY])
         equal(typeof lib[name], "function", name);

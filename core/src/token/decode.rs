@@ -1,6 +1,6 @@
 //! The native decoder (feature `json`): serde_json does what `JSON.parse` does in the wasm
 //! build, and the values are checked by the same rules. For native callers, the tests and the
-//! fuzzer; the wasm build has its own reader (src/wasm/token.rs) and never links this.
+//! fuzzer; the wasm build has its own reader (src/token.rs) and never links this.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -120,7 +120,7 @@ fn table_of_tokens() {
         (tok(HEADER, r#"{"iat":null}"#), Some(Code::TokenClaims)),
         (tok(HEADER, r#"{"rat":[1]}"#), Some(Code::TokenClaims)),
         // serde_json refuses 1e999 as JSON; JSON.parse reads Infinity, which the wasm build
-        // refuses as a claim (TOKEN_CLAIMS, held in tests/wasm.rs). Refused either way.
+        // refuses as a claim (TOKEN_CLAIMS, held in src/tests.rs). Refused either way.
         (tok(HEADER, r#"{"exp":1e999}"#), Some(Code::TokenJson)),
         (
             tok(HEADER, r#"{"exp":1,"exp":"x"}"#),
