@@ -98,6 +98,9 @@ for (const [name, dir] of builds) {
         () => minifyNames(name, wasmIn, join(tmp, "bad.wasm"), js.replace(`"./${name}_bg.js": import0,`, "")),
         /minifyNames/,
       );
+      // The snippets' namespace imports gone (a wasm-bindgen that imports otherwise): it stops.
+      const noNamespaces = js.replace(/^import \* as import\d+ from "[^"]+";?\n/gm, "");
+      assert.throws(() => minifyNames(name, wasmIn, join(tmp, "ns.wasm"), noNamespaces), /minifyNames/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
