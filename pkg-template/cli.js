@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // nadeo-auth on the command line (docs/cli.md): decode a token, print a usable
 // Nadeo token or Authorization value for curl, look up display names. Everything is the
-// package's own entry (./index-node.js): the CLI adds argument parsing, output and the cache file
-// (cli-cache.js), never a second implementation of a rule. Tokens and the failure backoff
-// live in the cache file between runs, so a shell loop is as polite as a long-lived client.
+// package's own entry (./index-node.js): the CLI adds argument parsing, output and the cache
+// (a fileStore of ./stores.js), never a second implementation of a rule. Tokens and the failure
+// backoff live in the cache between runs, and its lock makes runs at once log in once, so a
+// shell loop or a parallel one is as polite as a long-lived client.
 //
 // Exit status: 0 success, 1 a NadeoAuthError ("nadeo-auth: CODE: message" on standard error),
 // 2 a usage error. Nothing secret is ever printed but the token asked for.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { cachePath, FileStore } from "./cli-cache.js";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileStore } from "./stores.js";
 
 /** The command line's short names of the three hosts (PROTOCOL's table); any other name goes
  *  to the client as it is, whose audience rule (aliases included) is the wasm's. */
@@ -174,7 +177,7 @@ async function nadeoToken(lib, command, args, io) {
     coreUrl: env.NADEO_CORE_URL || undefined,
     liveUrl: env.NADEO_LIVE_URL || undefined,
     meetUrl: env.NADEO_MEET_URL || undefined,
-    store: new FileStore(cachePath(env), io.now),
+    store: fileStore(cacheDir(env)),
     now: io.now,
   });
   try {
@@ -190,6 +193,13 @@ async function nadeoToken(lib, command, args, io) {
   }
 }
 
+/** The cache: a fileStore (nadeo-auth/stores) in NADEO_AUTH_CACHE, else
+ *  $XDG_CACHE_HOME/nadeo-auth, else ~/.cache/nadeo-auth. Its lock makes runs at once log in
+ *  once between them. */
+function cacheDir(env) {
+  return env.NADEO_AUTH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "nadeo-auth");
+}
+
 /** The app's client-credentials token: the cached one while it has a minute left, else a new
  *  grant, cached for its lifetime. `fresh` skips the cache (the cached one was refused). */
 async function appToken(lib, io, fresh) {
@@ -197,18 +207,18 @@ async function appToken(lib, io, fresh) {
   const clientId = required(env, "TM_CLIENT_ID", "your api.trackmania.com app's identifier");
   const clientSecret = required(env, "TM_CLIENT_SECRET", "your api.trackmania.com app's secret");
   const apiUrl = env.TM_API_URL || undefined;
-  const store = new FileStore(cachePath(env), io.now);
+  const store = fileStore(cacheDir(env));
   const key = `nadeo-auth:v1:tm-app:${clientId}`;
   if (!fresh) {
     try {
-      const cached = JSON.parse(store.get(key) ?? "null");
+      const cached = JSON.parse((await store.get(key)) ?? "null");
       if (typeof cached?.accessToken === "string" && cached.expiresAt - 60 > io.now() / 1000)
         return { accessToken: cached.accessToken, cached: true };
     } catch {}
   }
   const tokens = await lib.clientCredentials({ clientId, clientSecret, apiUrl });
   try {
-    store.put(key, JSON.stringify({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt }), {
+    await store.put(key, JSON.stringify({ accessToken: tokens.accessToken, expiresAt: tokens.expiresAt }), {
       expirationTtl: tokens.expiresIn,
     });
   } catch {} // an unwritable cache costs a grant next run, nothing more

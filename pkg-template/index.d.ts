@@ -265,6 +265,14 @@ export interface TokenStore {
   get(key: string): Promise<string | null> | string | null;
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void> | void;
   delete?(key: string): Promise<void> | void;
+  /** Optional: an exclusive lease on `key` for at most `ttlMs`, so that one process of a fleet
+   *  at a time logs in or renews. Resolves to a function that gives it back when taken, to
+   *  null when another process holds it. A holder that dies loses the lease when `ttlMs` has
+   *  passed. The stores of "nadeo-auth/stores" have it; a KV namespace has not (the broker
+   *  does that job on Workers). With it, a client that finds a token due takes the lease,
+   *  reads the store again, renews only if still due, writes, and gives the lease back; one
+   *  that does not get it serves its still-valid token or waits for the holder's pair. */
+  lock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }
 /**
  * @example

@@ -15,6 +15,7 @@ out=build/bench.txt
   scripts/pack-e2e.sh >/dev/null
   node bench/coldstart.mjs
   NADEO_AUTH_TOOLS="$PWD/tools" node bench/fleet.mjs
+  NADEO_AUTH_TOOLS="$PWD/tools" node bench/stores.mjs
 } | tee "$out"
 node scripts/bench-doc.mjs "$out" > docs/benchmarks.md
 echo "bench: written to docs/benchmarks.md"

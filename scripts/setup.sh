@@ -5,11 +5,12 @@
 #                            wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen, wasm-pack,
 #                            the pinned npm tools in tools/ (binaryen's wasm-opt, esbuild, Biome,
 #                            and the test tools beside them: miniflare, wrangler, playwright-core,
-#                            typescript, the bench baselines jose and jwt-decode)
+#                            typescript, the Redis clients node-redis, ioredis and iovalkey, the
+#                            bench baselines jose and jwt-decode)
 #   scripts/setup.sh         what make test and make demo need: the above, the consumers' tools
 #                            in tests/consumers/ (Vite, webpack, Rollup, Bun, Deno, Node
-#                            18/22/24/26, attw, publint: about 600 MB), and Debian's chromium
-#                            and chromium-driver
+#                            18/22/24/26, attw, publint: about 600 MB), and Debian's chromium,
+#                            chromium-driver and redis-server
 #   scripts/setup.sh bench   all of that and twiggy, which only make bench uses
 # Everything comes from the package registries (crates.io, npm, Debian); nothing else is
 # downloaded, now or at run time.
@@ -74,13 +75,14 @@ for dir in tests/consumers; do
   fi
 done
 
-# 5. Chromium and ChromeDriver for the browser tests.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  installing "installing Debian's chromium and chromium-driver"
+# 5. Debian's packages: Chromium and ChromeDriver for the browser tests, Redis for the fleet
+#    tests (started by the tests on a free loopback port, never as a service).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v redis-server >/dev/null; then
+  installing "installing Debian's chromium, chromium-driver and redis-server"
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver redis-server >/dev/null
 fi
 
 # 6. twiggy, for make bench's table of what each crate costs in the wasm (bench/crates.mjs).

@@ -15,7 +15,7 @@ use super::fetch::Transport;
 use super::http;
 use super::interop::{make_route, normalize_base, store_get, store_put};
 use super::json;
-use super::managed::{self, Driver, Managed};
+use super::managed::{self, lease_of, lease_ttl_ms, Driver, Lease, Managed};
 use super::options::{self, required};
 use super::results;
 use super::schedule::Alarm;
@@ -160,6 +160,18 @@ impl Driver for Slot {
             after_401: None,
         };
         Ok((pair, receipt))
+    }
+
+    /// One process of a fleet logs in or renews: the lease on this audience's key.
+    async fn lease(&self) -> Lease {
+        match &self.account.store {
+            Some(store) => lease_of(store, &self.key(), self.lease_ttl_ms()).await,
+            None => Lease::None,
+        }
+    }
+
+    fn lease_ttl_ms(&self) -> f64 {
+        lease_ttl_ms(self.account.transport.timeout_ms)
     }
 
     /// A refused refresh (401, or an answer that is no pair): the refresh token is dead or

@@ -92,6 +92,10 @@ extern "C" {
     pub(crate) fn store_get(store: &JsValue, key: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = storePut)]
     pub(crate) fn store_put(store: &JsValue, key: &str, value: &str, ttl: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = storeLock)]
+    pub(crate) fn store_lock(store: &JsValue, key: &str, ttl_ms: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = storeRelease)]
+    pub(crate) fn store_release(release: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = normalizeBase)]
     pub(crate) fn normalize_base(base: &str) -> Option<String>;
     #[wasm_bindgen(js_name = setPair)]

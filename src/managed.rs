@@ -9,11 +9,13 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
 use super::failure::Failure;
 use super::flight::{Gate, Work};
-use super::interop::clock_s;
+use super::interop::{clock_s, store_lock, store_release};
 use super::policy;
+use super::timers::sleep;
 use crate::core::lifecycle::{After, Lifecycle, Next, Pair, Plan, Policy, Receipt};
 
 /// One managed token: its lifecycle, its single flight, its clock and its counters.
@@ -94,6 +96,16 @@ pub(crate) trait Driver: 'static {
     /// calls it makes ([`Managed::logins`], [`Managed::refreshes`]).
     async fn obtain(&self, plan: &Plan) -> Result<(Self::Pair, Receipt), Failure>;
 
+    /// The fleet's lease on this token's key, where its store has a lock.
+    async fn lease(&self) -> Lease {
+        Lease::None
+    }
+
+    /// How long a lease of this token lasts (ms).
+    fn lease_ttl_ms(&self) -> f64 {
+        lease_ttl_ms(super::fetch::DEFAULT_TIMEOUT_MS)
+    }
+
     /// Whether a failed refresh grant says the refresh token is dead.
     fn refresh_refused(&self, e: &Failure) -> bool;
 
@@ -125,8 +137,41 @@ pub(crate) async fn access_token<D: Driver>(
     m.gate.obtain(signal, &fresh, &after, &work).await
 }
 
-/// One flight: the shared state read, then logins and renewals as the lifecycle plans them,
-/// each outcome handed back to it and written down.
+/// A fleet's lease on a token's key (`TokenStore.lock`): one process at a time logs in or
+/// renews.
+pub(crate) enum Lease {
+    /// The store has no lock (or it failed): this process goes on alone.
+    None,
+    /// Taken: the function that gives it back.
+    Held(JsValue),
+    /// Another process holds it.
+    Busy,
+}
+
+/// Asks `store` for the lease on `key` for `ttl_ms`.
+pub(crate) async fn lease_of(store: &JsValue, key: &str, ttl_ms: f64) -> Lease {
+    match JsFuture::from(store_lock(store, key, ttl_ms)).await {
+        Ok(v) if v.is_null() => Lease::Busy,
+        Ok(v) if v.is_function() => Lease::Held(v),
+        _ => Lease::None,
+    }
+}
+
+/// How long a lease lasts: past any one attempt (the transport's timeout) with room to write.
+pub(crate) fn lease_ttl_ms(timeout_ms: f64) -> f64 {
+    timeout_ms + 5_000.0
+}
+
+/// How often a process that waits for a lease holder's pair reads the store (ms).
+const WAIT_POLL_MS: u32 = 100;
+
+fn renews(plan: &Plan) -> bool {
+    matches!(plan, Plan::Refresh | Plan::Login)
+}
+
+/// One flight: the shared state read, then logins and renewals as the lifecycle plans them
+/// (under the fleet's lease where the store has one), each outcome handed back to it and
+/// written down.
 async fn flight<D: Driver>(d: Rc<D>, takeover: bool) -> Result<(), Failure> {
     let m = d.managed();
     if takeover {
@@ -138,55 +183,100 @@ async fn flight<D: Driver>(d: Rc<D>, takeover: bool) -> Result<(), Failure> {
         m.lc.borrow_mut().saved();
     }
     d.look().await;
-    // A lost rotation looks at the store once more; a bound, not a loop.
-    for _ in 0..3 {
+    // A lost rotation looks at the store again, a busy lease waits: bounds, not loops.
+    for _ in 0..4 {
         let plan = m.lc.borrow().plan(m.now_s());
-        if plan == Plan::Done {
-            return Ok(());
-        }
         if let Plan::Stop(stop) = plan {
             let passing = stop.passing();
             let err = Failure::from(stop);
             return if passing { m.serve_or(err) } else { Err(err) };
         }
-        let Some(mut attempt) = m.lc.borrow_mut().start() else {
+        if !renews(&plan) {
             return Ok(());
-        };
-        let mut plan = plan;
-        loop {
-            let outcome = d.obtain(&plan).await;
-            let random = js_sys::Math::random();
-            match outcome {
-                Ok((pair, receipt)) => {
-                    let taken = m.lc.borrow_mut().succeeded(attempt, pair, receipt, random);
-                    d.save(taken.is_ok()).await;
-                    m.lc.borrow_mut().saved();
-                    return taken.map_err(Failure::from);
+        }
+        let release = match d.lease().await {
+            Lease::None => None,
+            Lease::Held(release) => {
+                // Held: another process may have renewed meanwhile.
+                d.look().await;
+                if !renews(&m.lc.borrow().plan(m.now_s())) {
+                    JsFuture::from(store_release(&release)).await.ok();
+                    continue;
                 }
-                Err(e) => {
-                    m.failures.set(m.failures.get() + 1);
-                    let refused = plan == Plan::Refresh && d.refresh_refused(&e);
-                    let failed = policy::failed(&e, refused);
-                    let after = m.lc.borrow_mut().failed(attempt, failed, m.now_s(), random);
-                    match after {
-                        After::Login(next) => {
-                            (attempt, plan) = (next, Plan::Login);
-                        }
-                        After::Look => {
-                            d.look().await;
-                            break;
-                        }
-                        After::Done => {
-                            d.save(false).await;
-                            return m.serve_or(e);
-                        }
-                    }
-                }
+                Some(release)
             }
+            Lease::Busy => {
+                // Another process renews: serve what is still valid, or wait for its pair.
+                if m.usable().is_some() {
+                    return Ok(());
+                }
+                wait_for_holder(&*d).await;
+                continue;
+            }
+        };
+        let plan = m.lc.borrow().plan(m.now_s());
+        let outcome = attempt(&*d, plan).await;
+        if let Some(release) = release {
+            JsFuture::from(store_release(&release)).await.ok();
+        }
+        match outcome {
+            Some(done) => return done,
+            None => continue,
         }
     }
     m.serve_or(Failure::from(crate::core::Error::new(
         crate::core::Code::BadResponse,
         "the service gave no usable token",
     )))
+}
+
+/// Reads the store until the lease holder's pair makes a renewal needless, or the lease's
+/// time has passed (a holder that died loses it then).
+async fn wait_for_holder<D: Driver>(d: &D) {
+    let m = d.managed();
+    let until = js_sys::Date::now() + d.lease_ttl_ms();
+    while js_sys::Date::now() < until {
+        sleep(WAIT_POLL_MS).await;
+        d.look().await;
+        if !renews(&m.lc.borrow().plan(m.now_s())) {
+            return;
+        }
+    }
+}
+
+/// A login or renewal as planned, and what follows a refused refresh token. `Some`: the
+/// flight's result; `None`: plan again (the store was read for a lost rotation).
+async fn attempt<D: Driver>(d: &D, plan: Plan) -> Option<Result<(), Failure>> {
+    let m = d.managed();
+    let mut attempt = m.lc.borrow_mut().start()?;
+    let mut plan = plan;
+    loop {
+        let outcome = d.obtain(&plan).await;
+        let random = js_sys::Math::random();
+        match outcome {
+            Ok((pair, receipt)) => {
+                let taken = m.lc.borrow_mut().succeeded(attempt, pair, receipt, random);
+                d.save(taken.is_ok()).await;
+                m.lc.borrow_mut().saved();
+                return Some(taken.map_err(Failure::from));
+            }
+            Err(e) => {
+                m.failures.set(m.failures.get() + 1);
+                let refused = plan == Plan::Refresh && d.refresh_refused(&e);
+                let failed = policy::failed(&e, refused);
+                let after = m.lc.borrow_mut().failed(attempt, failed, m.now_s(), random);
+                match after {
+                    After::Login(next) => (attempt, plan) = (next, Plan::Login),
+                    After::Look => {
+                        d.look().await;
+                        return None;
+                    }
+                    After::Done => {
+                        d.save(false).await;
+                        return Some(m.serve_or(e));
+                    }
+                }
+            }
+        }
+    }
 }

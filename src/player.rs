@@ -25,7 +25,7 @@ use super::exchange::Outcome;
 use super::failure::{invalid, Failure};
 use super::interop::{store_get, store_put};
 use super::json;
-use super::managed::{self, Driver, Managed};
+use super::managed::{self, lease_of, lease_ttl_ms, Driver, Lease, Managed};
 use super::oauth::App;
 use super::options::{self, required};
 use super::results;
@@ -212,6 +212,18 @@ impl Driver for Player {
             Outcome::OAuthTokens(t, date) => Ok(held_tokens(&self.managed, t, date)),
             _ => Err(crate::core::oauth::E_ANSWER.into()),
         }
+    }
+
+    /// One process of a fleet renews the player's pair: the lease on the player's key.
+    async fn lease(&self) -> Lease {
+        match &self.store {
+            Some((store, key)) => lease_of(store, key, self.lease_ttl_ms()).await,
+            None => Lease::None,
+        }
+    }
+
+    fn lease_ttl_ms(&self) -> f64 {
+        lease_ttl_ms(self.app.transport.timeout_ms)
     }
 
     fn refresh_refused(&self, e: &Failure) -> bool {

@@ -37,6 +37,27 @@ export async function storePut(store, key, value, ttl) {
   }
 }
 
+/** A store's lease on `key` (TokenStore.lock), never throwing: the release function when
+ *  taken, null when another process holds it, undefined when the store has no lock or it
+ *  failed (then this process goes on alone, as without one). */
+export async function storeLock(store, key, ttlMs) {
+  if (typeof store.lock !== "function") return undefined;
+  try {
+    const release = await store.lock(key, ttlMs);
+    if (release === null) return null;
+    return typeof release === "function" ? release : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gives a lease back, never throwing (a lease that cannot be given back ends at its ttl). */
+export async function storeRelease(release) {
+  try {
+    await release();
+  } catch {}
+}
+
 /** A base URL as the URL parser writes it, without trailing slashes, or undefined. */
 export function normalizeBase(base) {
   try {

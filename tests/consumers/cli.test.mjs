@@ -6,7 +6,7 @@
 // Run by `make test-consumers` (after `make pkg`).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNadeoMock } from "../mock/nadeo.mjs";
@@ -158,11 +158,31 @@ test("token, header: the first run logs in, the next ones reuse the cache (0600,
   assert.equal(core.status, 0, core.stderr);
   assert.equal(mock.stats.basic, 2, "one login per audience");
 
-  const file = join(cache, "tokens.json");
-  assert.equal(statSync(file).mode & 0o777, 0o600);
-  const text = readFileSync(file, "utf8");
+  const text = cacheText(cache);
   assert.ok(!text.includes(nadeoEnv.NADEO_PASSWORD), "the cache holds the password");
   assert.ok(text.includes(first.stdout.trim()), "the cache holds the token");
+});
+
+/** Every file of a cache folder (each 0600), as one text. */
+function cacheText(cache) {
+  const files = readdirSync(cache);
+  assert.ok(files.length > 0, "the cache is written");
+  return files
+    .map((f) => {
+      assert.equal(statSync(join(cache, f)).mode & 0o777, 0o600, `${f} mode`);
+      return readFileSync(join(cache, f), "utf8");
+    })
+    .join("\n");
+}
+
+test("8 runs at once with an empty cache make one login between them (the cache's lock)", async () => {
+  const cache = freshCache();
+  mock.reset();
+  const env = { ...nadeoEnv, NADEO_AUTH_CACHE: cache };
+  const runs = await Promise.all(Array.from({ length: 8 }, () => cli(["token", "live"], env)));
+  for (const r of runs) assert.equal(r.status, 0, r.stderr);
+  assert.equal(new Set(runs.map((r) => r.stdout)).size, 1, "one token");
+  assert.equal(mock.stats.basic, 1, "one login");
 });
 
 test("the auth service answering 500: 30 runs in a loop make no more attempts than the backoff allows", async (t) => {
@@ -198,26 +218,20 @@ test("the auth service answering 500: 30 runs in a loop make no more attempts th
   );
 });
 
-test("two runs at once leave a readable cache; a corrupt or foreign cache file costs a login, never an error", async () => {
+test("a corrupt or foreign cache file costs a login, never an error", async () => {
   const cache = freshCache();
   mock.reset();
   const env = { ...nadeoEnv, NADEO_AUTH_CACHE: cache };
-  const both = await Promise.all([cli(["token", "live"], env), cli(["token", "core"], env)]);
-  for (const r of both) assert.equal(r.status, 0, r.stderr);
-  const file = join(cache, "tokens.json");
-  const parsed = JSON.parse(readFileSync(file, "utf8"));
-  assert.equal(parsed.format, "nadeo-auth-cache/1");
-  const again = await cli(["token", "live"], env);
-  assert.equal(again.status, 0, again.stderr);
-  assert.ok(mock.stats.basic <= 3, `${mock.stats.basic} logins`);
-
-  for (const garbage of ["{not json", '{"format":"something-else","entries":{}}', "[]", ""]) {
-    writeFileSync(file, garbage);
+  const first = await cli(["token", "live"], env);
+  assert.equal(first.status, 0, first.stderr);
+  const [file] = readdirSync(cache).filter((f) => f.endsWith(".json"));
+  for (const garbage of ["{not json", '{"value":1}', "[]", ""]) {
+    writeFileSync(join(cache, file), garbage);
     const before = mock.stats.basic;
     const r = await cli(["token", "live"], env);
     assert.equal(r.status, 0, `${garbage}: ${r.stderr}`);
     assert.equal(mock.stats.basic, before + 1, garbage);
-    assert.equal(JSON.parse(readFileSync(file, "utf8")).format, "nadeo-auth-cache/1");
+    assert.equal(typeof JSON.parse(readFileSync(join(cache, file), "utf8")).value, "string");
   }
 });
 
@@ -238,8 +252,7 @@ test("names and ids: one client-credentials grant for both runs, key<TAB>value o
   assert.deepEqual(JSON.parse(ids.stdout), { [PLAYERS[id2]]: id2 });
   assert.equal(tm.stats.token, 1, "one grant for both runs");
   assert.equal(tm.stats.names + tm.stats.ids, 2);
-  const text = readFileSync(join(cache, "tokens.json"), "utf8");
-  assert.ok(!text.includes(tm.clientSecret), "the cache holds the client secret");
+  assert.ok(!cacheText(cache).includes(tm.clientSecret), "the cache holds the client secret");
   const nobody = await cli(["names", "--json", "00000000-0000-0000-0000-000000000000"], env);
   assert.equal(nobody.status, 0, nobody.stderr);
   assert.deepEqual(JSON.parse(nobody.stdout), {});

@@ -321,6 +321,8 @@ export async function startOAuthMock({
     user,
     stats,
     register: (uri) => registered.add(uri),
+    reset: ctl.reset,
+    failNext: ctl.fail,
     now,
     /** The mock's clock, in seconds (null: real time). */
     setNow(seconds) {
