@@ -91,4 +91,6 @@ console.log(
 );
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
-console.log("(the floor for the day: 1 login and about 26 refreshes for the audience, about 26 refreshes for the player: one each 55 min)");
+console.log(
+  "(the floor for the day: 1 login and about 26 refreshes for the audience, about 26 refreshes for the player: one each 55 min)",
+);

@@ -85,6 +85,19 @@ export function redisStore(client, options = {}) {
 
 // ---------------------------------------------------------------- Deno KV
 
+/** Runs a Deno KV operation again while SQLite says another connection holds the database
+ *  (a local KV file shared by processes): contention, not failure. Up to about a second. */
+async function patiently(op) {
+  for (let i = 0; ; i++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (i >= 20 || !/database is locked|busy/i.test(String(e?.message))) throw e;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+    }
+  }
+}
+
 /**
  * A TokenStore on Deno KV (`Deno.openKv()`, a local file or Deno Deploy), strongly
  * consistent. The lease is an atomic check on its entry's versionstamp: taken only if the
@@ -100,29 +113,33 @@ export function denoKvStore(kv, options = {}) {
   return {
     get: (key) =>
       guarded("read", key, async () => {
-        const { value } = await kv.get(at(key));
+        const { value } = await patiently(() => kv.get(at(key)));
         return typeof value === "string" ? value : null;
       }),
     put: (key, value, opts) =>
       guarded("write", key, async () => {
         const ttl = Number(opts?.expirationTtl);
-        await kv.set(at(key), value, ttl > 0 ? { expireIn: ttl * 1000 } : undefined);
+        await patiently(() => kv.set(at(key), value, ttl > 0 ? { expireIn: ttl * 1000 } : undefined));
       }),
-    delete: (key) => guarded("delete", key, () => kv.delete(at(key))),
+    delete: (key) => guarded("delete", key, () => patiently(() => kv.delete(at(key)))),
     lock: (key, ttlMs) =>
       guarded("lock", key, async () => {
         const lease = [...prefix, "lock", key];
-        const current = await kv.get(lease);
-        if (current.value && current.value.until > Date.now()) return null;
         const owner = randomUUID();
-        const value = { owner, until: Date.now() + ttlMs };
-        const { ok } = await kv.atomic().check(current).set(lease, value, { expireIn: ttlMs }).commit();
-        if (!ok) return null;
+        const taken = await patiently(async () => {
+          const current = await kv.get(lease);
+          if (current.value && current.value.until > Date.now()) return false;
+          const value = { owner, until: Date.now() + ttlMs };
+          return (await kv.atomic().check(current).set(lease, value, { expireIn: ttlMs }).commit()).ok;
+        });
+        if (!taken) return null;
         return () =>
-          guarded("release", key, async () => {
-            const now = await kv.get(lease);
-            if (now.value?.owner === owner) await kv.atomic().check(now).delete(lease).commit();
-          });
+          guarded("release", key, () =>
+            patiently(async () => {
+              const now = await kv.get(lease);
+              if (now.value?.owner === owner) await kv.atomic().check(now).delete(lease).commit();
+            }),
+          );
       }),
   };
 }

@@ -206,3 +206,34 @@ test("fileStore: 4 processes make 1 login, 1 refresh, 1 rotation; files are 0600
     ok(!text.includes("pa:ss") && !text.includes(tm.clientSecret), `${f} holds a secret`);
   }
 });
+
+test("denoKvStore: 2 Deno processes x 2 clients on one Deno KV file make 1 login, then 1 refresh once due", async () => {
+  const { execFile } = await import("node:child_process");
+  const { dirname } = await import("node:path");
+  const deno = join(dirname(process.env.NADEO_AUTH_TOOLS), "tests/consumers/node_modules/@deno/linux-x64-glibc/deno");
+  const dir = mkdtempSync(join(tmpdir(), "nadeo-auth-kv-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const kvPath = join(dir, "kv.sqlite");
+  const here = new URL(".", import.meta.url).pathname;
+  const run = (t) =>
+    new Promise((resolve, reject) =>
+      execFile(
+        deno,
+        ["run", "-A", "--unstable-kv", "deno-kv-process.mjs", kvPath, mock.origin, String(t * 1000), "50"],
+        { cwd: here, env: { ...process.env, NO_COLOR: "1" } },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+      ),
+    );
+  mock.reset();
+  const T = Math.floor(Date.now() / 1000);
+  setTime(T);
+  const first = await Promise.all([run(T), run(T)]);
+  equal(first[0].ok + first[1].ok, 200, `every call served: ${JSON.stringify(first.map((r) => r.errors))}`);
+  equal(mock.stats.basic, 1, "one login for 2 processes x 2 clients x 50 calls");
+  const due = T + 3400;
+  setTime(due);
+  const later = await Promise.all([run(due), run(due)]);
+  equal(later[0].ok + later[1].ok, 200, `every due call served: ${JSON.stringify(later.map((r) => r.errors))}`);
+  equal(mock.stats.refresh, 1, "one refresh for the two");
+  equal(mock.stats.basic, 1, "no second login");
+});
