@@ -41,6 +41,7 @@ export {
   displayNames,
   accountIds,
   currentUser,
+  verifyOpenplanetToken,
 } from "./nadeo_auth.js";
 export { NadeoAuthError } from "./error.js";
 

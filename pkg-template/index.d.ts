@@ -556,6 +556,25 @@ export function accountIds(
   options: OAuthCallOptions & { accessToken: string },
 ): Promise<Record<string, string>>;
 /**
+ * The server half of Openplanet's plugin authentication: a plugin gets a token from
+ * `Auth::GetToken()` and sends it to your server, which asks Openplanet who it belongs to
+ * with the plugin's secret (POST, form-encoded `token` and `secret`, to `validateUrl`,
+ * default `https://api.openplanet.dev/auth/validate`). A token Openplanet refuses is
+ * UNAUTHORIZED with Openplanet's words; an answer that is not what Openplanet documents is
+ * BAD_RESPONSE; timeouts, the size cap and network errors as for every call. The secret never
+ * appears in a message.
+ *
+ * @example
+ * const { accountId, displayName } = await verifyOpenplanetToken({
+ *   token: body.token, // what the plugin sent
+ *   secret: env.OPENPLANET_SECRET,
+ *   userAgent: "My plugin's server / @me / me@example.com",
+ * });
+ */
+export function verifyOpenplanetToken(
+  options: RequestOptions & { token: string; secret: string; userAgent: string; validateUrl?: string },
+): Promise<{ accountId: string; displayName: string; tokenTime: number }>;
+/**
  * The signed-in user of a user token (GET /api/user).
  *
  * @example

@@ -13,6 +13,7 @@ use super::results;
 use super::tasks;
 use crate::core::nadeo::Tokens;
 use crate::core::oauth::{self, OAuthTokens, UserAnswer};
+use crate::core::openplanet;
 
 /// How the answers of an exchange are read.
 pub(crate) enum Reader {
@@ -25,6 +26,8 @@ pub(crate) enum Reader {
     Pairs,
     /// `/api/user`: `{ accountId, displayName }`.
     User,
+    /// Openplanet's token validation: who the plugin's token belongs to.
+    Openplanet,
 }
 
 pub(crate) struct Exchange {
@@ -41,6 +44,7 @@ pub(crate) enum Outcome {
     OAuthTokens(OAuthTokens, Option<f64>),
     Pairs(Vec<(String, String)>),
     User(UserAnswer),
+    Openplanet(openplanet::Identity),
 }
 
 impl Exchange {
@@ -67,6 +71,7 @@ pub(crate) fn run(built: Result<Exchange, Failure>) -> js_sys::Promise {
                 results::oauth_tokens(&t, at + t.expires_in)
             }
             Outcome::User(u) => results::user(&u.account_id, &u.display_name),
+            Outcome::Openplanet(i) => results::openplanet(&i),
             Outcome::Pairs(pairs) => {
                 let merged = js_sys::Object::new();
                 for (k, v) in &pairs {
@@ -89,6 +94,9 @@ impl Reader {
         if let Reader::NadeoTokens { previous_refresh } = self {
             let t = check_tokens(a, previous_refresh.as_deref())?;
             return Ok(Some(Outcome::NadeoTokens(t)));
+        }
+        if let Reader::Openplanet = self {
+            return openplanet_identity(a).map(|i| Some(Outcome::Openplanet(i)));
         }
         if !(200..300).contains(&a.status) {
             return Err(status_error(a, oauth::status_code(a.status)));
@@ -122,4 +130,19 @@ pub(crate) fn oauth_receipt_time(t: &OAuthTokens, date: Option<f64>, fallback: f
     })
     .unwrap_or(fallback)
     .floor()
+}
+
+/// Openplanet's answer: the identity of a 2xx, or the refusal it wrote (UNAUTHORIZED with its
+/// words, from the `error` field), or the error of its status.
+fn openplanet_identity(a: &Answer) -> Result<openplanet::Identity, Failure> {
+    let refused = || status_error(a, openplanet::status_code(401));
+    if !(200..300).contains(&a.status) {
+        return Err(status_error(a, openplanet::status_code(a.status)));
+    }
+    let answer = json::openplanet_answer(&a.text).ok_or(openplanet::E_ANSWER)?;
+    match openplanet::identity(answer) {
+        Ok(identity) => Ok(identity),
+        Err(Some(_)) => Err(refused()),
+        Err(None) => Err(openplanet::E_ANSWER.into()),
+    }
 }

@@ -16,6 +16,7 @@ use super::failure::Failure;
 use super::interop::is_plain_object;
 use crate::core::nadeo;
 use crate::core::oauth::{self, NameMap, Seconds, UserAnswer};
+use crate::core::openplanet;
 use crate::core::store::{BackoffRecord, Record};
 use crate::core::Code;
 
@@ -94,6 +95,17 @@ pub fn user_answer(text: &str) -> Option<UserAnswer> {
     Some(UserAnswer {
         account_id: string(&o, "accountId")?,
         display_name: string(&o, "displayName")?,
+    })
+}
+
+/// Openplanet's validation answer; `None` when it is not a JSON object.
+pub fn openplanet_answer(text: &str) -> Option<openplanet::Answer> {
+    let o = parse_object(text)?;
+    Some(openplanet::Answer {
+        account_id: string(&o, "account_id"),
+        display_name: string(&o, "display_name"),
+        token_time: field(&o, "token_time").as_f64(),
+        error: string(&o, "error"),
     })
 }
 

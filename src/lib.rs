@@ -80,6 +80,8 @@ pub mod nadeo;
 #[cfg(feature = "full")]
 pub mod oauth;
 #[cfg(feature = "full")]
+pub mod openplanet;
+#[cfg(feature = "full")]
 pub mod options;
 #[cfg(feature = "full")]
 pub mod player;

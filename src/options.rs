@@ -277,6 +277,29 @@ pub(crate) fn call_signal(options: &JsValue) -> Result<JsValue, Failure> {
     Ok(call.signal.map_or(JsValue::UNDEFINED, |s| s.0.into()))
 }
 
+/// `verifyOpenplanetToken`'s options.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Openplanet {
+    pub token: Option<Text>,
+    pub secret: Option<Text>,
+    pub user_agent: Option<Text>,
+    pub validate_url: Option<Text>,
+    fetch: Option<Function>,
+    signal: Option<Signal>,
+    timeout_ms: Option<Number>,
+}
+
+impl Openplanet {
+    pub fn transport(&mut self) -> Result<Transport, Failure> {
+        transport(
+            self.fetch.take(),
+            self.signal.take(),
+            self.timeout_ms.take(),
+        )
+    }
+}
+
 /// The options of the OAuth grants, the lookups and TrackmaniaApi.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -131,3 +131,20 @@ pub(crate) fn user(account_id: &str, display_name: &str) -> JsValue {
         display_name,
     })
 }
+
+/// `verifyOpenplanetToken`: `{ accountId, displayName, tokenTime }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OpenplanetIdentity<'a> {
+    pub account_id: &'a str,
+    pub display_name: &'a str,
+    pub token_time: f64,
+}
+
+pub(crate) fn openplanet(i: &crate::core::openplanet::Identity) -> JsValue {
+    to_js(&OpenplanetIdentity {
+        account_id: &i.account_id,
+        display_name: &i.display_name,
+        token_time: i.token_time,
+    })
+}

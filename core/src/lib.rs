@@ -20,6 +20,7 @@ pub mod nadeo;
 #[cfg(any(test, feature = "json"))]
 pub mod native_json;
 pub mod oauth;
+pub mod openplanet;
 pub mod secret;
 pub mod shape;
 pub mod store;

@@ -2,6 +2,8 @@
 // (tests/mock/oauth.mjs), run in Node and in workerd: (lib, tm).
 import { deepEqual, equal, ok } from "./assert.mjs";
 
+import { OPENPLANET_SECRET, OPENPLANET_TOKEN_TIME, OPENPLANET_TOKENS } from "./mock/openplanet-data.mjs";
+
 export const REDIRECT = "https://app.example/callback?from=suite";
 
 async function rejects(lib, promise, code, what = code) {
@@ -669,6 +671,53 @@ export const tests = [
       deepEqual(await lib.displayNames(["a59df3e8-6bff-48a2-98b6-801abf2a298e"], { ...base(tm), accessToken }), {
         "a59df3e8-6bff-48a2-98b6-801abf2a298e": "Hylis",
       });
+    },
+  ],
+  [
+    "verifyOpenplanetToken: a good token's player; a refused token, a wrong secret, garbage, 500 and a timeout are clear errors without the secret",
+    async (lib, tm) => {
+      await tm.reset();
+      const op = {
+        secret: OPENPLANET_SECRET,
+        userAgent: "nadeo-auth tests / t@example.com",
+        validateUrl: `${tm.origin}/auth/validate`,
+      };
+      const [token, who] = Object.entries(OPENPLANET_TOKENS)[0];
+      deepEqual(await lib.verifyOpenplanetToken({ ...op, token }), {
+        accountId: who.accountId,
+        displayName: who.displayName,
+        tokenTime: OPENPLANET_TOKEN_TIME,
+      });
+      const refused = await rejects(
+        lib,
+        lib.verifyOpenplanetToken({ ...op, token: "op-token-forged" }),
+        "UNAUTHORIZED",
+      );
+      ok(refused.message.includes("Invalid token"), refused.message);
+      const wrong = await rejects(
+        lib,
+        lib.verifyOpenplanetToken({ ...op, token, secret: "not-the-secret" }),
+        "UNAUTHORIZED",
+      );
+      ok(wrong.message.includes("Invalid secret") && wrong.status === 401, wrong.message);
+      for (const [mode, code] of [
+        ["garbage", "BAD_RESPONSE"],
+        ["partial", "BAD_RESPONSE"],
+        [500, "HTTP"],
+        [429, "RATE_LIMITED"],
+      ]) {
+        await tm.control("fail", { route: "openplanet", mode });
+        const e = await rejects(lib, lib.verifyOpenplanetToken({ ...op, token }), code, String(mode));
+        ok(!surface(e).includes(OPENPLANET_SECRET), "no secret");
+      }
+      await tm.control("fail", { route: "openplanet", mode: "hang" });
+      await rejects(lib, lib.verifyOpenplanetToken({ ...op, token, timeoutMs: 300 }), "TIMEOUT");
+      await tm.control("release");
+      for (const e of [refused, wrong]) ok(!surface(e).includes(OPENPLANET_SECRET), "no secret in a refusal");
+      await rejects(lib, lib.verifyOpenplanetToken({ ...op, token, userAgent: undefined }), "INVALID_ARGUMENT");
+      await rejects(lib, lib.verifyOpenplanetToken({ ...op, token: "" }), "INVALID_ARGUMENT");
+      await rejects(lib, lib.verifyOpenplanetToken({ ...op, token, secret: undefined }), "INVALID_ARGUMENT");
+      equal((await tm.stats()).openplanet, 8, "nothing sent for a bad argument");
     },
   ],
 ];

@@ -77,6 +77,7 @@ const SERVER_ONLY = [
   "currentUser",
   "TrackmaniaApi",
   "TrackmaniaUserClient",
+  "verifyOpenplanetToken",
 ];
 
 /** The suite for one entry: "full" (`nadeo-auth`) or "token" (`nadeo-auth/token`). Every test

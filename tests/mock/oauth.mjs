@@ -16,6 +16,7 @@
 // Run it alone with `node tests/mock/oauth.mjs [port]`.
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { json, listen, testControls } from "./server.mjs";
+import { OPENPLANET_SECRET, OPENPLANET_TOKEN_TIME, OPENPLANET_TOKENS } from "./openplanet-data.mjs";
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,6 +55,7 @@ export async function startOAuthMock({
     pkceRefused: 0,
     refreshed: 0,
     spent: 0,
+    openplanet: 0,
   };
   let stringExpiresIn = false;
   const ctl = testControls(stats, {
@@ -122,6 +124,7 @@ export async function startOAuthMock({
     else if (mode === "huge")
       res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(10 << 20, 0x20));
     else if (mode === "mac") json(res, 200, { token_type: "mac", expires_in: 3600, access_token: "x" });
+    else if (mode === "partial") json(res, 200, { account_id: "x" });
     else res.writeHead(Number(mode), { "content-type": "text/plain" }).end(`status ${mode}`);
     return true;
   }
@@ -271,6 +274,27 @@ export async function startOAuthMock({
         default:
           return oauthError(res, 400, "unsupported_grant_type", "The authorization grant type is not supported.");
       }
+    }
+
+    // Openplanet's plugin token validation (api.openplanet.dev/auth/validate), hosted here:
+    // a form body with the plugin's token and secret, a User-Agent; a token it knows answers
+    // who it belongs to, one it does not `{ error }`.
+    if (path === "/auth/validate") {
+      stats.openplanet++;
+      if (injected("openplanet", res)) return;
+      if (req.method !== "POST") return json(res, 405, { error: "Method not allowed" });
+      if (!req.headers["user-agent"]) return json(res, 400, { error: "No user agent" });
+      if (req.headers["content-type"] !== "application/x-www-form-urlencoded")
+        return json(res, 400, { error: "Bad request" });
+      const f = new URLSearchParams(body);
+      if (f.get("secret") !== OPENPLANET_SECRET) return json(res, 401, { error: "Invalid secret" });
+      const who = OPENPLANET_TOKENS[f.get("token") ?? ""];
+      if (!who) return json(res, 200, { error: "Invalid token" });
+      return json(res, 200, {
+        account_id: who.accountId,
+        display_name: who.displayName,
+        token_time: OPENPLANET_TOKEN_TIME,
+      });
     }
 
     const routes = {
