@@ -109,10 +109,12 @@ const tokenTypes = readFileSync(join(stage, "token.d.ts"), "utf8");
 if (!tokenTypes.includes('from "./index.js"'))
   throw new Error('build-pkg: token.d.ts re-exports nothing from "./index.js"');
 writeFileSync(join(stage, "token.d.cts"), tokenTypes.replaceAll('from "./index.js"', 'from "./index.cjs"'));
-const storesTypes = readFileSync(join(stage, "stores.d.ts"), "utf8");
-if (!storesTypes.includes('from "./index.js"'))
-  throw new Error('build-pkg: stores.d.ts imports nothing from "./index.js"');
-writeFileSync(join(stage, "stores.d.cts"), storesTypes.replaceAll('from "./index.js"', 'from "./index.cjs"'));
+for (const name of ["stores", "authjs", "better-auth"]) {
+  const types = readFileSync(join(stage, `${name}.d.ts`), "utf8");
+  if (!types.includes('from "./index.js"'))
+    throw new Error(`build-pkg: ${name}.d.ts imports nothing from "./index.js"`);
+  writeFileSync(join(stage, `${name}.d.cts`), types.replaceAll('from "./index.js"', 'from "./index.cjs"'));
+}
 for (const f of ["README.md", "LICENSE"]) cpSync(join(root, f), join(stage, f));
 
 // pkg/: exactly what package.json lists (npm adds package.json, README and LICENSE itself).

@@ -19,6 +19,8 @@ import { json, listen, testControls } from "./server.mjs";
 import { OPENPLANET_SECRET, OPENPLANET_TOKEN_TIME, OPENPLANET_TOKENS } from "./openplanet-data.mjs";
 
 const b64url = (b) => Buffer.from(b).toString("base64url");
+/** A request's media type without its parameters (`;charset=UTF-8`), as servers read it. */
+const mediaType = (req) => (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const PLAYERS = {
@@ -223,7 +225,7 @@ export async function startOAuthMock({
       stats.token++;
       if (injected("token", res)) return;
       if (req.method !== "POST") return json(res, 405, { message: "Method Not Allowed" });
-      if (req.headers["content-type"] !== "application/x-www-form-urlencoded") {
+      if (mediaType(req) !== "application/x-www-form-urlencoded") {
         return oauthError(res, 400, "invalid_request", "The request is missing a required parameter.");
       }
       const f = new URLSearchParams(body);
@@ -284,8 +286,7 @@ export async function startOAuthMock({
       if (injected("openplanet", res)) return;
       if (req.method !== "POST") return json(res, 405, { error: "Method not allowed" });
       if (!req.headers["user-agent"]) return json(res, 400, { error: "No user agent" });
-      if (req.headers["content-type"] !== "application/x-www-form-urlencoded")
-        return json(res, 400, { error: "Bad request" });
+      if (mediaType(req) !== "application/x-www-form-urlencoded") return json(res, 400, { error: "Bad request" });
       const f = new URLSearchParams(body);
       if (f.get("secret") !== OPENPLANET_SECRET) return json(res, 401, { error: "Invalid secret" });
       const who = OPENPLANET_TOKENS[f.get("token") ?? ""];
