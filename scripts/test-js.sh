@@ -18,6 +18,15 @@ for resolution in nodenext:nodenext node16:node16 esnext:bundler; do
   echo "typings: ok (moduleResolution ${resolution##*:})"
 done
 
+echo "== typings of the sign-in integrations, against @auth/core's and better-auth's own"
+ln -sfn "$root/tools/node_modules/@auth" "$e2e/node_modules/@auth"
+ln -sfn "$root/tools/node_modules/better-auth" "$e2e/node_modules/better-auth"
+cp tests/types/integrations.ts "$e2e/"
+(cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --skipLibCheck --target es2022 --module nodenext \
+  --moduleResolution nodenext --lib es2022,dom integrations.ts) || { echo "integration typings check failed"; exit 1; }
+rm "$e2e/node_modules/@auth" "$e2e/node_modules/better-auth"
+echo "typings: ok (OAuth2Config, GenericOAuthConfig)"
+
 node scripts/check-tsdoc.mjs pkg/index.d.ts pkg/stores.d.ts pkg/authjs.d.ts pkg/better-auth.d.ts || exit 1
 
 echo "== JS suite: Node, workerd (one Worker, then a fleet of two with the token broker), Chromium"

@@ -237,3 +237,15 @@ const signIn: string = tokenEntry.beginLogin({ clientId: "c", redirectUri: "http
 // @ts-expect-error the token entry has no NadeoClient
 tokenEntry.NadeoClient;
 export { decoded, sameClass, signIn };
+
+// The sign-in integrations and the stores compile without @auth/core, better-auth or a
+// database client installed.
+import Trackmania from "nadeo-auth/authjs";
+import { trackmania } from "nadeo-auth/better-auth";
+import { fileStore, redisStore } from "nadeo-auth/stores";
+export const authjsProvider = Trackmania({ clientId: "id", clientSecret: "s", scopes: ["clubs"] });
+export const betterAuthConfig = trackmania({ clientId: "id", clientSecret: "s" });
+export const fleetStore = fileStore("/tmp/nadeo-auth");
+export const redis = redisStore({});
+// @ts-expect-error the Auth.js provider needs a client secret
+Trackmania({ clientId: "id" });
