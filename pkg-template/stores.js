@@ -86,13 +86,13 @@ export function redisStore(client, options = {}) {
 // ---------------------------------------------------------------- Deno KV
 
 /** Runs a Deno KV operation again while SQLite says another connection holds the database
- *  (a local KV file shared by processes): contention, not failure. Up to about a second. */
+ *  (a local KV file shared by processes): contention, not failure. Up to a few seconds. */
 async function patiently(op) {
   for (let i = 0; ; i++) {
     try {
       return await op();
     } catch (e) {
-      if (i >= 20 || !/database is locked|busy/i.test(String(e?.message))) throw e;
+      if (i >= 60 || !/database is locked|busy/i.test(String(e?.message))) throw e;
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
     }
   }

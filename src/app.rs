@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::bearer::{self, Origin};
 use super::exchange::{oauth_receipt_time, Outcome};
 use super::failure::Failure;
-use super::managed::{self, Driver, Managed};
+use super::managed::{self, Managed, Source};
 use super::oauth::App;
 use super::options;
 use super::tasks::promise;
@@ -45,7 +45,7 @@ struct AppToken {
     managed: Managed<HeldTokens>,
 }
 
-impl Driver for AppToken {
+impl Source for AppToken {
     type Pair = HeldTokens;
 
     fn managed(&self) -> &Managed<HeldTokens> {
@@ -112,7 +112,7 @@ impl ApiTokens {
         let token = self.token.clone();
         promise(Box::pin(async move {
             let signal = options::call_signal(&options)?;
-            managed::access_token(&token, &signal)
+            managed::access_token(token, &signal)
                 .await
                 .map(JsValue::from)
         }))

@@ -15,7 +15,7 @@ use super::fetch::Transport;
 use super::http;
 use super::interop::{make_route, normalize_base, store_get, store_put};
 use super::json;
-use super::managed::{self, lease_of, lease_ttl_ms, Driver, Lease, Managed};
+use super::managed::{self, lease_of, lease_ttl_ms, Lease, Managed, Source};
 use super::options::{self, required};
 use super::results;
 use super::schedule::Alarm;
@@ -95,7 +95,7 @@ impl Slot {
     }
 }
 
-impl Driver for Slot {
+impl Source for Slot {
     type Pair = Tokens;
 
     fn managed(&self) -> &Managed<Tokens> {
@@ -227,7 +227,7 @@ fn schedule_auto(slot: &Rc<Slot>) {
             let Some(slot) = weak.upgrade() else { return };
             if slot.managed.lc.borrow_mut().want_early(&token) {
                 spawn(Box::pin(async move {
-                    let _ = managed::access_token(&slot, &JsValue::UNDEFINED).await;
+                    let _ = managed::access_token(slot.clone(), &JsValue::UNDEFINED).await;
                     schedule_auto(&slot);
                 }));
             }
@@ -364,7 +364,7 @@ impl ManagedTokens {
                 Audience::Live => &slots[1],
             };
             let signal = options::call_signal(&options)?;
-            let token = managed::access_token(slot, &signal).await;
+            let token = managed::access_token(slot.clone(), &signal).await;
             schedule_auto(slot);
             token.map(JsValue::from)
         }))

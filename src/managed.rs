@@ -6,6 +6,8 @@
 //! obtained.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
@@ -79,8 +81,9 @@ impl<P: Pair> Managed<P> {
     }
 }
 
-/// What differs between the managed tokens: where shared state lives, how a pair comes.
-pub(crate) trait Driver: 'static {
+/// What differs between the managed tokens: where shared state lives, how a pair comes. The
+/// flight sees it as a [`Driver`] (one copy of the flight per kind of pair, not per driver).
+pub(crate) trait Source: 'static {
     type Pair: Pair;
 
     fn managed(&self) -> &Managed<Self::Pair>;
@@ -113,9 +116,56 @@ pub(crate) trait Driver: 'static {
     async fn save(&self, new_pair: bool);
 }
 
+/// A step of a driver, boxed: the flight calls drivers through `dyn`.
+pub(crate) type Step<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// A [`Source`] as the flight calls it.
+pub(crate) trait Driver {
+    type Pair: Pair;
+    fn managed(&self) -> &Managed<Self::Pair>;
+    fn prepare(&self) -> Step<'_, ()>;
+    fn look(&self) -> Step<'_, ()>;
+    fn obtain<'a>(&'a self, plan: &'a Plan) -> Step<'a, Result<(Self::Pair, Receipt), Failure>>;
+    fn lease(&self) -> Step<'_, Lease>;
+    fn lease_ttl_ms(&self) -> f64;
+    fn refresh_refused(&self, e: &Failure) -> bool;
+    fn save(&self, new_pair: bool) -> Step<'_, ()>;
+}
+
+impl<S: Source> Driver for S {
+    type Pair = S::Pair;
+    fn managed(&self) -> &Managed<S::Pair> {
+        Source::managed(self)
+    }
+    fn prepare(&self) -> Step<'_, ()> {
+        Box::pin(Source::prepare(self))
+    }
+    fn look(&self) -> Step<'_, ()> {
+        Box::pin(Source::look(self))
+    }
+    fn obtain<'a>(&'a self, plan: &'a Plan) -> Step<'a, Result<(S::Pair, Receipt), Failure>> {
+        Box::pin(Source::obtain(self, plan))
+    }
+    fn lease(&self) -> Step<'_, Lease> {
+        Box::pin(Source::lease(self))
+    }
+    fn lease_ttl_ms(&self) -> f64 {
+        Source::lease_ttl_ms(self)
+    }
+    fn refresh_refused(&self, e: &Failure) -> bool {
+        Source::refresh_refused(self, e)
+    }
+    fn save(&self, new_pair: bool) -> Step<'_, ()> {
+        Box::pin(Source::save(self, new_pair))
+    }
+}
+
+/// A driver as the flight holds it.
+pub(crate) type Dyn<P> = Rc<dyn Driver<Pair = P>>;
+
 /// A usable access token: served at once, failed at once, or through the single flight.
-pub(crate) async fn access_token<D: Driver>(
-    d: &Rc<D>,
+pub(crate) async fn access_token<P: Pair + 'static>(
+    d: Dyn<P>,
     signal: &JsValue,
 ) -> Result<String, Failure> {
     d.prepare().await;
@@ -172,7 +222,7 @@ fn renews(plan: &Plan) -> bool {
 /// One flight: the shared state read, then logins and renewals as the lifecycle plans them
 /// (under the fleet's lease where the store has one), each outcome handed back to it and
 /// written down.
-async fn flight<D: Driver>(d: Rc<D>, takeover: bool) -> Result<(), Failure> {
+async fn flight<P: Pair + 'static>(d: Dyn<P>, takeover: bool) -> Result<(), Failure> {
     let m = d.managed();
     if takeover {
         // The last flight died with its request: write down what it may have left.
@@ -232,7 +282,7 @@ async fn flight<D: Driver>(d: Rc<D>, takeover: bool) -> Result<(), Failure> {
 
 /// Reads the store until the lease holder's pair makes a renewal needless, or the lease's
 /// time has passed (a holder that died loses it then).
-async fn wait_for_holder<D: Driver>(d: &D) {
+async fn wait_for_holder<P: Pair>(d: &dyn Driver<Pair = P>) {
     let m = d.managed();
     let until = js_sys::Date::now() + d.lease_ttl_ms();
     while js_sys::Date::now() < until {
@@ -246,7 +296,7 @@ async fn wait_for_holder<D: Driver>(d: &D) {
 
 /// A login or renewal as planned, and what follows a refused refresh token. `Some`: the
 /// flight's result; `None`: plan again (the store was read for a lost rotation).
-async fn attempt<D: Driver>(d: &D, plan: Plan) -> Option<Result<(), Failure>> {
+async fn attempt<P: Pair>(d: &dyn Driver<Pair = P>, plan: Plan) -> Option<Result<(), Failure>> {
     let m = d.managed();
     let mut attempt = m.lc.borrow_mut().start()?;
     let mut plan = plan;

@@ -11,7 +11,7 @@ use crate::core::{nadeo, openplanet};
 
 /// The validation: every argument checked, nothing sent when one is wrong.
 fn validation(options: &JsValue) -> Result<Exchange, Failure> {
-    let mut o: options::Openplanet = options::read(options)?;
+    let mut o: options::OAuth = options::read(options)?;
     let token = o.token.take().ok_or(openplanet::E_TOKEN)?.0;
     let secret = o.secret.take().ok_or(openplanet::E_SECRET)?.0;
     let user_agent = required(

@@ -277,30 +277,8 @@ pub(crate) fn call_signal(options: &JsValue) -> Result<JsValue, Failure> {
     Ok(call.signal.map_or(JsValue::UNDEFINED, |s| s.0.into()))
 }
 
-/// `verifyOpenplanetToken`'s options.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Openplanet {
-    pub token: Option<Text>,
-    pub secret: Option<Text>,
-    pub user_agent: Option<Text>,
-    pub validate_url: Option<Text>,
-    fetch: Option<Function>,
-    signal: Option<Signal>,
-    timeout_ms: Option<Number>,
-}
-
-impl Openplanet {
-    pub fn transport(&mut self) -> Result<Transport, Failure> {
-        transport(
-            self.fetch.take(),
-            self.signal.take(),
-            self.timeout_ms.take(),
-        )
-    }
-}
-
-/// The options of the OAuth grants, the lookups and TrackmaniaApi.
+/// The options of the OAuth grants, the lookups, TrackmaniaApi and verifyOpenplanetToken
+/// (one struct: each deserializer costs the wasm its own code).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OAuth {
@@ -312,6 +290,10 @@ pub(crate) struct OAuth {
     pub code_verifier: Option<Text>,
     pub refresh_token: Option<Text>,
     pub access_token: Option<Text>,
+    pub token: Option<Text>,
+    pub secret: Option<Text>,
+    pub user_agent: Option<Text>,
+    pub validate_url: Option<Text>,
     pub now: Option<Function>,
     fetch: Option<Function>,
     signal: Option<Signal>,

@@ -25,7 +25,7 @@ use super::exchange::Outcome;
 use super::failure::{invalid, Failure};
 use super::interop::{store_get, store_put};
 use super::json;
-use super::managed::{self, lease_of, lease_ttl_ms, Driver, Lease, Managed};
+use super::managed::{self, lease_of, lease_ttl_ms, Lease, Managed, Source};
 use super::oauth::App;
 use super::options::{self, required};
 use super::results;
@@ -157,7 +157,7 @@ impl Player {
     }
 }
 
-impl Driver for Player {
+impl Source for Player {
     type Pair = HeldTokens;
 
     fn managed(&self) -> &Managed<HeldTokens> {
@@ -337,7 +337,7 @@ impl PlayerTokens {
         let player = self.player.clone();
         promise(Box::pin(async move {
             let signal = options::call_signal(&options)?;
-            managed::access_token(&player, &signal)
+            managed::access_token(player, &signal)
                 .await
                 .map(JsValue::from)
         }))
