@@ -1,3 +1,5 @@
-// require("nadeo-auth/authjs"): the ES module, or a clear error on a Node too old to load it.
+// require("nadeo-auth/authjs"): the ES module's default export as `exports.default` (what
+// TypeScript and bundlers read for a default export), or a clear error on a Node too old.
 "use strict";
-module.exports = require("./require-esm.cjs")(() => require("./authjs.js"));
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.default = require("./require-esm.cjs")(() => require("./authjs.js")).default;

@@ -1,3 +1,3 @@
-// require("nadeo-auth/better-auth"): the ES module, or a clear error on a Node too old to load it.
+// require("nadeo-auth/better-auth"): the ES module's export, or a clear error on a Node too old.
 "use strict";
-module.exports = require("./require-esm.cjs")(() => require("./better-auth.js"));
+exports.trackmania = require("./require-esm.cjs")(() => require("./better-auth.js")).trackmania;
