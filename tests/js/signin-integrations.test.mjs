@@ -9,7 +9,7 @@ import { TrackmaniaUserClient } from "nadeo-auth";
 import Trackmania from "nadeo-auth/authjs";
 import { trackmania } from "nadeo-auth/better-auth";
 import { startOAuthMock } from "./mock/oauth.mjs";
-import { tool } from "./tools.mjs";
+import { bundleWorker, tool } from "./tools.mjs";
 
 const APP = "http://app.test";
 let tm;
@@ -216,4 +216,62 @@ test("better-auth: trackmania() signs a player in through genericOAuth and the m
     await auth.handler(new Request(`${APP}/api/auth/get-session`, { headers: { cookie: other.header() } }))
   ).json();
   assert.equal(none, null, "no session for a wrong state");
+});
+
+test("Auth.js in workerd: a Worker bundled by wrangler signs a player in with Trackmania(); a wrong state is refused", async () => {
+  const here = new URL(".", import.meta.url).pathname;
+  const { symlinkSync, rmSync } = await import("node:fs");
+  // @auth/core from the pinned tools, where the Worker's bundler looks for it.
+  const link = `${here}node_modules/@auth`;
+  rmSync(link, { force: true, recursive: true });
+  symlinkSync(`${process.env.NADEO_AUTH_TOOLS}/node_modules/@auth`, link);
+  let scriptPath;
+  try {
+    scriptPath = bundleWorker(here, "authjs-worker.mjs", "dist-authjs", { wasm: false });
+  } finally {
+    rmSync(link, { force: true, recursive: true });
+  }
+  const { Miniflare } = await tool("miniflare");
+  const mf = new Miniflare({
+    bindings: { TM_ORIGIN: tm.origin, TM_CLIENT_ID: tm.clientId, TM_CLIENT_SECRET: tm.clientSecret },
+    modules: true,
+    scriptPath,
+    compatibilityFlags: ["nodejs_compat"],
+    compatibilityDate: "2026-04-01",
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+  });
+  try {
+    tm.register(`${APP}/auth/callback/trackmania`);
+    const call = async (url, init) => {
+      const res = await mf.dispatchFetch(url, { ...init, redirect: "manual" });
+      const headers = new Headers(res.headers);
+      return new Response(await res.arrayBuffer(), { status: res.status, headers });
+    };
+    const signIn = async (cookies) => {
+      const csrf = cookies.take(await call(`${APP}/auth/csrf`));
+      const { csrfToken } = await csrf.json();
+      const res = cookies.take(
+        await call(`${APP}/auth/signin/trackmania`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.header() },
+          body: new URLSearchParams({ csrfToken, callbackUrl: `${APP}/` }).toString(),
+        }),
+      );
+      assert.equal(res.status, 302);
+      return res.headers.get("location");
+    };
+    const cookies = jar();
+    const back = await authorize(await signIn(cookies));
+    const done = cookies.take(await call(back, { headers: { cookie: cookies.header() } }));
+    assert.equal(done.headers.get("location"), `${APP}/`);
+    const session = await (await call(`${APP}/auth/session`, { headers: { cookie: cookies.header() } })).json();
+    assert.equal(session.user.name, tm.user.displayName);
+    assert.equal(session.user.accountId, tm.user.accountId);
+    const other = jar();
+    const forged = await authorize(await signIn(other), (f) => (f.set("state", "forged-state"), f));
+    const refused = other.take(await call(forged, { headers: { cookie: other.header() } }));
+    assert.match(refused.headers.get("location") ?? "", /error/);
+  } finally {
+    await mf.dispose();
+  }
 });

@@ -16,8 +16,9 @@ export const toolBin = (name) => `${TOOLS}/node_modules/.bin/${name}`;
 
 /** Bundles the Worker `main` (a file in `dir`) as a user would, with `wrangler deploy
  *  --dry-run` (which picks the package's "workerd" entry and emits its .wasm as a module), into
- *  `dir/outdir`. Returns the path of the bundled script. */
-export function bundleWorker(dir, main, outdir) {
+ *  `dir/outdir`. Returns the path of the bundled script. `wasm: false` for a Worker that
+ *  imports no wasm entry (the sign-in integrations). */
+export function bundleWorker(dir, main, outdir, { wasm = true } = {}) {
   const config = `${outdir}.wrangler.toml`;
   writeFileSync(
     `${dir}${config}`,
@@ -29,6 +30,6 @@ export function bundleWorker(dir, main, outdir) {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
   });
   const files = readdirSync(`${dir}${outdir}`);
-  if (!files.some((f) => f.endsWith(".wasm"))) throw new Error(`wrangler did not emit the .wasm: ${files}`);
+  if (wasm && !files.some((f) => f.endsWith(".wasm"))) throw new Error(`wrangler did not emit the .wasm: ${files}`);
   return `${dir}${outdir}/${main.replace(/\.mjs$/, ".js")}`;
 }
