@@ -10,35 +10,12 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const lib = await import(pathToFileURL(join(root, "pkg/index-node.js")).href);
 const { startOAuthMock } = await import(pathToFileURL(join(root, "tests/mock/oauth.mjs")).href);
+const { signInPlayer } = await import(pathToFileURL(join(root, "tests/js/sign-in-player.mjs")).href);
 
 const REDIRECT = "https://app.example/cb";
 const PLAYERS = 10;
 const REQUESTS = 1000;
 const DAY_S = 24 * 3600;
-
-async function signIn(tm) {
-  const form = new URLSearchParams({
-    client_id: tm.clientId,
-    redirect_uri: REDIRECT,
-    scope: "clubs",
-    state: "s",
-    decision: "allow",
-  });
-  const res = await fetch(`${tm.origin}/oauth/authorize/decide`, {
-    method: "POST",
-    body: form.toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    redirect: "manual",
-  });
-  const code = new URL(res.headers.get("location")).searchParams.get("code");
-  return lib.exchangeCode({
-    clientId: tm.clientId,
-    clientSecret: tm.clientSecret,
-    apiUrl: tm.origin,
-    code,
-    redirectUri: REDIRECT,
-  });
-}
 
 function store() {
   const map = new Map();
@@ -53,7 +30,7 @@ for (const shared of [true, false]) {
   const kv = shared ? store() : undefined;
   const clients = [];
   for (let p = 0; p < PLAYERS; p++) {
-    const tokens = await signIn(tm);
+    const tokens = await signInPlayer(lib, tm, REDIRECT, "clubs");
     const make = () =>
       new lib.TrackmaniaUserClient({
         clientId: tm.clientId,

@@ -11,6 +11,7 @@ const { startProcessFleet } = await import(new URL("process-fleet.mjs", e2e));
 const lib = await import(new URL("node_modules/nadeo-auth/index-node.js", e2e));
 const { redisStore } = await import(new URL("node_modules/nadeo-auth/stores.js", e2e));
 const { tool } = await import(new URL("tools.mjs", e2e));
+const { signInPlayer } = await import(new URL("sign-in-player.mjs", e2e));
 
 const REDIRECT = "https://app.example/cb";
 const DAY = 86_400;
@@ -24,26 +25,7 @@ for (const kind of ["node-redis", "node-redis-nolock"]) {
   mock.setNow(T);
   tm.setNow(T);
   // A signed-in player whose pair is in the store.
-  const res = await fetch(`${tm.origin}/oauth/authorize/decide`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      client_id: tm.clientId,
-      redirect_uri: REDIRECT,
-      scope: "",
-      state: "s",
-      decision: "allow",
-    }).toString(),
-    redirect: "manual",
-  });
-  const code = new URL(res.headers.get("location")).searchParams.get("code");
-  const tokens = await lib.exchangeCode({
-    clientId: tm.clientId,
-    clientSecret: tm.clientSecret,
-    apiUrl: tm.origin,
-    code,
-    redirectUri: REDIRECT,
-  });
+  const tokens = await signInPlayer(lib, tm, REDIRECT);
   const { createClient } = await tool("redis");
   const seedClient = createClient({ url: redis.url });
   await seedClient.connect();

@@ -13,6 +13,7 @@ import { fileStore, redisStore } from "nadeo-auth/stores";
 import { startNadeoMock } from "./mock/nadeo.mjs";
 import { startOAuthMock } from "./mock/oauth.mjs";
 import { startProcessFleet } from "./process-fleet.mjs";
+import { signInPlayer } from "./sign-in-player.mjs";
 import { startRedis } from "./redis-server.mjs";
 import { tool } from "./tools.mjs";
 
@@ -42,30 +43,6 @@ after(async () => {
   await tm?.close();
 });
 
-/** A signed-in player's pair, as a back end gets it. */
-async function signIn() {
-  const res = await fetch(`${tm.origin}/oauth/authorize/decide`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      client_id: tm.clientId,
-      redirect_uri: REDIRECT,
-      scope: "",
-      state: "s",
-      decision: "allow",
-    }).toString(),
-    redirect: "manual",
-  });
-  const code = new URL(res.headers.get("location")).searchParams.get("code");
-  return lib.exchangeCode({
-    clientId: tm.clientId,
-    clientSecret: tm.clientSecret,
-    apiUrl: tm.origin,
-    code,
-    redirectUri: REDIRECT,
-  });
-}
-
 /** `n` processes of the fleet on the store `kind` at `target`. */
 async function fleet(kind, target, n = 4) {
   const f = await startProcessFleet({ kind, target, mock, tm, n });
@@ -84,7 +61,7 @@ async function renewals(f, seedStore) {
   tm.reset();
   const T = Math.floor(Date.now() / 1000);
   setTime(T);
-  const tokens = await signIn();
+  const tokens = await signInPlayer(lib, tm, REDIRECT);
   // The player's pair goes to the store the way a sign-in hands it over.
   const seed = new lib.TrackmaniaUserClient({
     clientId: tm.clientId,
