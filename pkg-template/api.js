@@ -255,7 +255,12 @@ export class TrackmaniaApi {
     this.#tokens = new ApiTokens(grantOptions);
     this.#auth = bearerAuth(this.#tokens);
     // What the lookups need: never the secret.
-    this.#transport = { apiUrl: options.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
+    this.#transport = {
+      apiUrl: options.apiUrl,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      userAgent: options.userAgent,
+    };
   }
 
   /** A client-credentials access token, renewed 60 s before it expires. */

@@ -40,8 +40,9 @@ pub(crate) fn check_tokens(a: &Answer, previous_refresh: Option<&str>) -> Result
     Err(status_error(a, nadeo::status_code(a.status)))
 }
 
-/// The error of a non-2xx answer, `retryAfter` set on 429 and 503 (an HTTP-date is read
-/// against the answer's own `Date` where it has one: both are the server's clock).
+/// The error of a non-2xx answer, `retryAfter` set on 429 and 503, in whole seconds (an
+/// HTTP-date is read against the answer's own `Date` where it has one: both are the server's
+/// clock).
 pub(crate) fn status_error(
     a: &Answer,
     (code, message): (crate::core::Code, &'static str),
@@ -51,7 +52,9 @@ pub(crate) fn status_error(
         .retry_after
         .as_deref()
         .and_then(|v| backoff::retry_after(v, now))
-        .filter(|_| matches!(a.status, 429 | 503));
+        .filter(|_| matches!(a.status, 429 | 503))
+        // Whole seconds, rounded up (an HTTP-date leaves a fraction): what callers wait.
+        .map(f64::ceil);
     Failure::Answer {
         code,
         message,

@@ -27,6 +27,8 @@ pub(crate) struct App {
     pub api: String,
     pub client_id: String,
     pub client_secret: String,
+    /// Sent as User-Agent when given.
+    pub user_agent: Option<String>,
 }
 
 impl App {
@@ -36,6 +38,7 @@ impl App {
             api: o.api_url()?,
             client_id: required(o.client_id.take(), "clientId", E_TEXT)?.0,
             client_secret: required(o.client_secret.take(), "clientSecret", E_TEXT)?.0,
+            user_agent: o.user_agent()?,
         })
     }
 
@@ -50,10 +53,13 @@ impl App {
         let request = HttpRequest {
             method: "POST",
             url: api_path(&self.api, oauth::TOKEN_PATH)?,
-            headers: vec![
-                ("Content-Type", "application/x-www-form-urlencoded".into()),
-                ("Accept", "application/json".into()),
-            ],
+            headers: with_user_agent(
+                vec![
+                    ("Content-Type", "application/x-www-form-urlencoded".into()),
+                    ("Accept", "application/json".into()),
+                ],
+                &self.user_agent,
+            ),
             body: Some(body),
         };
         Ok(Exchange {
@@ -62,6 +68,17 @@ impl App {
             reader: Reader::OAuthTokens { previous_refresh },
         })
     }
+}
+
+/// The headers, with `User-Agent` when the caller gave one.
+fn with_user_agent(
+    mut headers: Vec<(&'static str, String)>,
+    user_agent: &Option<String>,
+) -> Vec<(&'static str, String)> {
+    if let Some(ua) = user_agent {
+        headers.push(("User-Agent", ua.clone()));
+    }
+    headers
 }
 
 /// Which grant of /api/access_token.
@@ -136,6 +153,7 @@ fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Excha
     let authorization = header::bearer(&token)?;
     let transport = o.transport()?;
     let api = o.api_url()?;
+    let user_agent = o.user_agent()?;
     let urls: Vec<String> = match kind {
         LookupKind::DisplayNames | LookupKind::AccountIds => {
             let inputs = string_array(inputs)
@@ -154,10 +172,13 @@ fn lookup(kind: LookupKind, inputs: &JsValue, options: &JsValue) -> Result<Excha
         .map(|url| HttpRequest {
             method: "GET",
             url,
-            headers: vec![
-                ("Authorization", authorization.clone()),
-                ("Accept", "application/json".into()),
-            ],
+            headers: with_user_agent(
+                vec![
+                    ("Authorization", authorization.clone()),
+                    ("Accept", "application/json".into()),
+                ],
+                &user_agent,
+            ),
             body: None,
         })
         .collect();

@@ -309,6 +309,14 @@ impl OAuth {
         )
     }
 
+    /// `userAgent`, checked like the Nadeo calls' (printable, one line), where given.
+    pub fn user_agent(&mut self) -> Result<Option<String>, Failure> {
+        match self.user_agent.take() {
+            Some(ua) => Ok(Some(crate::core::nadeo::user_agent(&ua.0)?)),
+            None => Ok(None),
+        }
+    }
+
     /// `apiUrl`, default api.trackmania.com, checked.
     pub fn api_url(&self) -> Result<String, Failure> {
         let api = self

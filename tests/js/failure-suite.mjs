@@ -146,6 +146,7 @@ export const tests = [
       const first = await client.accessToken("NadeoLiveServices").catch((e) => e);
       equal(first.code, "HTTP");
       ok(first.retryAfter >= 85 && first.retryAfter <= 90, `retryAfter ${first.retryAfter}`);
+      ok(Number.isInteger(first.retryAfter), `whole seconds: ${first.retryAfter}`);
       clock.now += 80;
       const blocked = await client.accessToken("NadeoLiveServices").catch((e) => e);
       ok(blocked.retryAfter >= 5 && blocked.retryAfter <= 10, `still backing off: ${blocked.retryAfter}`);

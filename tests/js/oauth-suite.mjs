@@ -720,4 +720,19 @@ export const tests = [
       equal((await tm.stats()).openplanet, 8, "nothing sent for a bad argument");
     },
   ],
+  [
+    "the OAuth calls send the userAgent given (grants and lookups), and check it",
+    async (lib, tm) => {
+      await tm.reset();
+      const userAgent = "My site / @me / me@example.com";
+      const { accessToken } = await lib.clientCredentials(base(tm, { userAgent }));
+      await lib.displayNames(["a59df3e8-6bff-48a2-98b6-801abf2a298e"], { ...base(tm), accessToken, userAgent });
+      const api = new lib.TrackmaniaApi(base(tm, { userAgent }));
+      await api.accountIds(["Hylis"]);
+      const sent = (await tm.log()).filter((e) => e.path.startsWith("/api/"));
+      equal(sent.length, 4);
+      for (const e of sent) equal(e.headers["user-agent"], userAgent, e.path);
+      await rejects(lib, lib.clientCredentials(base(tm, { userAgent: "two\nlines" })), "INVALID_ARGUMENT");
+    },
+  ],
 ];
