@@ -17,7 +17,8 @@ use crate::core::{Code, Error};
 #[wasm_bindgen(module = "/src/js/alarm.js")]
 extern "C" {
     /// Calls `fire` once at `at_ms` (ms since the epoch); returns the function that cancels it.
-    fn alarm(at_ms: f64, fire: &js_sys::Function) -> js_sys::Function;
+    /// (`background`: it never holds a Node, Bun or Deno process open.)
+    fn alarm(at_ms: f64, fire: &js_sys::Function, background: bool) -> js_sys::Function;
     /// Resolves at `at_ms`, or rejects with ABORTED when `signal` fires.
     #[wasm_bindgen(js_name = waitUntil)]
     fn wait_until(at_ms: f64, signal: Option<AbortSignal>) -> js_sys::Promise;
@@ -75,7 +76,7 @@ pub fn schedule_refresh(
         ));
     }
     let at = lifecycle::due_at(&times, margin, js_sys::Math::random() * jitter).ok_or(E_NO_EXP)?;
-    Ok(alarm(at * 1000.0, &fire))
+    Ok(alarm(at * 1000.0, &fire, false))
 }
 
 /// A Rust call at a wall-clock time (ms since the epoch), for NadeoClient's auto-refresh;
@@ -92,7 +93,7 @@ impl Alarm {
     pub fn new(at_ms: f64, fire: std::rc::Rc<dyn Fn()>) -> Alarm {
         let fire = Closure::<dyn FnMut()>::new(move || fire());
         Alarm {
-            cancel: alarm(at_ms, fire.as_ref().unchecked_ref()),
+            cancel: alarm(at_ms, fire.as_ref().unchecked_ref(), true),
             _fire: fire,
         }
     }

@@ -8,12 +8,17 @@ import { abortedError } from "./error.js";
 const MAX_TIMER_MS = 2 ** 30;
 
 /** Calls `fire` once at `at` (ms since the epoch; soon when that has passed). Returns the
- *  function that cancels it. */
-export function alarm(at, fire) {
+ *  function that cancels it. A `background` alarm (auto-refresh) never holds a Node, Bun or
+ *  Deno process open: a script ends when its own work does. */
+export function alarm(at, fire, background) {
   let timer;
   const arm = () => {
     const left = Math.min(Math.max(Math.ceil(at - Date.now()), 0), MAX_TIMER_MS);
     timer = setTimeout(() => (Date.now() < at ? arm() : fire()), left);
+    if (background) {
+      if (typeof timer === "object") timer?.unref?.();
+      else globalThis.Deno?.unrefTimer?.(timer);
+    }
   };
   arm();
   return () => clearTimeout(timer);

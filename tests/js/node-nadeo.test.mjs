@@ -28,3 +28,26 @@ test("node: util.inspect shows no secret of a NadeoClient", async () => {
   if (shown.includes("hidden-pw-456") || shown.includes("svc_login"))
     throw new Error(`inspect shows a secret: ${shown}`);
 });
+
+test("node: a script that starts auto-refresh ends by itself once its own work is done", async () => {
+  const { execFile } = await import("node:child_process");
+  await mock.reset(); // the mock on the machine's clock, as the script is
+  const script = `
+    import { NadeoClient } from "nadeo-auth";
+    const client = new NadeoClient({ login: "svc_login", password: "pa:ss wörd 🏎", userAgent: "ua / tests",
+      coreUrl: ${JSON.stringify(mock.coreUrl)}, liveUrl: ${JSON.stringify(mock.liveUrl)} });
+    await client.accessToken("NadeoLiveServices");
+    client.startAutoRefresh();
+    console.log("done");`;
+  const started = Date.now();
+  const out = await new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: new URL(".", import.meta.url).pathname, timeout: 10_000 },
+      (err, stdout) => (err ? reject(new Error(`the script did not end by itself: ${err.message}`)) : resolve(stdout)),
+    ),
+  );
+  if (out.trim() !== "done") throw new Error(out);
+  if (Date.now() - started > 5_000) throw new Error(`it took ${Date.now() - started} ms`);
+});
