@@ -148,8 +148,8 @@ async function overHttp(client, url, headers, N) {
     ["10 min slow", -600],
   ]) {
     let now = T;
-    mock.setNow(now);
     mock.reset();
+    mock.setNow(now);
     const client = new lib.NadeoClient({
       login: LOGIN,
       password: PASSWORD,

@@ -418,9 +418,9 @@ impl ManagedTokens {
         };
         let m = &self.slot(a).managed;
         let lc = m.lc.borrow();
-        let now = m.now_s();
-        match lc.fresh(now) {
-            Some(p) if p.access_token == token => lc.fresh_until(now).map_or(0.0, |s| s * 1000.0),
+        // `fresh_until` is `Some` only while the held pair is fresh.
+        match (lc.held(), lc.fresh_until(m.now_s())) {
+            (Some(p), Some(until)) if p.access_token == token => until * 1000.0,
             _ => 0.0,
         }
     }

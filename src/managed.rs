@@ -170,16 +170,12 @@ pub(crate) async fn access_token<P: Pair + 'static>(
 ) -> Result<String, Failure> {
     d.prepare().await;
     let m = d.managed();
-    let now = m.now_s();
-    let next = m.lc.borrow().next(now);
-    match next {
-        Next::Serve => {
-            if let Some(token) = m.serve() {
-                return Ok(token);
-            }
-        }
-        Next::Fail(stop) => return Err(stop.into()),
-        Next::Renew => {}
+    // Served at once, or failed at once (backing off with nothing usable): no flight.
+    if let Some(token) = m.serve() {
+        return Ok(token);
+    }
+    if let Next::Fail(stop) = m.lc.borrow().next(m.now_s()) {
+        return Err(stop.into());
     }
     let fresh = || m.serve();
     let after = || m.usable();

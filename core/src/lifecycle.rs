@@ -267,7 +267,7 @@ fn whole(x: f64) -> f64 {
 }
 
 /// Whole seconds, rounded up, for positive waits (`f64::ceil` is not in `core`).
-pub fn ceil(x: f64) -> f64 {
+fn ceil(x: f64) -> f64 {
     let t = x as u64 as f64;
     if t < x {
         t + 1.0

@@ -54,6 +54,22 @@ async function authorize(url, tamper = (q) => q) {
   return res.headers.get("location");
 }
 
+/** Auth.js's sign-in as a page does it: a CSRF token, then the POST that redirects to the
+ *  authorize page (its URL). `call(url, init)` answers for the app (Auth() or a Worker). */
+async function authjsSignIn(call, cookies) {
+  const csrf = cookies.take(await call(`${APP}/auth/csrf`));
+  const { csrfToken } = await csrf.json();
+  const res = cookies.take(
+    await call(`${APP}/auth/signin/trackmania`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.header() },
+      body: new URLSearchParams({ csrfToken, callbackUrl: `${APP}/` }).toString(),
+    }),
+  );
+  assert.equal(res.status, 302);
+  return res.headers.get("location");
+}
+
 test("Auth.js: Trackmania() signs a player in through @auth/core's Auth(); the player's pair kept in a store survives rotations; a wrong state is refused", async () => {
   const { Auth } = await tool("@auth/core");
   const store = new Map();
@@ -101,22 +117,7 @@ test("Auth.js: Trackmania() signs a player in through @auth/core's Auth(); the p
       session: ({ session, token }) => ({ ...session, user: { ...session.user, accountId: token.accountId } }),
     },
   };
-  const signIn = async (cookies) => {
-    const csrf = cookies.take(await Auth(new Request(`${APP}/auth/csrf`), config));
-    const { csrfToken } = await csrf.json();
-    const res = cookies.take(
-      await Auth(
-        new Request(`${APP}/auth/signin/trackmania`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.header() },
-          body: new URLSearchParams({ csrfToken, callbackUrl: `${APP}/` }).toString(),
-        }),
-        config,
-      ),
-    );
-    assert.equal(res.status, 302);
-    return res.headers.get("location");
-  };
+  const signIn = (cookies) => authjsSignIn((url, init) => Auth(new Request(url, init), config), cookies);
 
   const cookies = jar();
   const to = await signIn(cookies);
@@ -247,19 +248,8 @@ test("Auth.js in workerd: a Worker bundled by wrangler signs a player in with Tr
       const headers = new Headers(res.headers);
       return new Response(await res.arrayBuffer(), { status: res.status, headers });
     };
-    const signIn = async (cookies) => {
-      const csrf = cookies.take(await call(`${APP}/auth/csrf`));
-      const { csrfToken } = await csrf.json();
-      const res = cookies.take(
-        await call(`${APP}/auth/signin/trackmania`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.header() },
-          body: new URLSearchParams({ csrfToken, callbackUrl: `${APP}/` }).toString(),
-        }),
-      );
-      assert.equal(res.status, 302);
-      return res.headers.get("location");
-    };
+    const signIn = (cookies) => authjsSignIn(call, cookies);
+
     const cookies = jar();
     const back = await authorize(await signIn(cookies));
     const done = cookies.take(await call(back, { headers: { cookie: cookies.header() } }));
