@@ -7,8 +7,8 @@
 // - the token entry (what a page loads), in each condition (browser, node, workerd): its
 //   budget, 16 KiB;
 // - a Vite page that imports only the token entry (every file of its dist/assets: Vite's own
-//   module-preload polyfill counts too), built with the consumers' pinned Vite: the
-//   same budget.
+//   module-preload polyfill counts too), built with the consumers' pinned Vite 8 and Vite 7:
+//   the same budget.
 // Usage: node scripts/size.mjs [--check]
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -82,13 +82,14 @@ for (const { name, budget, loads } of entries) {
   }
 }
 
-/** The page a site builds with Vite when it imports only nadeo-auth/token: what its users
- *  load (every file of dist/assets). Undefined when the consumers' tools are not installed. */
-function vitePage() {
+/** The page a site builds with Vite (`package`: the consumers' Vite 8, `vite`, or Vite 7,
+ *  `vite7`) when it imports only nadeo-auth/token: what its users load (every file of
+ *  dist/assets). Undefined when the consumers' tools are not installed. */
+function vitePage(vitePackage) {
   const root = new URL("..", import.meta.url).pathname;
-  const vite = join(root, "tests/consumers/node_modules/vite/bin/vite.js");
+  const vite = join(root, `tests/consumers/node_modules/${vitePackage}/bin/vite.js`);
   if (!existsSync(vite)) return undefined;
-  const dir = join(root, "build/vite-token-page");
+  const dir = join(root, `build/${vitePackage}-token-page`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   cpSync(pkg, join(dir, "node_modules/nadeo-auth"), { recursive: true });
@@ -103,14 +104,20 @@ function vitePage() {
   const assets = join(dir, "dist/assets");
   return measure(readdirSync(assets), assets);
 }
-const page = vitePage();
-if (page) {
-  const name = "a Vite page of nadeo-auth/token";
-  report(name, "nadeo-auth/token via a Vite page  ", page, BUDGET_TOKEN_GZIP);
-  entries.push({ name, budget: BUDGET_TOKEN_GZIP });
-} else if (process.argv.includes("--check")) {
-  console.error("size: FAIL: no Vite in tests/consumers (scripts/setup.sh installs it) to measure a page with");
-  process.exit(1);
+// Both majors users build pages with: Vite 8 (Rolldown) and Vite 7 (Rollup and esbuild).
+for (const [vitePackage, major] of [
+  ["vite", "8"],
+  ["vite7", "7"],
+]) {
+  const page = vitePage(vitePackage);
+  if (page) {
+    const name = `a Vite ${major} page of nadeo-auth/token`;
+    report(name, `nadeo-auth/token via a Vite ${major} page`, page, BUDGET_TOKEN_GZIP);
+    entries.push({ name, budget: BUDGET_TOKEN_GZIP });
+  } else if (process.argv.includes("--check")) {
+    console.error(`size: FAIL: no Vite ${major} in tests/consumers (scripts/setup.sh installs it) to measure a page with`);
+    process.exit(1);
+  }
 }
 if (process.argv.includes("--check")) {
   const over = entries.filter(({ name, budget }) => worst.get(name) > budget);
