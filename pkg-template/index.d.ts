@@ -1,10 +1,11 @@
 // Type declarations of nadeo-auth, written by hand: the package's public contract.
-// Every entry point (node, browser, workerd) exports exactly these names.
+// Every entry point (node, browser, workerd) exports these names; the workerd entry also
+// exports NadeoTokenBroker (index-workerd.d.ts), the Durable Object only Workers can run.
 
 // ---------------------------------------------------------------- errors
 
 /**
- * Every error code of the package. The README's table explains each.
+ * Every error code of the package. docs/errors.md explains each.
  *
  * @example
  * try {

@@ -269,6 +269,17 @@ const shared = [
   ],
 
   [
+    "decodeToken names an Authorization value pasted whole",
+    (lib) => {
+      const t = tok(HEADER, ACCESS);
+      for (const pasted of [`Bearer ${t}`, `nadeo_v1 t=${t}`]) {
+        const e = throwsCode(lib, () => lib.decodeToken(pasted), "TOKEN_MALFORMED");
+        if (!e.message.includes("pass the token alone")) throw new Error(`message: ${e.message}`);
+      }
+    },
+  ],
+
+  [
     "decodeToken gives INVALID_ARGUMENT for non-strings",
     (lib) => {
       for (const v of [undefined, null, 0, 42, true, {}, [], Symbol("s"), 10n, () => 1, new String("a.b.c")]) {

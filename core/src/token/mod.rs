@@ -19,6 +19,10 @@ const E_SEGMENTS: Error = Error::new(
     Code::TokenMalformed,
     "a token has exactly three dot-separated segments",
 );
+const E_SCHEME: Error = Error::new(
+    Code::TokenMalformed,
+    "this is an Authorization value (\"Bearer …\" or \"nadeo_v1 t=…\"): pass the token alone",
+);
 const E_EMPTY_HEADER: Error =
     Error::new(Code::TokenMalformed, "the token's header segment is empty");
 const E_EMPTY_PAYLOAD: Error =
@@ -80,6 +84,10 @@ pub struct Segments<'t> {
 /// neither header nor payload empty, the signature base64url (decoded into `scratch`, whose
 /// bytes nobody needs: a caller reuses one buffer for every token).
 pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
+    // A header value pasted whole: no token has a space, so this only names the mistake.
+    if token.starts_with("Bearer ") || token.starts_with("nadeo_v1 ") {
+        return Err(E_SCHEME);
+    }
     let Some((header, rest)) = token.split_once('.') else {
         return Err(E_SEGMENTS);
     };

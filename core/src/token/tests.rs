@@ -243,3 +243,15 @@ fn property_mutated_real_tokens_never_panic() {
         }
     }
 }
+
+#[test]
+fn an_authorization_value_pasted_whole_is_named() {
+    let t = tok(HEADER, ACCESS);
+    for pasted in [format!("Bearer {t}"), format!("nadeo_v1 t={t}")] {
+        let e = decode(&pasted).unwrap_err();
+        assert_eq!(e.code, Code::TokenMalformed);
+        assert!(e.message.contains("pass the token alone"), "{}", e.message);
+    }
+    // Without its scheme, the same token decodes.
+    assert!(decode(&t).is_ok());
+}
