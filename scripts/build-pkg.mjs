@@ -11,7 +11,7 @@
 // file. Then pkg/ gets exactly what package.json's `files` lists: a listed file the build did
 // not make fails it, and nothing unlisted ships.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fasterStringPassing, minifyNames, objectInitSync, snippetPaths, withoutDefaultUrl } from "./rewrites.mjs";
 
@@ -115,12 +115,18 @@ for (const name of ["stores", "authjs", "better-auth"]) {
     throw new Error(`build-pkg: ${name}.d.ts imports nothing from "./index.js"`);
   writeFileSync(join(stage, `${name}.d.cts`), types.replaceAll('from "./index.js"', 'from "./index.cjs"'));
 }
-for (const f of ["README.md", "LICENSE"]) cpSync(join(root, f), join(stage, f));
+// The user's guides, the changelog and the cron example, so that every relative link of the
+// README and the guides resolves where users read them (node_modules, the registry's page).
+for (const f of manifest.files.filter((f) => /^(README\.md|LICENSE|CHANGELOG\.md|docs\/|examples\/)/.test(f))) {
+  mkdirSync(dirname(join(stage, f)), { recursive: true });
+  cpSync(join(root, f), join(stage, f));
+}
 
 // pkg/: exactly what package.json lists (npm adds package.json, README and LICENSE itself).
 const shipped = [...manifest.files, "package.json"];
 for (const f of shipped) {
   if (!existsSync(join(stage, f))) throw new Error(`build-pkg: package.json lists ${f}, which the build did not make`);
+  mkdirSync(dirname(join(out, f)), { recursive: true });
   cpSync(join(stage, f), join(out, f));
 }
 // A bare import left in shipped JS would make bundlers warn (sideEffects): none may remain.

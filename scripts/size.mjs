@@ -115,7 +115,9 @@ for (const [vitePackage, major] of [
     report(name, `nadeo-auth/token via a Vite ${major} page`, page, BUDGET_TOKEN_GZIP);
     entries.push({ name, budget: BUDGET_TOKEN_GZIP });
   } else if (process.argv.includes("--check")) {
-    console.error(`size: FAIL: no Vite ${major} in tests/consumers (scripts/setup.sh installs it) to measure a page with`);
+    console.error(
+      `size: FAIL: no Vite ${major} in tests/consumers (scripts/setup.sh installs it) to measure a page with`,
+    );
     process.exit(1);
   }
 }

@@ -32,4 +32,4 @@ node scripts/check-tsdoc.mjs pkg/index.d.ts pkg/stores.d.ts pkg/authjs.d.ts pkg/
 echo "== JS suite: Node, workerd (one Worker, then a fleet of two with the token broker), Chromium"
 export NADEO_AUTH_ARTIFACTS="$root/artifacts"
 cd "$e2e"
-timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-memory.test.mjs node-nadeo.test.mjs node-oauth.test.mjs workerd.test.mjs broker.test.mjs cron.test.mjs chromium.test.mjs signin.test.mjs fleet-stores.test.mjs signin-integrations.test.mjs
+timeout 900 node --test --test-concurrency=1 --test-timeout=120000 node.test.mjs node-memory.test.mjs node-nadeo.test.mjs node-oauth.test.mjs workerd.test.mjs broker.test.mjs cron.test.mjs chromium.test.mjs signin.test.mjs fleet-stores.test.mjs signin-integrations.test.mjs examples.test.mjs

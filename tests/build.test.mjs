@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { execFileSync } from "node:child_process";
 import {
   fasterStringPassing,
@@ -129,4 +129,28 @@ test("the tarball holds exactly what pkg-template/package.json says ships", () =
   // npm adds the manifest itself; README.md and LICENSE are listed (npm would add them anyway).
   assert.deepEqual(got, [...new Set([...files, "package.json"])].sort());
   assert.ok(got.includes("LICENSE"), "the MIT license's text ships with every copy");
+});
+
+test("every relative link of the shipped README and guides names a file in the tarball", () => {
+  const [packed] = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", join(root, "pkg")], {
+      cwd: tmpdir(),
+      encoding: "utf8",
+    }),
+  );
+  const files = packed.files.map((f) => f.path);
+  const exists = (p) => files.includes(p) || files.some((f) => f.startsWith(`${p}/`));
+  const markdown = files.filter((f) => f.endsWith(".md"));
+  assert.ok(markdown.includes("docs/nadeo-tokens.md"), "the guides ship");
+  let links = 0;
+  for (const doc of markdown) {
+    const text = readFileSync(join(root, "pkg", doc), "utf8").replace(/```[\s\S]*?```/g, "");
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target) || target.startsWith("#")) continue;
+      const path = posix.normalize(posix.join(posix.dirname(doc), target.split("#")[0]));
+      assert.ok(exists(path), `${doc} links to ${target}, which the tarball does not hold`);
+      links++;
+    }
+  }
+  assert.ok(links > 20, `only ${links} relative links followed`);
 });

@@ -270,6 +270,8 @@ export async function startNadeoMock({
       body,
       accountId: claims.sub,
       aud: claims.aud,
+      // What the documentation's examples read (the official campaign's shape, cut down).
+      ...(path === "/live/api/token/campaign/official" && { campaignList: [{ id: 104, name: "Winter 2027" }] }),
     });
   }
 
