@@ -9,7 +9,7 @@ tarball=$(cd build && npm pack ../pkg --silent)
 e2e=build/e2e
 rm -rf "$e2e"
 mkdir -p "$e2e"
-cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts "$e2e/"
+cp tests/js/*.mjs tests/js/*.html tests/types/usage.ts tests/types/node-entry.ts tests/types/workers.ts "$e2e/"
 cp -r tests/js/examples "$e2e/examples"
 cp -r tests/js/signin "$e2e/signin"
 cp -r tests/mock "$e2e/mock"

@@ -18,6 +18,20 @@ for resolution in nodenext:nodenext node16:node16 esnext:bundler; do
   echo "typings: ok (moduleResolution ${resolution##*:})"
 done
 
+echo "== typings per entry: no broker outside Workers; in a Worker (workerd condition, workers-types) the broker"
+for resolution in nodenext:nodenext node16:node16 esnext:bundler; do
+  (cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module "${resolution%%:*}" \
+    --moduleResolution "${resolution##*:}" --lib es2022,dom node-entry.ts) \
+    || { echo "typings check failed: node-entry.ts (moduleResolution ${resolution##*:})"; exit 1; }
+done
+mkdir -p "$e2e/node_modules/@cloudflare"
+ln -sfn "$root/tools/node_modules/@cloudflare/workers-types" "$e2e/node_modules/@cloudflare/workers-types"
+(cd "$e2e" && "$root/tools/node_modules/.bin/tsc" --strict --noEmit --target es2022 --module esnext \
+  --moduleResolution bundler --customConditions workerd --lib es2022 --types @cloudflare/workers-types workers.ts) \
+  || { echo "typings check failed: workers.ts (workerd condition, @cloudflare/workers-types)"; exit 1; }
+rm -r "$e2e/node_modules/@cloudflare"
+echo "typings: ok (per entry)"
+
 echo "== typings of the sign-in integrations, against @auth/core's and better-auth's own"
 ln -sfn "$root/tools/node_modules/@auth" "$e2e/node_modules/@auth"
 ln -sfn "$root/tools/node_modules/better-auth" "$e2e/node_modules/better-auth"
@@ -27,7 +41,7 @@ cp tests/types/integrations.ts "$e2e/"
 rm "$e2e/node_modules/@auth" "$e2e/node_modules/better-auth"
 echo "typings: ok (OAuth2Config, GenericOAuthConfig)"
 
-node scripts/check-tsdoc.mjs pkg/index.d.ts pkg/stores.d.ts pkg/authjs.d.ts pkg/better-auth.d.ts || exit 1
+node scripts/check-tsdoc.mjs pkg/index.d.ts pkg/index-workerd.d.ts pkg/stores.d.ts pkg/authjs.d.ts pkg/better-auth.d.ts || exit 1
 
 echo "== JS suite: Node, workerd (one Worker, then a fleet of two with the token broker), Chromium"
 export NADEO_AUTH_ARTIFACTS="$root/artifacts"
