@@ -25,6 +25,11 @@ fn check(token: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The game APIs' scheme, as it starts an Authorization value.
+pub const NADEO_SCHEME: &str = "nadeo_v1 t=";
+/// api.trackmania.com's scheme, as it starts an Authorization value.
+pub const BEARER_SCHEME: &str = "Bearer ";
+
 fn with_scheme(prefix: &str, token: &str) -> Result<String, Error> {
     check(token)?;
     let mut s = String::with_capacity(prefix.len() + token.len());
@@ -35,12 +40,12 @@ fn with_scheme(prefix: &str, token: &str) -> Result<String, Error> {
 
 /// `nadeo_v1 t=<accessToken>`: the game APIs' Authorization value.
 pub fn nadeo(access_token: &str) -> Result<String, Error> {
-    with_scheme("nadeo_v1 t=", access_token)
+    with_scheme(NADEO_SCHEME, access_token)
 }
 
 /// `Bearer <accessToken>`: api.trackmania.com's Authorization value.
 pub fn bearer(access_token: &str) -> Result<String, Error> {
-    with_scheme("Bearer ", access_token)
+    with_scheme(BEARER_SCHEME, access_token)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::base64url;
 use super::error::{Code, Error};
+use super::{base64url, header};
 use serde::Deserialize;
 
 /// The time claims of a token, in seconds since the epoch.
@@ -85,7 +85,7 @@ pub struct Segments<'t> {
 /// bytes nobody needs: a caller reuses one buffer for every token).
 pub fn segments<'t>(token: &'t str, scratch: &mut Vec<u8>) -> Result<Segments<'t>, Error> {
     // A header value pasted whole: no token has a space, so this only names the mistake.
-    if token.starts_with("Bearer ") || token.starts_with("nadeo_v1 ") {
+    if token.starts_with(header::BEARER_SCHEME) || token.starts_with(header::NADEO_SCHEME) {
         return Err(E_SCHEME);
     }
     let Some((header, rest)) = token.split_once('.') else {
