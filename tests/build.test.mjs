@@ -117,28 +117,28 @@ test("the built package passes strings both ways, non-ASCII included", async () 
   }
 });
 
-test("the tarball holds exactly what pkg-template/package.json says ships", () => {
-  const { files } = JSON.parse(readFileSync(join(root, "pkg-template/package.json"), "utf8"));
-  const [packed] = JSON.parse(
+/** The paths `npm pack` puts in the tarball, asked once for the tests below. */
+let packedPaths;
+function packed() {
+  packedPaths ??= JSON.parse(
     execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", join(root, "pkg")], {
       cwd: tmpdir(),
       encoding: "utf8",
     }),
-  );
-  const got = packed.files.map((f) => f.path).sort();
+  )[0].files.map((f) => f.path);
+  return packedPaths;
+}
+
+test("the tarball holds exactly what pkg-template/package.json says ships", () => {
+  const { files } = JSON.parse(readFileSync(join(root, "pkg-template/package.json"), "utf8"));
+  const got = [...packed()].sort();
   // npm adds the manifest itself; README.md and LICENSE are listed (npm would add them anyway).
   assert.deepEqual(got, [...new Set([...files, "package.json"])].sort());
   assert.ok(got.includes("LICENSE"), "the MIT license's text ships with every copy");
 });
 
 test("every relative link of the shipped README and guides names a file in the tarball", () => {
-  const [packed] = JSON.parse(
-    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", join(root, "pkg")], {
-      cwd: tmpdir(),
-      encoding: "utf8",
-    }),
-  );
-  const files = packed.files.map((f) => f.path);
+  const files = packed();
   const exists = (p) => files.includes(p) || files.some((f) => f.startsWith(`${p}/`));
   const markdown = files.filter((f) => f.endsWith(".md"));
   assert.ok(markdown.includes("docs/nadeo-tokens.md"), "the guides ship");
