@@ -1,6 +1,6 @@
 // The documentation's examples, run as Rust runs its doctests: every fenced js/sh block of
 // the README and the guides as the installed package ships them (node_modules/nadeo-auth),
-// against the mocks (the real hosts are routed to them: examples/net.mjs), in the runtime its
+// against the mocks (the real hosts are routed to them: examples/routes.mjs), in the runtime its
 // info string names:
 //   ```js node [example=NAME]     an ES module run by Node
 //   ```js worker [example=NAME]   a Worker module, bundled by wrangler and run in workerd
@@ -22,7 +22,7 @@ import { OPENPLANET_SECRET } from "./mock/openplanet-data.mjs";
 import { code, REDIRECT } from "./oauth-suite.mjs";
 import { startRedis } from "./redis-server.mjs";
 import { bundleWorker, tool, TOOLS } from "./tools.mjs";
-import { routed } from "./examples/net.mjs";
+import { routed } from "./examples/routes.mjs";
 
 const run = promisify(execFile);
 const here = new URL(".", import.meta.url).pathname;
@@ -226,20 +226,7 @@ const workerScenarios = {
 /** A shell example: bash, with the package's bin on PATH (npx finds it offline) and curl
  *  sent to the mocks. */
 async function shell(file) {
-  const curl = `curl() {
-  local args=()
-  for a in "$@"; do
-    for o in ${Object.keys(routes)
-      .map((o) => `"${o}"`)
-      .join(" ")}; do a=\${a/#$o/\${ROUTE[$o]}}; done
-    args+=("$a")
-  done
-  command curl --fail-with-body -sS "\${args[@]}"
-}
-declare -A ROUTE=(${Object.entries(routes)
-    .map(([o, b]) => `["${o}"]="${b}"`)
-    .join(" ")})
-`;
+  const curl = `curl() { ${JSON.stringify(process.execPath)} ${JSON.stringify(join(here, "examples/curl.mjs"))} "$@"; }`;
   writeFileSync(`${file}.sh`, `set -euo pipefail\n${curl}\n${readFileSync(file, "utf8")}\n`);
   const { stdout } = await run("bash", [`${file}.sh`], {
     cwd: here,
