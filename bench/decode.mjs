@@ -112,14 +112,14 @@ for (let r = 0; r < ROUNDS; r++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ops = (i) => median(results.get(candidates[i][0]));
 const jose = ops(7);
-const ratios = {
-  node: process.version,
-  full: ops(0) / jose,
-  token: ops(1) / jose,
-  timesFull: ops(2) / ops(4),
-  timesToken: ops(3) / ops(4),
-};
 if (ratiosOnly) {
+  const ratios = {
+    node: process.version,
+    full: ops(0) / jose,
+    token: ops(1) / jose,
+    timesFull: ops(2) / ops(4),
+    timesToken: ops(3) / ops(4),
+  };
   console.log(JSON.stringify(ratios));
   process.exit(0);
 }
@@ -157,8 +157,8 @@ for (const [version, bin] of nodes) {
     JSON.parse(execFileSync(bin, [self, "--ratios"], { encoding: "utf8" })),
   );
   const cell = (key) => {
-    const xs = runs.map((r) => r[key]).sort((a, b) => a - b);
-    return `${median(xs).toFixed(2)}x (${xs[0].toFixed(2)}-${xs.at(-1).toFixed(2)})`;
+    const xs = runs.map((r) => r[key]);
+    return `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
   };
   console.log(
     `| ${runs[0].node} | ${cell("full")} | ${cell("token")} | ${cell("timesFull")} | ${cell("timesToken")} |`,
